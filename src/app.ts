@@ -1,0 +1,137 @@
+import { Scalar } from "@scalar/hono-api-reference";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { ApiError, codeForStatus, problemResponse } from "./lib/errors";
+import { type AppRouter, createRouter } from "./lib/openapi";
+import { adminAuth } from "./middleware/admin-auth";
+import { apiKeyAuth } from "./middleware/auth";
+import { jsonBodyLimit } from "./middleware/body-limit";
+import { pointBudget } from "./middleware/budget";
+import { idempotency } from "./middleware/idempotency";
+import { requestId } from "./middleware/request-id";
+import { adminOrganizationsRouter } from "./routes/admin-organizations/admin-organizations.index";
+import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
+import { healthRouter } from "./routes/health/health.index";
+import { organizationRouter } from "./routes/organization/organization.index";
+import { OPERATOR_SCOPE } from "./services/org-gate";
+
+export const OPENAPI_PATH = "/api/v1/openapi.json";
+export const DOCS_PATH = "/docs";
+
+/** Routers mounted at the root; each declares full paths so the OpenAPI document is exact. */
+const ROUTERS = [healthRouter, organizationRouter, apiKeysRouter, adminOrganizationsRouter];
+
+const API_DESCRIPTION = `Parley is the control plane behind video meetings.
+
+**Authentication**: \`Authorization: Bearer prl_…\` on every \`/api/v1\` route except this document.
+Operator routes under \`/admin/v1\` take \`Authorization: Bearer <ADMIN_TOKEN>\`.
+
+**Point budget**: GET/HEAD cost 1 point, DELETE 2, POST/PUT/PATCH 3, counted per organization over any
+rolling 60 seconds. Every authenticated response carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\`,
+\`X-RateLimit-Reset\`, \`RateLimit-Policy\` and \`RateLimit\`. A refusal is 429 \`rate_limited\` with
+\`Retry-After\` and \`msLeft\`; on a 429 the \`RateLimit\` \`t\` equals \`Retry-After\`. Refused requests cost
+nothing; requests refused later (401 after admission, 403 for a missing scope, 404) still cost their points.
+
+**Errors** are RFC 9457 problem details with a closed set of \`code\`s. Unknown body fields are rejected.
+
+**Idempotency**: every POST accepts \`Idempotency-Key\` (≤ 255 chars), kept 24 h per organization. Responses
+with status < 500 other than 409 and 429 are replayed; others release the key so a retry runs again.`;
+
+function isAuthenticatedApiPath(path: string): boolean {
+  return path.startsWith("/api/v1/") && path !== OPENAPI_PATH;
+}
+
+/** Builds the Hono app: middleware order, routers, the OpenAPI document and the docs page. */
+export function createApp(): AppRouter {
+  const app = createRouter();
+
+  app.use("*", requestId);
+  app.use("/api/v1/*", jsonBodyLimit);
+  app.use("/admin/*", jsonBodyLimit);
+  app.use("/admin/*", adminAuth);
+  app.use(
+    "/admin/*",
+    idempotency(() => OPERATOR_SCOPE),
+  );
+  for (const middleware of [apiKeyAuth, pointBudget, idempotency((c) => c.get("auth").orgId)]) {
+    app.use("/api/v1/*", (c, next) => (isAuthenticatedApiPath(c.req.path) ? middleware(c, next) : next()));
+  }
+
+  for (const router of ROUTERS) app.route("/", router);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "An organization API key: `prl_` + 40 base62 characters (the last 6 are a CRC-32 checksum).",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The operator token (`ADMIN_TOKEN` secret). Without it configured, every `/admin` route answers 401.",
+  });
+
+  let document: unknown;
+  app.get(OPENAPI_PATH, (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: "3.1.0",
+      info: { title: "Parley API", version: c.env.APP_VERSION, description: API_DESCRIPTION },
+      tags: [
+        { name: "Meta", description: "Health and documentation." },
+        { name: "Organization", description: "The calling organization, its limits and usage." },
+        { name: "API keys", description: "Keys for the calling organization (scope `admin`)." },
+        { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },
+      ],
+    });
+    return c.json(document);
+  });
+  app.get(DOCS_PATH, Scalar({ url: OPENAPI_PATH, pageTitle: "Parley API reference" }));
+
+  const allowedMethods = methodIndex(app);
+  app.notFound((c) => {
+    const allow = allowedMethods(c.req.path);
+    if (allow.length > 0) {
+      throw new ApiError("method_not_allowed", `${c.req.method} is not supported here; use ${allow.join(", ")}.`, {
+        headers: { Allow: allow.join(", ") },
+      });
+    }
+    throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);
+  });
+  app.onError(renderError);
+  return app;
+}
+
+/** For a path, the methods some route answers it with (built once, on first use). */
+function methodIndex(app: AppRouter): (path: string) => string[] {
+  let index: { pattern: RegExp; method: string }[] | undefined;
+  return (path) => {
+    index ??= app.routes
+      .filter((r) => r.method !== "ALL")
+      .map((r) => ({
+        method: r.method,
+        pattern: new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/:[^/]+/g, "[^/]+")}$`),
+      }));
+    const methods = new Set(index.filter((r) => r.pattern.test(path)).map((r) => r.method));
+    if (methods.has("GET")) methods.add("HEAD");
+    return [...methods].sort();
+  };
+}
+
+function renderError(error: Error, c: Context<AppEnv>): Response {
+  const requestId = c.get("requestId") ?? "unknown";
+  const path = c.req.path;
+  if (error instanceof ApiError) return problemResponse(error, requestId, path);
+  if (error instanceof HTTPException) {
+    const code = codeForStatus(error.status);
+    const detail = error.status === 400 ? "The request body is not valid JSON." : error.message;
+    const errors =
+      error.status === 400 ? [{ location: "body", message: error.message || "Malformed JSON" }] : undefined;
+    return problemResponse(new ApiError(code, detail || code, { errors }), requestId, path);
+  }
+  console.error(JSON.stringify({ level: "error", requestId, path, name: error.name, message: error.message }));
+  return problemResponse(
+    new ApiError("internal_error", "Something went wrong on our side; it has been logged."),
+    requestId,
+    path,
+  );
+}

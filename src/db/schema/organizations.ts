@@ -1,0 +1,23 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import type { LimitOverrides, PlanName } from "../../lib/plans";
+
+export type OrganizationStatus = "active" | "suspended" | "cancelled";
+
+export const organizations = sqliteTable(
+  "organizations",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    plan: text("plan").$type<PlanName>().notNull(),
+    status: text("status").$type<OrganizationStatus>().notNull().default("active"),
+    limitOverrides: text("limit_overrides", { mode: "json" }).$type<LimitOverrides>(),
+    storageBytes: integer("storage_bytes").notNull().default(0),
+    transcriptionSeconds: integer("transcription_seconds").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    cancelledAt: integer("cancelled_at"),
+  },
+  (t) => [index("organizations_created_idx").on(t.createdAt, t.id)],
+);
+
+export type OrganizationRow = typeof organizations.$inferSelect;

@@ -1,0 +1,87 @@
+/** How long a finished request's response is replayed for (SPEC §1). */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a request may hold its key before the hold is considered abandoned (the isolate
+ * running it died). Longer than any request Parley serves, so a live request keeps its hold.
+ */
+export const IDEMPOTENCY_LEASE_MS = 5 * 60 * 1000;
+
+export const IDEMPOTENCY_SCHEMA = `
+  CREATE TABLE IF NOT EXISTS idempotency (
+    key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, state TEXT NOT NULL,
+    status INTEGER, headers TEXT, body TEXT, lease_until INTEGER NOT NULL, expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
+`;
+
+export interface StoredResponse {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+export type IdempotencyBegin =
+  | { state: "started" }
+  | { state: "in_flight" }
+  | { state: "mismatch" }
+  | { state: "replay"; response: StoredResponse };
+
+type Row = {
+  fingerprint: string;
+  state: string;
+  status: number | null;
+  headers: string | null;
+  body: string | null;
+  lease_until: number;
+  expires_at: number;
+};
+
+/** Idempotency-Key records in the Durable Object's SQLite; every method is synchronous, hence atomic. */
+export class IdempotencyStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  begin(key: string, fingerprint: string, now: number): IdempotencyBegin {
+    this.sql.exec(
+      "DELETE FROM idempotency WHERE key IN (SELECT key FROM idempotency WHERE expires_at <= ? LIMIT 50)",
+      now,
+    );
+    const row = this.sql.exec<Row>("SELECT * FROM idempotency WHERE key = ?", key).toArray()[0];
+    if (row && row.expires_at > now) {
+      if (row.fingerprint !== fingerprint) return { state: "mismatch" };
+      if (row.state === "done" && row.status !== null) {
+        return {
+          state: "replay",
+          response: { status: row.status, headers: JSON.parse(row.headers ?? "[]"), body: row.body ?? "" },
+        };
+      }
+      if (row.lease_until > now) return { state: "in_flight" };
+    }
+    this.sql.exec(
+      `INSERT INTO idempotency (key, fingerprint, state, lease_until, expires_at) VALUES (?, ?, 'running', ?, ?)
+       ON CONFLICT(key) DO UPDATE SET fingerprint = excluded.fingerprint, state = 'running', status = NULL,
+         headers = NULL, body = NULL, lease_until = excluded.lease_until, expires_at = excluded.expires_at`,
+      key,
+      fingerprint,
+      now + IDEMPOTENCY_LEASE_MS,
+      now + IDEMPOTENCY_TTL_MS,
+    );
+    return { state: "started" };
+  }
+
+  complete(key: string, fingerprint: string, response: StoredResponse, now: number): void {
+    this.sql.exec(
+      `UPDATE idempotency SET state = 'done', status = ?, headers = ?, body = ?, expires_at = ?
+       WHERE key = ? AND fingerprint = ? AND state = 'running'`,
+      response.status,
+      JSON.stringify(response.headers),
+      response.body,
+      now + IDEMPOTENCY_TTL_MS,
+      key,
+      fingerprint,
+    );
+  }
+
+  release(key: string, fingerprint: string): void {
+    this.sql.exec("DELETE FROM idempotency WHERE key = ? AND fingerprint = ? AND state = 'running'", key, fingerprint);
+  }
+}

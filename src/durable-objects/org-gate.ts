@@ -1,0 +1,277 @@
+import { DurableObject } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { createDb } from "../db/client";
+import { apiKeys, organizations } from "../db/schema";
+import { effectiveLimits, PLANS, type PlanLimits } from "../lib/plans";
+import { billingCycle } from "../lib/time";
+import { IDEMPOTENCY_SCHEMA, IdempotencyStore, type StoredResponse } from "./idempotency-store";
+import { type BudgetState, RollingBudget, WINDOW_SECONDS } from "./rolling-budget";
+
+/** What the gate knows about its organization; refreshed from D1 on start and on operator changes. */
+export interface GateConfig {
+  orgId: string;
+  plan: keyof typeof PLANS;
+  status: "active" | "suspended" | "cancelled";
+  limits: PlanLimits;
+  createdAt: number;
+}
+
+export type AdmitResult =
+  | { outcome: "unauthorized" }
+  | { outcome: "forbidden"; detail: string }
+  | ({ outcome: "rate_limited"; retryAfterMs: number } & BudgetState)
+  | ({ outcome: "admitted" } & BudgetState);
+
+export interface AiUsage {
+  used: number;
+  limit: number | null;
+  remaining: number | null;
+  resetAtMs: number;
+}
+
+export type AiReservation =
+  | { ok: true; reservationId: string; usage: AiUsage }
+  | { ok: false; usage: AiUsage; retryAfterMs: number };
+
+export type { StoredResponse } from "./idempotency-store";
+
+const LAST_USED_FLUSH_MS = 30_000;
+/** A reservation that was neither committed nor refunded (a crashed job) counts as used. */
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS budget (second INTEGER PRIMARY KEY, used INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS ai_usage (cycle_start INTEGER PRIMARY KEY, used INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS ai_reservations (
+    id TEXT PRIMARY KEY, cycle_start INTEGER NOT NULL, state TEXT NOT NULL, created_at INTEGER NOT NULL
+  );
+`;
+
+/**
+ * One per organization (`idFromName(orgId)`): the serial point of truth for the point budget,
+ * the monthly AI quota, the live set of API keys (so revocation is seen by every isolate on the
+ * very next request) and the organization's Idempotency-Key records.
+ */
+export class OrgGate extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly budget: RollingBudget;
+  private readonly idempotency: IdempotencyStore;
+  private config: GateConfig | null = null;
+  /** keyId → revoked? Unknown ids are treated as revoked. */
+  private keys = new Map<string, boolean>();
+  private loaded = false;
+  private loading: Promise<void> | null = null;
+  private readonly lastUsed = new Map<string, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(SCHEMA + IDEMPOTENCY_SCHEMA);
+    const rows = this.sql.exec<{ second: number; used: number }>("SELECT second, used FROM budget").toArray();
+    this.budget = new RollingBudget(rows.map((r) => [r.second, r.used]));
+    this.idempotency = new IdempotencyStore(this.sql);
+  }
+
+  /** Checks the key and the organization, then spends `cost` points if they fit. */
+  async admit(orgId: string, keyId: string, cost: number): Promise<AdmitResult> {
+    let config = await this.load(orgId);
+    // A key this gate has not heard of was created while its notification was lost: ask D1 once.
+    if (config && !this.keys.has(keyId)) config = await this.refresh(orgId);
+    if (!config || this.keys.get(keyId) !== false) return { outcome: "unauthorized" };
+    const refusal = accessRefusal(config);
+    if (refusal) return { outcome: "forbidden", detail: refusal };
+
+    const now = Date.now();
+    const limit = config.limits.pointsPerMinute ?? 0;
+    const decision = this.budget.tryConsume(cost, limit, now);
+    if (!decision.admitted) {
+      const { admitted: _, ...rest } = decision;
+      return { outcome: "rate_limited", ...rest };
+    }
+    this.persistBucket(Math.floor(now / 1000));
+    this.noteKeyUse(keyId, now);
+    const { admitted: _, ...state } = decision;
+    return { outcome: "admitted", ...state };
+  }
+
+  /** The budget as it stands, without spending anything. */
+  async budgetState(orgId: string): Promise<BudgetState | null> {
+    const config = await this.load(orgId);
+    if (!config) return null;
+    return this.budget.state(config.limits.pointsPerMinute ?? 0, Date.now());
+  }
+
+  /** Replaces the cached organization settings after an operator change in D1. */
+  async refresh(orgId: string): Promise<GateConfig | null> {
+    this.loaded = false;
+    this.loading = null;
+    return this.load(orgId);
+  }
+
+  keyCreated(orgId: string, keyId: string): void {
+    if (this.config?.orgId === orgId && !this.keys.has(keyId)) this.keys.set(keyId, false);
+  }
+
+  async keyRevoked(orgId: string, keyId: string): Promise<void> {
+    await this.load(orgId);
+    this.keys.set(keyId, true);
+    this.lastUsed.delete(keyId);
+  }
+
+  /** Last-use times not yet flushed to D1, so key listings are fresh without a write per request. */
+  pendingKeyUsage(): Record<string, number> {
+    return Object.fromEntries(this.lastUsed);
+  }
+
+  async aiUsage(orgId: string): Promise<AiUsage | null> {
+    const config = await this.load(orgId);
+    if (!config) return null;
+    return this.currentAiUsage(config, Date.now());
+  }
+
+  /** Takes one generation from this month's quota, to be committed or refunded later. */
+  async reserveAiGeneration(orgId: string, reservationId: string): Promise<AiReservation> {
+    const config = await this.load(orgId);
+    if (!config) throw new Error(`organization ${orgId} not found`);
+    const now = Date.now();
+    const usage = this.currentAiUsage(config, now);
+    const existing = this.sql
+      .exec<{ state: string }>("SELECT state FROM ai_reservations WHERE id = ?", reservationId)
+      .toArray()[0];
+    if (existing) return { ok: true, reservationId, usage };
+    if (usage.remaining !== null && usage.remaining <= 0) {
+      return { ok: false, usage, retryAfterMs: usage.resetAtMs - now };
+    }
+    const cycleStart = billingCycle(config.createdAt, now).start;
+    this.sql.exec(
+      "INSERT INTO ai_usage (cycle_start, used) VALUES (?, 1) ON CONFLICT(cycle_start) DO UPDATE SET used = used + 1",
+      cycleStart,
+    );
+    this.sql.exec(
+      "INSERT INTO ai_reservations (id, cycle_start, state, created_at) VALUES (?, ?, 'reserved', ?)",
+      reservationId,
+      cycleStart,
+      now,
+    );
+    return { ok: true, reservationId, usage: this.currentAiUsage(config, now) };
+  }
+
+  commitAiGeneration(reservationId: string): void {
+    this.sql.exec("UPDATE ai_reservations SET state = 'committed' WHERE id = ? AND state = 'reserved'", reservationId);
+  }
+
+  /** Gives a failed generation back to the month it was taken from. Idempotent. */
+  refundAiGeneration(reservationId: string): void {
+    const row = this.sql
+      .exec<{ cycle_start: number }>(
+        "UPDATE ai_reservations SET state = 'refunded' WHERE id = ? AND state = 'reserved' RETURNING cycle_start",
+        reservationId,
+      )
+      .toArray()[0];
+    if (row) {
+      this.sql.exec("UPDATE ai_usage SET used = MAX(0, used - 1) WHERE cycle_start = ?", row.cycle_start);
+    }
+  }
+
+  idempotencyBegin(key: string, fingerprint: string) {
+    return this.idempotency.begin(key, fingerprint, Date.now());
+  }
+
+  idempotencyComplete(key: string, fingerprint: string, response: StoredResponse): void {
+    this.idempotency.complete(key, fingerprint, response, Date.now());
+  }
+
+  idempotencyRelease(key: string, fingerprint: string): void {
+    this.idempotency.release(key, fingerprint);
+  }
+
+  override async alarm(): Promise<void> {
+    if (this.lastUsed.size === 0) return;
+    const orgId = this.config?.orgId;
+    const pending = [...this.lastUsed.entries()];
+    this.lastUsed.clear();
+    if (!orgId) return;
+    const db = createDb(this.env.DB);
+    const [first, ...rest] = pending.map(([keyId, at]) =>
+      db
+        .update(apiKeys)
+        .set({ lastUsedAt: at })
+        .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId))),
+    );
+    if (!first) return;
+    try {
+      await db.batch([first, ...rest]);
+    } catch (error) {
+      // Put the times back (newer uses win) so the retried alarm writes them.
+      for (const [keyId, at] of pending) if (!this.lastUsed.has(keyId)) this.lastUsed.set(keyId, at);
+      throw error;
+    }
+  }
+
+  private noteKeyUse(keyId: string, now: number): void {
+    const wasEmpty = this.lastUsed.size === 0;
+    this.lastUsed.set(keyId, now);
+    if (wasEmpty) void this.ctx.storage.setAlarm(now + LAST_USED_FLUSH_MS);
+  }
+
+  private persistBucket(second: number): void {
+    this.sql.exec(
+      "INSERT INTO budget (second, used) VALUES (?, ?) ON CONFLICT(second) DO UPDATE SET used = excluded.used",
+      second,
+      this.budget.bucketUsed(second),
+    );
+    this.sql.exec("DELETE FROM budget WHERE second <= ?", second - WINDOW_SECONDS);
+  }
+
+  private currentAiUsage(config: GateConfig, now: number): AiUsage {
+    const cycle = billingCycle(config.createdAt, now);
+    const used =
+      this.sql.exec<{ used: number }>("SELECT used FROM ai_usage WHERE cycle_start = ?", cycle.start).toArray()[0]
+        ?.used ?? 0;
+    const limit = config.limits.aiGenerationsPerMonth;
+    return { used, limit, remaining: limit === null ? null : Math.max(0, limit - used), resetAtMs: cycle.end };
+  }
+
+  private async load(orgId: string): Promise<GateConfig | null> {
+    if (!this.loaded) {
+      this.loading ??= this.fetchConfig(orgId).finally(() => {
+        this.loading = null;
+      });
+      await this.loading;
+    }
+    return this.config;
+  }
+
+  private async fetchConfig(orgId: string): Promise<void> {
+    const db = createDb(this.env.DB);
+    const [orgRows, keyRows] = await db.batch([
+      db.select().from(organizations).where(eq(organizations.id, orgId)),
+      db.select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.orgId, orgId)),
+    ]);
+    const org = orgRows[0];
+    if (!org) {
+      this.config = null;
+      return;
+    }
+    this.config = {
+      orgId,
+      plan: org.plan,
+      status: org.status,
+      limits: effectiveLimits(org.plan, org.limitOverrides),
+      createdAt: org.createdAt,
+    };
+    // Revocations that arrived through RPC while D1 was being read must win over the snapshot.
+    const revokedHere = [...this.keys.entries()].filter(([, revoked]) => revoked).map(([id]) => id);
+    this.keys = new Map(keyRows.map((k) => [k.id, k.revokedAt !== null]));
+    for (const id of revokedHere) this.keys.set(id, true);
+    this.loaded = true;
+  }
+}
+
+function accessRefusal(config: GateConfig): string | null {
+  if (config.status === "suspended")
+    return "This organization is suspended; API access is paused until it is reactivated.";
+  if (config.status === "cancelled") return "This organization is cancelled; its API access has ended.";
+  if (!PLANS[config.plan].apiAccess) {
+    return `The ${config.plan} plan has no API access; upgrade to starter or above to use the API.`;
+  }
+  return null;
+}

@@ -1,0 +1,23 @@
+import type { ApiKeyScope } from "./db/schema";
+import type { BudgetState } from "./durable-objects/rolling-budget";
+
+/** Who is calling: set by the auth middleware on every authenticated `/api/v1` request. */
+export interface AuthContext {
+  orgId: string;
+  keyId: string;
+  scopes: readonly ApiKeyScope[];
+}
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    auth: AuthContext;
+    budget: BudgetState;
+  };
+}
+
+/** Optional secrets arrive as `undefined` or empty strings; both mean "not configured". */
+export function secret(value: string | undefined): string | null {
+  return value === undefined || value.trim() === "" ? null : value;
+}

@@ -1,0 +1,52 @@
+import { base64UrlDecode, base64UrlEncode } from "./encoding";
+import { ApiError } from "./errors";
+
+/** A keyset position: the sort value of the last row returned and its id as a tie-breaker. */
+export interface Cursor {
+  v: number | string;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return base64UrlEncode(JSON.stringify(cursor));
+}
+
+export function decodeCursor(encoded: string | undefined): Cursor | null {
+  if (encoded === undefined || encoded === "") return null;
+  const text = base64UrlDecode(encoded);
+  try {
+    const parsed: unknown = text === null ? null : JSON.parse(text);
+    if (
+      parsed &&
+      typeof parsed === "object" &&
+      "v" in parsed &&
+      "id" in parsed &&
+      (typeof parsed.v === "number" || typeof parsed.v === "string") &&
+      typeof parsed.id === "string"
+    ) {
+      return { v: parsed.v, id: parsed.id };
+    }
+  } catch {
+    // fall through to the validation error below
+  }
+  throw new ApiError("validation_error", "The cursor is not valid; pass back a cursor from a previous page.", {
+    errors: [{ location: "query.cursor", message: "Invalid cursor" }],
+  });
+}
+
+/**
+ * Turns `limit + 1` fetched rows into a page: the extra row only signals that another page exists.
+ */
+export function toPage<Row, Out>(
+  rows: Row[],
+  limit: number,
+  cursorOf: (row: Row) => Cursor,
+  map: (row: Row) => Out,
+): { results: Out[]; cursor: string | null } {
+  const pageRows = rows.slice(0, limit);
+  const last = pageRows.at(-1);
+  return {
+    results: pageRows.map(map),
+    cursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
+  };
+}

@@ -1,0 +1,75 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { sha256Hex } from "../lib/crypto";
+import { ApiError } from "../lib/errors";
+import { orgGate } from "../services/org-gate";
+
+const MAX_KEY_LENGTH = 255;
+/** Responses worth replaying; 409/429/5xx are transient, so a retry runs the request again. */
+const isReplayable = (status: number) => status < 500 && status !== 409 && status !== 429;
+const REPLAYED_HEADERS = ["content-type", "location"];
+
+async function fingerprint(c: Context<AppEnv>): Promise<string> {
+  const url = new URL(c.req.url);
+  url.searchParams.sort();
+  const type = c.req.header("content-type") ?? "";
+  // JSON bodies are small and capped, so they are part of the fingerprint; raw uploads are
+  // streamed and never buffered, so they are identified by their declared type and length.
+  const body = /json/i.test(type) ? await c.req.text() : `length:${c.req.header("content-length") ?? "?"}`;
+  return sha256Hex(`${c.req.method} ${url.pathname}?${url.searchParams}\n${type}\n${body}`);
+}
+
+/**
+ * `Idempotency-Key` for every POST (SPEC §1): the first response is kept for 24 h in the scope's
+ * Durable Object and replayed for the same request; a different request with the key is 422, a
+ * second one while the first still runs is 409. `scopeOf` names the key space (the organization).
+ */
+export function idempotency(scopeOf: (c: Context<AppEnv>) => string) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const key = c.req.header("idempotency-key");
+    if (c.req.method !== "POST" || key === undefined) return next();
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) {
+      throw new ApiError("validation_error", "Idempotency-Key must be 1–255 characters.", {
+        errors: [{ location: "header.idempotency-key", message: "Must be 1–255 characters" }],
+      });
+    }
+    const scope = scopeOf(c);
+    const gate = orgGate(c.env, scope);
+    const print = await fingerprint(c);
+    const begun = await gate.idempotencyBegin(key, print);
+    if (begun.state === "mismatch") {
+      throw new ApiError(
+        "idempotency_key_reused",
+        "This Idempotency-Key was used with a different request; use a new key for a new request.",
+      );
+    }
+    if (begun.state === "in_flight") {
+      throw new ApiError("conflict", "A request with this Idempotency-Key is still being processed; retry shortly.");
+    }
+    if (begun.state === "replay") {
+      const headers = new Headers(begun.response.headers);
+      headers.set("Idempotent-Replayed", "true");
+      c.res = new Response(begun.response.body, { status: begun.response.status, headers });
+      return;
+    }
+    let completed = false;
+    try {
+      await next();
+      if (isReplayable(c.res.status)) {
+        const headers = REPLAYED_HEADERS.flatMap((name): [string, string][] => {
+          const value = c.res.headers.get(name);
+          return value === null ? [] : [[name, value]];
+        });
+        await gate.idempotencyComplete(key, print, {
+          status: c.res.status,
+          headers,
+          body: await c.res.clone().text(),
+        });
+        completed = true;
+      }
+    } finally {
+      if (!completed) await gate.idempotencyRelease(key, print);
+    }
+  });
+}

@@ -1,0 +1,16 @@
+import { createRouter } from "../../lib/openapi";
+import { create, createKey, get, list, update } from "./admin-organizations.handlers";
+import {
+  createOrganizationKeyRoute,
+  createOrganizationRoute,
+  getOrganizationRoute,
+  listOrganizationsRoute,
+  updateOrganizationRoute,
+} from "./admin-organizations.routes";
+
+export const adminOrganizationsRouter = createRouter()
+  .openapi(createOrganizationRoute, create)
+  .openapi(listOrganizationsRoute, list)
+  .openapi(getOrganizationRoute, get)
+  .openapi(updateOrganizationRoute, update)
+  .openapi(createOrganizationKeyRoute, createKey);

@@ -1,0 +1,126 @@
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { API_KEY_SCOPES, type ApiKeyRow, type ApiKeyScope, apiKeys, organizations } from "../db/schema";
+import { apiKeyPrefix, generateApiKey } from "../lib/api-key-token";
+import { sha256Hex } from "../lib/crypto";
+import { ApiError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type Cursor, decodeCursor, toPage } from "../lib/pagination";
+import { effectiveLimits } from "../lib/plans";
+import { iso, isoOrNull } from "../lib/time";
+import { getOrganization } from "./organizations";
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: ApiKeyScope[];
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export function toApiKey(row: ApiKeyRow, pendingLastUsed?: number): ApiKey {
+  const lastUsed = Math.max(row.lastUsedAt ?? 0, pendingLastUsed ?? 0);
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes,
+    createdAt: iso(row.createdAt),
+    lastUsedAt: isoOrNull(lastUsed || null),
+  };
+}
+
+/** Hooks into the organization's Durable Object so the live key set there stays exact. */
+export interface KeyGate {
+  keyCreated(orgId: string, keyId: string): Promise<void> | void;
+  keyRevoked(orgId: string, keyId: string): Promise<void>;
+  pendingKeyUsage(): Promise<Record<string, number>> | Record<string, number>;
+}
+
+/**
+ * Issues a key, refusing with `plan_limit_reached` beyond the plan's count. The count check and
+ * the insert are one SQL statement, so concurrent creations cannot overshoot the limit.
+ */
+export async function createApiKey(
+  db: Database,
+  gate: KeyGate,
+  orgId: string,
+  input: { name: string; scopes?: ApiKeyScope[] },
+): Promise<ApiKey & { key: string }> {
+  const org = await getOrganization(db, orgId);
+  const limit = effectiveLimits(org.plan, org.limitOverrides).apiKeys;
+  const key = generateApiKey();
+  const row: ApiKeyRow = {
+    id: newId("key"),
+    orgId,
+    name: input.name,
+    prefix: apiKeyPrefix(key),
+    keyHash: await sha256Hex(key),
+    scopes: [...new Set<ApiKeyScope>(input.scopes ?? API_KEY_SCOPES)],
+    createdAt: Date.now(),
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  const activeCount = sql`(SELECT count(*) FROM ${apiKeys} WHERE ${apiKeys.orgId} = ${orgId} AND ${apiKeys.revokedAt} IS NULL)`;
+  const result = await db.run(sql`
+    INSERT INTO ${apiKeys} (id, org_id, name, prefix, key_hash, scopes, created_at)
+    SELECT ${row.id}, ${orgId}, ${row.name}, ${row.prefix}, ${row.keyHash}, ${JSON.stringify(row.scopes)}, ${row.createdAt}
+    FROM ${organizations} WHERE ${organizations.id} = ${orgId} AND (${limit === null ? sql`1` : sql`${activeCount} < ${limit}`})`);
+  if (result.meta.changes !== 1) {
+    throw new ApiError(
+      "plan_limit_reached",
+      `The ${org.plan} plan allows ${limit} active API key${limit === 1 ? "" : "s"}; revoke one or upgrade.`,
+    );
+  }
+  await gate.keyCreated(orgId, row.id);
+  return { ...toApiKey(row), key };
+}
+
+export async function listApiKeys(
+  db: Database,
+  gate: KeyGate,
+  orgId: string,
+  page: { limit: number; cursor?: string },
+) {
+  const after = decodeCursor(page.cursor);
+  const [rows, pending] = await Promise.all([
+    db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt), after ? keysetBefore(after) : undefined))
+      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+      .limit(page.limit + 1),
+    gate.pendingKeyUsage(),
+  ]);
+  return toPage(
+    rows,
+    page.limit,
+    (r) => ({ v: r.createdAt, id: r.id }),
+    (r) => toApiKey(r, pending[r.id]),
+  );
+}
+
+function keysetBefore(cursor: Cursor) {
+  const createdAt = Number(cursor.v);
+  return or(lt(apiKeys.createdAt, createdAt), and(eq(apiKeys.createdAt, createdAt), lt(apiKeys.id, cursor.id)));
+}
+
+/** Revokes a key of this organization; revoking an already revoked key is a no-op. */
+export async function revokeApiKey(db: Database, gate: KeyGate, orgId: string, keyId: string): Promise<void> {
+  const row = (
+    await db
+      .select({ revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId)))
+      .limit(1)
+  )[0];
+  if (!row) throw new ApiError("not_found", `No API key ${keyId}.`);
+  if (row.revokedAt === null) {
+    await db
+      .update(apiKeys)
+      .set({ revokedAt: Date.now() })
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)));
+  }
+  await gate.keyRevoked(orgId, keyId);
+}

@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 import type { PlanName } from "../src/lib/plans";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789abcdef";

@@ -1,0 +1,100 @@
+import { createExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app";
+import { admin, call, createOrg, env, problem } from "./helpers";
+
+describe("operator API", () => {
+  it("answers 401 on every admin route when ADMIN_TOKEN is not configured", async () => {
+    const app = createApp();
+    for (const [method, path] of [
+      ["GET", "/admin/v1/organizations"],
+      ["POST", "/admin/v1/organizations"],
+      ["GET", "/admin/v1/organizations/org_x"],
+      ["PATCH", "/admin/v1/organizations/org_x"],
+      ["POST", "/admin/v1/organizations/org_x/api-keys"],
+    ]) {
+      const req = new Request(`https://parley.test${path}`, {
+        method,
+        headers: { authorization: "Bearer ", "content-type": "application/json" },
+        body: method === "GET" ? null : "{}",
+      });
+      const res = await app.fetch(req, { ...env, ADMIN_TOKEN: "" }, createExecutionContext());
+      expect(res.status).toBe(401);
+      expect((await problem(res)).detail).toContain("ADMIN_TOKEN is not configured");
+    }
+  });
+
+  it("answers 401 for a wrong or missing operator token", async () => {
+    expect((await call("/admin/v1/organizations")).status).toBe(401);
+    const wrong = await call("/admin/v1/organizations", { headers: { authorization: "Bearer nope" } });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get("www-authenticate")).toMatch(/^Bearer/);
+  });
+
+  it("creates, reads, lists and updates organizations", async () => {
+    const res = await admin("/admin/v1/organizations", { method: "POST", json: { name: "Acme", plan: "starter" } });
+    expect(res.status).toBe(201);
+    const org = (await res.json()) as Record<string, unknown>;
+    expect(org).toMatchObject({
+      name: "Acme",
+      plan: "starter",
+      status: "active",
+      cancelledAt: null,
+      limits: { pointsPerMinute: 100, aiGenerationsPerMonth: 10, apiKeys: 1, webhookEndpoints: 0 },
+    });
+    expect(org.id).toMatch(/^org_/);
+    expect(await (await admin(`/admin/v1/organizations/${org.id}`)).json()).toEqual(org);
+
+    const patched = await admin(`/admin/v1/organizations/${org.id}`, {
+      method: "PATCH",
+      json: { plan: "enterprise", limits: { pointsPerMinute: 5000, apiKeys: "unlimited" } },
+    });
+    expect(patched.status).toBe(200);
+    expect(((await patched.json()) as { limits: unknown }).limits).toEqual({
+      pointsPerMinute: 5000,
+      aiGenerationsPerMonth: null,
+      apiKeys: null,
+      webhookEndpoints: null,
+    });
+    const reset = await admin(`/admin/v1/organizations/${org.id}`, {
+      method: "PATCH",
+      json: { limits: { pointsPerMinute: null } },
+    });
+    expect(((await reset.json()) as { limits: { pointsPerMinute: number } }).limits.pointsPerMinute).toBe(2000);
+
+    const cancelled = (await (
+      await admin(`/admin/v1/organizations/${org.id}`, { method: "PATCH", json: { status: "cancelled" } })
+    ).json()) as { cancelledAt: string | null };
+    expect(cancelled.cancelledAt).toMatch(/Z$/);
+
+    const list = (await (await admin("/admin/v1/organizations?limit=100")).json()) as { results: { id: string }[] };
+    expect(list.results.some((o) => o.id === org.id)).toBe(true);
+  });
+
+  it("validates operator input and 404s unknown organizations", async () => {
+    const bad = await admin("/admin/v1/organizations", { method: "POST", json: { name: "x", plan: "gold" } });
+    expect(bad.status).toBe(400);
+    expect(((await problem(bad)).errors as { location: string }[])[0]?.location).toBe("body.plan");
+    const zero = await admin("/admin/v1/organizations/org_nope", {
+      method: "PATCH",
+      json: { limits: { pointsPerMinute: 0 } },
+    });
+    expect(zero.status).toBe(400);
+    expect((await admin("/admin/v1/organizations/org_nope")).status).toBe(404);
+    const keyForNobody = await admin("/admin/v1/organizations/org_nope/api-keys", {
+      method: "POST",
+      json: { name: "k" },
+    });
+    expect(keyForNobody.status).toBe(404);
+  });
+
+  it("applies a point-budget override on the organization's next request", async () => {
+    const org = await createOrg("starter");
+    const before = await org.api("/api/v1/organization");
+    expect(before.headers.get("x-ratelimit-limit")).toBe("100");
+    await admin(`/admin/v1/organizations/${org.id}`, { method: "PATCH", json: { limits: { pointsPerMinute: 7 } } });
+    const after = await org.api("/api/v1/organization");
+    expect(after.headers.get("x-ratelimit-limit")).toBe("7");
+    expect(((await after.json()) as { limits: { pointsPerMinute: number } }).limits.pointsPerMinute).toBe(7);
+  });
+});

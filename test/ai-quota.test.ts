@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { orgGate } from "../src/services/org-gate";
+import { admin, createOrg, env } from "./helpers";
+
+describe("AI quota in the organization's Durable Object", () => {
+  it("reserves up to the monthly limit, refunds failures and ignores repeated commits/refunds", async () => {
+    const org = await createOrg("starter", { limits: { aiGenerationsPerMonth: 2 } });
+    const gate = orgGate(env, org.id);
+    const a = await gate.reserveAiGeneration(org.id, "res_a");
+    const b = await gate.reserveAiGeneration(org.id, "res_b");
+    expect(a.ok && b.ok).toBe(true);
+    const c = await gate.reserveAiGeneration(org.id, "res_c");
+    expect(c.ok).toBe(false);
+    if (!c.ok) {
+      expect(c.usage).toMatchObject({ used: 2, limit: 2, remaining: 0 });
+      expect(c.retryAfterMs).toBeGreaterThan(0);
+      expect(c.usage.resetAtMs).toBeGreaterThan(Date.now());
+    }
+    await gate.commitAiGeneration("res_a");
+    await gate.refundAiGeneration("res_b");
+    await gate.refundAiGeneration("res_b");
+    await gate.refundAiGeneration("res_a"); // committed: not refundable
+    expect(await gate.aiUsage(org.id)).toMatchObject({ used: 1, remaining: 1 });
+    expect((await gate.reserveAiGeneration(org.id, "res_d")).ok).toBe(true);
+  });
+
+  it("treats unlimited plans as unlimited and shows usage on GET /organization", async () => {
+    const org = await createOrg("enterprise");
+    const gate = orgGate(env, org.id);
+    for (let i = 0; i < 5; i++) expect((await gate.reserveAiGeneration(org.id, `r${i}`)).ok).toBe(true);
+    const body = (await (await org.api("/api/v1/organization")).json()) as {
+      usage: { aiGenerations: { used: number; limit: number | null; remaining: number | null; resetAt: string } };
+      createdAt: string;
+    };
+    expect(body.usage.aiGenerations).toMatchObject({ used: 5, limit: null, remaining: null });
+    const created = new Date(body.createdAt);
+    const reset = new Date(body.usage.aiGenerations.resetAt);
+    expect(reset.getUTCDate()).toBe(Math.min(created.getUTCDate(), reset.getUTCDate()));
+    expect(reset.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("picks up a raised limit from the operator at once", async () => {
+    const org = await createOrg("starter", { limits: { aiGenerationsPerMonth: 1 } });
+    const gate = orgGate(env, org.id);
+    expect((await gate.reserveAiGeneration(org.id, "x1")).ok).toBe(true);
+    expect((await gate.reserveAiGeneration(org.id, "x2")).ok).toBe(false);
+    await admin(`/admin/v1/organizations/${org.id}`, {
+      method: "PATCH",
+      json: { limits: { aiGenerationsPerMonth: 5 } },
+    });
+    expect((await gate.reserveAiGeneration(org.id, "x3")).ok).toBe(true);
+  });
+});

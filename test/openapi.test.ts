@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { createApp, DOCS_PATH, OPENAPI_PATH } from "../src/app";
+import { call } from "./helpers";
+
+type Operation = { responses: Record<string, unknown>; security?: unknown[]; description?: string; summary?: string };
+type Doc = {
+  paths: Record<string, Record<string, Operation>>;
+  components: { securitySchemes: Record<string, unknown> };
+};
+
+const META_ROUTES = new Set([`GET ${OPENAPI_PATH}`, `GET ${DOCS_PATH}`]);
+
+describe("OpenAPI document", () => {
+  it("documents every registered route and nothing that does not exist", async () => {
+    const doc = (await (await call(OPENAPI_PATH)).json()) as Doc;
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([path, ops]) =>
+        Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{([^}]+)\}/g, ":$1")}`),
+      ),
+    );
+    const registered = new Set(
+      createApp()
+        .routes.filter((r) => r.method !== "ALL")
+        .map((r) => `${r.method} ${r.path}`)
+        .filter((r) => !META_ROUTES.has(r)),
+    );
+    expect([...documented].sort()).toEqual([...registered].sort());
+  });
+
+  it("describes security, summaries and error responses for every operation", async () => {
+    const doc = (await (await call(OPENAPI_PATH)).json()) as Doc;
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["adminToken", "apiKey"]);
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        expect(op.summary, `${method} ${path}`).toBeTruthy();
+        if (path === "/health") continue;
+        expect(op.security, `${method} ${path}`).toBeDefined();
+        expect(Object.keys(op.responses), `${method} ${path}`).toContain("401");
+        expect(Object.keys(op.responses), `${method} ${path}`).toContain("500");
+        if (path.startsWith("/api/v1/")) expect(Object.keys(op.responses)).toContain("429");
+      }
+    }
+  });
+
+  it("is built once per isolate", async () => {
+    const a = await (await call(OPENAPI_PATH)).text();
+    const b = await (await call(OPENAPI_PATH)).text();
+    expect(a).toBe(b);
+  });
+});

@@ -1,0 +1,120 @@
+import { createExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../src/app";
+import { call, createOrg, env, problem } from "./helpers";
+
+describe("protocol and errors", () => {
+  it("404s unknown routes as problem+json", async () => {
+    const res = await call("/nope");
+    expect(res.status).toBe(404);
+    expect(await problem(res)).toMatchObject({
+      code: "not_found",
+      type: "https://parley.dev/problems/not_found",
+      title: "Not found",
+      instance: "/nope",
+    });
+    const org = await createOrg("professional");
+    const api = await org.api("/api/v1/nothing-here");
+    expect(api.status).toBe(404);
+    expect((await problem(api)).code).toBe("not_found");
+  });
+
+  it("answers 405 with Allow for a known path and the wrong method", async () => {
+    const org = await createOrg("professional");
+    const res = await org.api("/api/v1/organization", { method: "POST", json: {} });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect((await problem(res)).code).toBe("method_not_allowed");
+    const keys = await org.api(`/api/v1/api-keys/${org.keyId}`, { method: "PATCH", json: {} });
+    expect(keys.headers.get("allow")).toBe("DELETE");
+    const health = await call("/health", { method: "DELETE" });
+    expect(health.status).toBe(405);
+  });
+
+  it("answers 415 for a body that is not JSON", async () => {
+    const org = await createOrg("professional");
+    const res = await org.api("/api/v1/api-keys", {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "name=x",
+    });
+    expect(res.status).toBe(415);
+    expect((await problem(res)).code).toBe("unsupported_media_type");
+  });
+
+  it("answers 400 for malformed JSON", async () => {
+    const org = await createOrg("professional");
+    const res = await org.api("/api/v1/api-keys", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{ name: ",
+    });
+    expect(res.status).toBe(400);
+    const body = await problem(res);
+    expect(body.code).toBe("validation_error");
+    expect((body.errors as { location: string }[])[0]?.location).toBe("body");
+  });
+
+  it("answers 413 for an oversize body, with or without Content-Length", async () => {
+    const org = await createOrg("professional");
+    const big = JSON.stringify({ name: "x".repeat(2 * 1024 * 1024) });
+    const sized = await org.api("/api/v1/api-keys", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: big,
+    });
+    expect(sized.status).toBe(413);
+    expect((await problem(sized)).code).toBe("payload_too_large");
+
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 40) return controller.close();
+        sent++;
+        controller.enqueue(chunk);
+      },
+    });
+    const chunked = await org.api("/api/v1/api-keys", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: stream,
+      // @ts-expect-error: duplex is required for streaming request bodies but missing from RequestInit's types
+      duplex: "half",
+    });
+    expect(chunked.status).toBe(413);
+    expect(sent).toBeLessThan(40);
+  });
+
+  it("echoes a sane X-Request-Id and replaces an unsafe one", async () => {
+    const echoed = await call("/health", { headers: { "x-request-id": "client-123.abc" } });
+    expect(echoed.headers.get("x-request-id")).toBe("client-123.abc");
+    const replaced = await call("/health", { headers: { "x-request-id": "<script>" } });
+    expect(replaced.headers.get("x-request-id")).toMatch(/^req_/);
+    const error = await call("/missing", { headers: { "x-request-id": "trace-1" } });
+    expect((await problem(error)).requestId).toBe("trace-1");
+  });
+
+  it("never leaks stack traces or internals on a 500", async () => {
+    const app = createApp();
+    app.get("/boom", () => {
+      throw new Error("db password is hunter2");
+    });
+    const res = await app.fetch(new Request("https://parley.test/boom"), env, createExecutionContext());
+    expect(res.status).toBe(500);
+    const text = await res.clone().text();
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toMatch(/at .*\.ts/);
+    expect((await problem(res)).code).toBe("internal_error");
+  });
+
+  it("serves the OpenAPI document without auth and the docs page", async () => {
+    const doc = await call("/api/v1/openapi.json");
+    expect(doc.status).toBe(200);
+    expect(((await doc.json()) as { openapi: string }).openapi).toBe("3.1.0");
+    const docs = await call("/docs");
+    expect(docs.status).toBe(200);
+    expect(docs.headers.get("content-type")).toContain("text/html");
+    expect(await docs.text()).toContain("/api/v1/openapi.json");
+  });
+});

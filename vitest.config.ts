@@ -16,6 +16,7 @@ export default defineConfig(async () => {
                 bindings: {
                   TEST_MIGRATIONS: migrations,
                   ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+                  ROOM_KEY_SECRET: "test-room-key-secret-0123456789abcdef",
                   FILE_TOKEN_SECRET: "test-file-token-secret-0123456789abcdef",
                   OPENAI_API_KEY: "",
                 },

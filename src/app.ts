@@ -12,15 +12,28 @@ import { idempotency } from "./middleware/idempotency";
 import { requestId } from "./middleware/request-id";
 import { adminOrganizationsRouter } from "./routes/admin-organizations/admin-organizations.index";
 import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
+import { eventsRouter } from "./routes/events/events.index";
+import { filesRouter } from "./routes/files/files.index";
 import { healthRouter } from "./routes/health/health.index";
+import { meetingsRouter } from "./routes/meetings/meetings.index";
 import { organizationRouter } from "./routes/organization/organization.index";
+import { roomsRouter } from "./routes/rooms/rooms.index";
 import { OPERATOR_SCOPE } from "./services/org-gate";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
 export const DOCS_PATH = "/docs";
 
 /** Routers mounted at the root; each declares full paths so the OpenAPI document is exact. */
-const ROUTERS = [healthRouter, organizationRouter, apiKeysRouter, adminOrganizationsRouter];
+const ROUTERS = [
+  healthRouter,
+  organizationRouter,
+  apiKeysRouter,
+  meetingsRouter,
+  roomsRouter,
+  eventsRouter,
+  filesRouter,
+  adminOrganizationsRouter,
+];
 
 const API_DESCRIPTION = `Parley is the control plane behind video meetings.
 
@@ -80,6 +93,9 @@ export function createApp(): AppRouter {
         { name: "Meta", description: "Health and documentation." },
         { name: "Organization", description: "The calling organization, its limits and usage." },
         { name: "API keys", description: "Keys for the calling organization (scope `admin`)." },
+        { name: "Meetings", description: "Transient rooms, Whereby-compatible." },
+        { name: "Rooms", description: "Per-room theming." },
+        { name: "Events", description: "The event log: everything that happened in the last 30 days." },
         { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },
       ],
     });

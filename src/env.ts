@@ -21,3 +21,10 @@ export interface AppEnv {
 export function secret(value: string | undefined): string | null {
   return value === undefined || value.trim() === "" ? null : value;
 }
+
+/** Meeting settings from vars and secrets; a missing secret is a deployment error, not a client one. */
+export function meetingConfig(env: Env): { roomBaseUrl: string; roomKeySecret: string } {
+  const roomKeySecret = secret(env.ROOM_KEY_SECRET);
+  if (!roomKeySecret) throw new Error("ROOM_KEY_SECRET is not configured");
+  return { roomBaseUrl: env.ROOM_BASE_URL, roomKeySecret };
+}

@@ -14,3 +14,27 @@ export async function timingSafeEqualStrings(a: string, b: string): Promise<bool
   ]);
   return crypto.subtle.timingSafeEqual(ha, hb) && a.length === b.length;
 }
+
+/** Imported HMAC keys per secret value: importKey is async and the secret never changes in an isolate. */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secretValue: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secretValue);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", encoder.encode(secretValue), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+    ]);
+    hmacKeys.set(secretValue, key);
+  }
+  return key;
+}
+
+export async function hmacSha256(secretValue: string, message: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secretValue), encoder.encode(message)));
+}
+
+export function bytesToBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}

@@ -5,6 +5,7 @@ const health = createRoute({
   method: "get",
   path: "/health",
   tags: ["Meta"],
+  security: [],
   summary: "Liveness check",
   description: "No authentication. Answers without touching storage.",
   responses: {

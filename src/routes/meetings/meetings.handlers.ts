@@ -1,0 +1,67 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { createDb } from "../../db/client";
+import { type AppEnv, meetingConfig } from "../../env";
+import { ApiError } from "../../lib/errors";
+import { publishEvents } from "../../services/events";
+import {
+  createMeeting,
+  deleteMeeting,
+  getMeeting,
+  listMeetings,
+  MEETING_FIELDS,
+  type MeetingField,
+  toMeeting,
+} from "../../services/meetings";
+import type { createMeetingRoute, deleteMeetingRoute, getMeetingRoute, listMeetingsRoute } from "./meetings.routes";
+
+function parseFields(raw: string | string[] | undefined): MeetingField[] {
+  const names = (Array.isArray(raw) ? raw : [raw ?? ""]).flatMap((v) => v.split(",")).filter((v) => v !== "");
+  const unknown = names.filter((n) => !(MEETING_FIELDS as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new ApiError("validation_error", "Unknown `fields` value.", {
+      errors: unknown.map((n) => ({ location: "query.fields", message: `Unknown field "${n}"` })),
+    });
+  }
+  return names as MeetingField[];
+}
+
+/** Sends events after the response; the outbox sweeper covers an isolate that dies first. */
+function publishLater(c: Context<AppEnv>, ...published: { id: string; orgId: string }[]) {
+  c.executionCtx.waitUntil(publishEvents(c.env, createDb(c.env.DB), published));
+}
+
+export const create: RouteHandler<typeof createMeetingRoute, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const { row, event } = await createMeeting(createDb(c.env.DB), c.get("auth").orgId, body);
+  publishLater(c, event);
+  return c.json(await toMeeting(row, meetingConfig(c.env), body.fields ?? []), 201);
+};
+
+export const list: RouteHandler<typeof listMeetingsRoute, AppEnv> = async (c) => {
+  const query = c.req.valid("query");
+  const fields = parseFields(query.fields);
+  const page = await listMeetings(createDb(c.env.DB), c.get("auth").orgId, query);
+  const config = meetingConfig(c.env);
+  return c.json(
+    { results: await Promise.all(page.results.map((r) => toMeeting(r, config, fields))), cursor: page.cursor },
+    200,
+  );
+};
+
+export const get: RouteHandler<typeof getMeetingRoute, AppEnv> = async (c) => {
+  const fields = parseFields(c.req.valid("query").fields);
+  const row = await getMeeting(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").meetingId);
+  return c.json(await toMeeting(row, meetingConfig(c.env), fields), 200);
+};
+
+export const remove: RouteHandler<typeof deleteMeetingRoute, AppEnv> = async (c) => {
+  const event = await deleteMeeting(
+    createDb(c.env.DB),
+    c.env.RECORDINGS,
+    c.get("auth").orgId,
+    c.req.valid("param").meetingId,
+  );
+  if (event) publishLater(c, event);
+  return c.body(null, 204);
+};

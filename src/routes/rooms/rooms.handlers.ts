@@ -1,0 +1,60 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { createDb } from "../../db/client";
+import type { AppEnv } from "../../env";
+import { ApiError } from "../../lib/errors";
+import {
+  ensureLiveRoom,
+  getRoomTheme,
+  replaceLogo,
+  setRoomBackground,
+  setThemeTokens,
+  toRoomTheme,
+} from "../../services/room-themes";
+import type { getThemeRoute, putBackgroundRoute, putLogoRoute, putTokensRoute } from "./rooms.routes";
+
+export const getTheme: RouteHandler<typeof getThemeRoute, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const { orgId } = c.get("auth");
+  const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
+  const logoBase = c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
+  return c.json(toRoomTheme(await getRoomTheme(db, orgId, roomName), logoBase), 200);
+};
+
+export const putTokens: RouteHandler<typeof putTokensRoute, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const { orgId } = c.get("auth");
+  const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
+  await setThemeTokens(db, orgId, roomName, c.req.valid("json"));
+  return c.body(null, 204);
+};
+
+export const putLogo: RouteHandler<typeof putLogoRoute, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const { orgId } = c.get("auth");
+  const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
+  const type = c.req.header("content-type") ?? "";
+  let image: File | null = null;
+  if (type.startsWith("multipart/form-data")) {
+    const part = (c.req.valid("form") as { image?: unknown }).image;
+    if (!(part instanceof File)) {
+      throw new ApiError("validation_error", "Send the logo as the `image` file part.", {
+        errors: [{ location: "body.image", message: "Required file" }],
+      });
+    }
+    image = part;
+  } else if ((c.req.valid("json") as { theme?: string }).theme !== "default") {
+    throw new ApiError("validation_error", 'Send multipart `image`, or JSON { "theme": "default" } to reset.', {
+      errors: [{ location: "body.theme", message: 'Expected "default"' }],
+    });
+  }
+  await replaceLogo(db, c.env.RECORDINGS, orgId, roomName, image);
+  return c.body(null, 204);
+};
+
+export const putBackground: RouteHandler<typeof putBackgroundRoute, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const { orgId } = c.get("auth");
+  const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
+  await setRoomBackground(db, orgId, roomName, c.req.valid("json"));
+  return c.body(null, 204);
+};

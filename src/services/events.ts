@@ -1,0 +1,134 @@
+import { and, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { type EventRow, events } from "../db/schema";
+import { ApiError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type Cursor, decodeCursor, toPage } from "../lib/pagination";
+import { iso } from "../lib/time";
+import type { WebhookQueueMessage } from "../queues/messages";
+
+export { EVENT_TYPES, type EventType } from "./event-types";
+
+import type { EventType } from "./event-types";
+
+/** Events are listed and fetchable for this long, then purged by the retention job. */
+export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const QUEUE_BATCH = 100;
+/** D1 binds at most 100 parameters per statement. */
+const IDS_PER_STATEMENT = 90;
+
+export interface DomainEvent {
+  id: string;
+  orgId: string;
+  type: EventType;
+  data: Record<string, unknown>;
+  createdAt: number;
+}
+
+export function newEvent(orgId: string, type: EventType, data: Record<string, unknown>, now = Date.now()): DomainEvent {
+  return { id: newId("evt"), orgId, type, data, createdAt: now };
+}
+
+/** The insert for an event, to run in the same `db.batch()` as the change it describes. */
+export function recordEvent(db: Database, event: DomainEvent) {
+  return db.insert(events).values({ ...event, enqueuedAt: null });
+}
+
+/** Records the event only if `condition` holds when the batch runs (e.g. the row is still live). */
+export function recordEventWhere(db: Database, event: DomainEvent, condition: SQL) {
+  return db.run(sql`
+    INSERT INTO ${events} (id, org_id, type, data, created_at)
+    SELECT ${event.id}, ${event.orgId}, ${event.type}, ${JSON.stringify(event.data)}, ${event.createdAt}
+    WHERE ${condition}`);
+}
+
+/**
+ * Puts recorded events on the `webhooks` queue and marks them enqueued. If this never runs (the
+ * isolate died), the outbox sweeper finds the unmarked rows and sends them: at least once.
+ */
+export async function publishEvents(env: Env, db: Database, published: { id: string; orgId: string }[]): Promise<void> {
+  for (let i = 0; i < published.length; i += QUEUE_BATCH) {
+    const chunk = published.slice(i, i + QUEUE_BATCH);
+    await env.WEBHOOKS_QUEUE.sendBatch(
+      chunk.map((e) => ({ body: { kind: "event.v1", eventId: e.id, orgId: e.orgId } satisfies WebhookQueueMessage })),
+    );
+  }
+  const now = Date.now();
+  const marks = [];
+  for (let i = 0; i < published.length; i += IDS_PER_STATEMENT) {
+    const ids = published.slice(i, i + IDS_PER_STATEMENT).map((e) => e.id);
+    marks.push(db.update(events).set({ enqueuedAt: now }).where(inArray(events.id, ids)));
+  }
+  const [first, ...rest] = marks;
+  if (first) await db.batch([first, ...rest]);
+}
+
+/** Records events on their own (no surrounding change) and publishes them. */
+export async function emit(env: Env, db: Database, ...emitted: DomainEvent[]): Promise<void> {
+  const [first, ...rest] = emitted.map((e) => recordEvent(db, e));
+  if (!first) return;
+  await db.batch([first, ...rest]);
+  await publishEvents(env, db, emitted);
+}
+
+export interface PublicEvent {
+  id: string;
+  type: EventType;
+  createdAt: string;
+  data: Record<string, unknown>;
+}
+
+export function toPublicEvent(row: EventRow): PublicEvent {
+  return { id: row.id, type: row.type, createdAt: iso(row.createdAt), data: row.data };
+}
+
+export async function listEvents(
+  db: Database,
+  orgId: string,
+  query: { limit: number; cursor?: string; type?: EventType },
+  now = Date.now(),
+) {
+  const after = decodeCursor(query.cursor);
+  const rows = await db
+    .select()
+    .from(events)
+    .where(
+      and(
+        eq(events.orgId, orgId),
+        gt(events.createdAt, now - EVENT_RETENTION_MS),
+        query.type ? eq(events.type, query.type) : undefined,
+        after ? keysetBefore(after) : undefined,
+      ),
+    )
+    .orderBy(desc(events.createdAt), desc(events.id))
+    .limit(query.limit + 1);
+  return toPage(rows, query.limit, (r) => ({ v: r.createdAt, id: r.id }), toPublicEvent);
+}
+
+function keysetBefore(cursor: Cursor) {
+  const createdAt = Number(cursor.v);
+  return or(lt(events.createdAt, createdAt), and(eq(events.createdAt, createdAt), lt(events.id, cursor.id)));
+}
+
+export async function getEvent(db: Database, orgId: string, eventId: string, now = Date.now()): Promise<PublicEvent> {
+  const row = (
+    await db
+      .select()
+      .from(events)
+      .where(and(eq(events.id, eventId), eq(events.orgId, orgId), gt(events.createdAt, now - EVENT_RETENTION_MS)))
+      .limit(1)
+  )[0];
+  if (!row) throw new ApiError("not_found", `No event ${eventId}.`);
+  return toPublicEvent(row);
+}
+
+/** Outbox sweeper: re-publishes events recorded over a minute ago that never reached the queue. */
+export async function republishStrandedEvents(env: Env, db: Database, now: number, limit = 500): Promise<number> {
+  const stranded = await db
+    .select({ id: events.id, orgId: events.orgId })
+    .from(events)
+    .where(and(isNull(events.enqueuedAt), lt(events.createdAt, now - 60_000)))
+    .limit(limit);
+  await publishEvents(env, db, stranded);
+  return stranded.length;
+}

@@ -1,0 +1,214 @@
+import { and, desc, eq, gt, isNull, like, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { type MeetingRow, meetings, type RecordingSettings, type RoomMode, roomThemes } from "../db/schema";
+import { bytesToBase64Url, hmacSha256 } from "../lib/crypto";
+import { ApiError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type Cursor, decodeCursor, toPage } from "../lib/pagination";
+import { iso } from "../lib/time";
+import { roomLogoKey } from "../storage/keys";
+import { type DomainEvent, newEvent, recordEvent, recordEventWhere } from "./events";
+import { generateRoomName, type RoomNamePattern } from "./room-names";
+
+/** A meeting stays usable until one hour after its `endDate` (SPEC §4). */
+export const MEETING_GRACE_MS = 60 * 60 * 1000;
+export const MEETING_FIELDS = ["hostRoomUrl", "viewerRoomUrl"] as const;
+export type MeetingField = (typeof MEETING_FIELDS)[number];
+
+export interface MeetingConfig {
+  roomBaseUrl: string;
+  roomKeySecret: string;
+}
+
+export interface CreateMeetingInput {
+  endDate: string;
+  isLocked?: boolean;
+  roomMode?: RoomMode;
+  roomNamePrefix?: string;
+  roomNamePattern?: RoomNamePattern;
+  templateType?: "viewerMode";
+  fields?: MeetingField[];
+  recording?: { type: RecordingSettings["type"]; startTrigger?: RecordingSettings["startTrigger"] };
+  metadata?: string;
+}
+
+export interface Meeting {
+  meetingId: string;
+  roomName: string;
+  roomUrl: string;
+  startDate: string;
+  endDate: string;
+  isLocked: boolean;
+  roomMode: RoomMode;
+  recording: RecordingSettings;
+  metadata: string | null;
+  createdAt: string;
+  hostRoomUrl?: string;
+  viewerRoomUrl?: string;
+}
+
+/**
+ * Host and viewer keys are HMACs of the meeting id under a server secret: unguessable, never
+ * stored, and the same every time they are asked for.
+ */
+async function roomKey(config: MeetingConfig, meetingId: string, role: "host" | "viewer"): Promise<string> {
+  return bytesToBase64Url(await hmacSha256(config.roomKeySecret, `${meetingId}:${role}`));
+}
+
+export async function toMeeting(
+  row: MeetingRow,
+  config: MeetingConfig,
+  fields: readonly MeetingField[],
+): Promise<Meeting> {
+  const roomUrl = config.roomBaseUrl.replace(/\/+$/, "") + row.roomName;
+  const meeting: Meeting = {
+    meetingId: row.id,
+    roomName: row.roomName,
+    roomUrl,
+    startDate: iso(row.startDate),
+    endDate: iso(row.endDate),
+    isLocked: row.isLocked,
+    roomMode: row.roomMode,
+    recording: row.recording,
+    metadata: row.metadata,
+    createdAt: iso(row.createdAt),
+  };
+  const viewerMode = row.templateType === "viewerMode";
+  if (viewerMode || fields.includes("hostRoomUrl")) {
+    meeting.hostRoomUrl = `${roomUrl}?roomKey=${await roomKey(config, row.id, "host")}`;
+  }
+  if (viewerMode || (fields.includes("viewerRoomUrl") && row.roomMode === "group")) {
+    meeting.viewerRoomUrl = `${roomUrl}?viewerKey=${await roomKey(config, row.id, "viewer")}`;
+  }
+  return meeting;
+}
+
+function meetingEventData(row: MeetingRow): Record<string, unknown> {
+  return { meetingId: row.id, roomName: row.roomName, startDate: iso(row.startDate), endDate: iso(row.endDate) };
+}
+
+/** Creates a meeting and records `meeting.created` in the same transaction. */
+export async function createMeeting(
+  db: Database,
+  orgId: string,
+  input: CreateMeetingInput,
+  now = Date.now(),
+): Promise<{ row: MeetingRow; event: DomainEvent }> {
+  const viewerMode = input.templateType === "viewerMode";
+  const endDate = Date.parse(input.endDate);
+  const prefix = input.roomNamePrefix?.toLowerCase();
+  for (let attempt = 0; ; attempt++) {
+    const row: MeetingRow = {
+      id: newId("mtg"),
+      orgId,
+      roomName: generateRoomName(prefix, input.roomNamePattern ?? "uuid"),
+      startDate: now,
+      endDate,
+      expiresAt: endDate + MEETING_GRACE_MS,
+      isLocked: viewerMode ? true : (input.isLocked ?? false),
+      roomMode: viewerMode ? "group" : (input.roomMode ?? "normal"),
+      templateType: input.templateType ?? null,
+      recording: { type: input.recording?.type ?? "none", startTrigger: input.recording?.startTrigger ?? "none" },
+      metadata: input.metadata ?? null,
+      createdAt: now,
+      deletedAt: null,
+      expiryRun: null,
+    };
+    const event = newEvent(orgId, "meeting.created", meetingEventData(row), now);
+    try {
+      await db.batch([db.insert(meetings).values(row), recordEvent(db, event)]);
+      return { row, event };
+    } catch (error) {
+      // A human-short name can collide with a live room; draw another a few times.
+      if (attempt < 4 && String(error).includes("UNIQUE constraint failed: meetings.room_name")) continue;
+      throw error;
+    }
+  }
+}
+
+const live = (now: number) => and(isNull(meetings.deletedAt), gt(meetings.expiresAt, now));
+
+export async function getMeeting(db: Database, orgId: string, meetingId: string, now = Date.now()) {
+  const row = (
+    await db
+      .select()
+      .from(meetings)
+      .where(and(eq(meetings.id, meetingId), eq(meetings.orgId, orgId), live(now)))
+      .limit(1)
+  )[0];
+  if (!row) throw new ApiError("not_found", `No meeting ${meetingId}.`);
+  return row;
+}
+
+export async function listMeetings(
+  db: Database,
+  orgId: string,
+  query: { limit: number; cursor?: string; roomNamePrefix?: string },
+  now = Date.now(),
+) {
+  const after = decodeCursor(query.cursor);
+  const prefix = query.roomNamePrefix?.toLowerCase();
+  const rows = await db
+    .select()
+    .from(meetings)
+    .where(
+      and(
+        eq(meetings.orgId, orgId),
+        live(now),
+        prefix ? like(meetings.roomName, `/${prefix}%`) : undefined,
+        after ? keysetBefore(after) : undefined,
+      ),
+    )
+    .orderBy(desc(meetings.createdAt), desc(meetings.id))
+    .limit(query.limit + 1);
+  return toPage(
+    rows,
+    query.limit,
+    (r) => ({ v: r.createdAt, id: r.id }),
+    (r) => r,
+  );
+}
+
+function keysetBefore(cursor: Cursor) {
+  const createdAt = Number(cursor.v);
+  return or(lt(meetings.createdAt, createdAt), and(eq(meetings.createdAt, createdAt), lt(meetings.id, cursor.id)));
+}
+
+/**
+ * Deletes a meeting with its room theme and logo and records `meeting.deleted`. Deleting a
+ * meeting that is already gone (deleted or expired) is a no-op; another org's is a 404.
+ */
+export async function deleteMeeting(
+  db: Database,
+  bucket: R2Bucket,
+  orgId: string,
+  meetingId: string,
+  now = Date.now(),
+): Promise<DomainEvent | null> {
+  const row = (
+    await db
+      .select()
+      .from(meetings)
+      .where(and(eq(meetings.id, meetingId), eq(meetings.orgId, orgId)))
+      .limit(1)
+  )[0];
+  if (!row) throw new ApiError("not_found", `No meeting ${meetingId}.`);
+  if (row.deletedAt !== null) return null;
+  const event = newEvent(orgId, "meeting.deleted", meetingEventData(row), now);
+  // The event goes first and only if the meeting is still live, so a concurrent DELETE (or the
+  // expiry job) that got there first does not produce a second event.
+  const [recorded, , themes] = await db.batch([
+    recordEventWhere(db, event, sql`EXISTS (SELECT 1 FROM ${meetings} WHERE id = ${meetingId} AND deleted_at IS NULL)`),
+    db
+      .update(meetings)
+      .set({ deletedAt: now })
+      .where(and(eq(meetings.id, meetingId), isNull(meetings.deletedAt))),
+    db
+      .delete(roomThemes)
+      .where(and(eq(roomThemes.orgId, orgId), eq(roomThemes.roomName, row.roomName)))
+      .returning({ logoId: roomThemes.logoId }),
+  ]);
+  const logoKeys = themes.flatMap((t) => (t.logoId ? [roomLogoKey(t.logoId)] : []));
+  if (logoKeys.length > 0) await bucket.delete(logoKeys);
+  return recorded.meta.changes > 0 ? event : null;
+}

@@ -1,0 +1,123 @@
+import { and, eq, gt, isNull } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { meetings, type RoomBackground, type RoomThemeRow, roomThemes, type ThemeTokens } from "../db/schema";
+import { ApiError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { roomLogoKey } from "../storage/keys";
+
+/** 600 kB, as Whereby documents for room logos. */
+export const LOGO_MAX_BYTES = 600_000;
+
+export interface RoomTheme {
+  tokens: ThemeTokens;
+  tokensPreset: "custom" | "default";
+  logoUrl: string | null;
+  roomBackground: RoomBackground;
+}
+
+const DEFAULT_BACKGROUND: RoomBackground = { palette: "default", theme: "default" };
+
+/** `{roomName}` in paths has no leading slash; the room must belong to a live meeting of this org. */
+export async function ensureLiveRoom(db: Database, orgId: string, roomName: string, now = Date.now()): Promise<string> {
+  const stored = `/${roomName}`;
+  const row = (
+    await db
+      .select({ id: meetings.id })
+      .from(meetings)
+      .where(
+        and(
+          eq(meetings.orgId, orgId),
+          eq(meetings.roomName, stored),
+          isNull(meetings.deletedAt),
+          gt(meetings.expiresAt, now),
+        ),
+      )
+      .limit(1)
+  )[0];
+  if (!row) throw new ApiError("not_found", `No room ${stored}.`);
+  return stored;
+}
+
+export function toRoomTheme(row: RoomThemeRow | undefined, logoBaseUrl: string): RoomTheme {
+  return {
+    tokens: row?.tokens ?? {},
+    tokensPreset: row?.tokensPreset ?? "default",
+    logoUrl: row?.logoId ? `${logoBaseUrl.replace(/\/+$/, "")}/files/${roomLogoKey(row.logoId)}` : null,
+    roomBackground: row?.roomBackground ?? DEFAULT_BACKGROUND,
+  };
+}
+
+export async function getRoomTheme(db: Database, orgId: string, roomName: string) {
+  return (
+    await db
+      .select()
+      .from(roomThemes)
+      .where(and(eq(roomThemes.orgId, orgId), eq(roomThemes.roomName, roomName)))
+      .limit(1)
+  )[0];
+}
+
+type ThemePatch = Partial<Pick<RoomThemeRow, "tokens" | "tokensPreset" | "logoId" | "roomBackground">>;
+
+async function upsertTheme(db: Database, orgId: string, roomName: string, patch: ThemePatch): Promise<void> {
+  const updatedAt = Date.now();
+  await db
+    .insert(roomThemes)
+    .values({ orgId, roomName, ...patch, updatedAt })
+    .onConflictDoUpdate({ target: [roomThemes.orgId, roomThemes.roomName], set: { ...patch, updatedAt } });
+}
+
+export async function setThemeTokens(
+  db: Database,
+  orgId: string,
+  roomName: string,
+  input: { tokens?: ThemeTokens; tokensPreset?: "custom" | "default" },
+): Promise<void> {
+  const preset = input.tokensPreset ?? (input.tokens ? "custom" : undefined);
+  await upsertTheme(db, orgId, roomName, {
+    ...(input.tokens !== undefined ? { tokens: input.tokens } : {}),
+    ...(preset !== undefined ? { tokensPreset: preset } : {}),
+  });
+}
+
+export async function setRoomBackground(
+  db: Database,
+  orgId: string,
+  roomName: string,
+  input: Partial<RoomBackground>,
+): Promise<void> {
+  const current = (await getRoomTheme(db, orgId, roomName))?.roomBackground ?? DEFAULT_BACKGROUND;
+  await upsertTheme(db, orgId, roomName, { roomBackground: { ...current, ...input } });
+}
+
+/** The image type from its first bytes; the declared type is not trusted. */
+export function sniffImageType(head: Uint8Array): "image/png" | "image/jpeg" | null {
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (png.every((b, i) => head[i] === b)) return "image/png";
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return "image/jpeg";
+  return null;
+}
+
+/** Stores a new logo in R2 and points the theme at it; the previous logo object is removed. */
+export async function replaceLogo(
+  db: Database,
+  bucket: R2Bucket,
+  orgId: string,
+  roomName: string,
+  image: File | null,
+): Promise<void> {
+  let logoId: string | null = null;
+  if (image) {
+    if (image.size > LOGO_MAX_BYTES) {
+      throw new ApiError("payload_too_large", `Logos are limited to ${LOGO_MAX_BYTES} bytes.`);
+    }
+    const bytes = new Uint8Array(await image.arrayBuffer());
+    const type = sniffImageType(bytes);
+    if (!type) throw new ApiError("unsupported_media_type", "The logo must be a PNG or JPEG image.");
+    logoId = newId("upl");
+    await bucket.put(roomLogoKey(logoId), bytes, { httpMetadata: { contentType: type } });
+  }
+  const previous = (await getRoomTheme(db, orgId, roomName))?.logoId;
+  await upsertTheme(db, orgId, roomName, { logoId });
+  if (previous) await bucket.delete(roomLogoKey(previous));
+}

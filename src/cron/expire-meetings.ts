@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { sqlBatch } from "../db/batch";
 import { createDb } from "../db/client";
 import { events, meetings, roomThemes } from "../db/schema";
 import { newId } from "../lib/ids";
@@ -27,35 +28,36 @@ export async function expireMeetings(env: Env, now: number): Promise<{ expired: 
   let pages = 0;
   while (pages < EXPIRY_MAX_PAGES) {
     const run = newId("exp");
-    const [marked, recorded, themes] = await db.batch([
-      db.run(sql`
+    const [marked, recorded, themes] = await sqlBatch(db, [
+      sql`
         UPDATE ${meetings} SET deleted_at = ${now}, expiry_run = ${run}
         WHERE id IN (SELECT id FROM ${meetings} WHERE deleted_at IS NULL AND expires_at <= ${now}
-                     ORDER BY expires_at LIMIT ${EXPIRY_PAGE_SIZE})`),
-      db.all<{ id: string; org_id: string }>(sql`
+                     ORDER BY expires_at LIMIT ${EXPIRY_PAGE_SIZE})`,
+      sql`
         INSERT INTO ${events} (id, org_id, type, data, created_at)
         SELECT 'evt_' || lower(hex(randomblob(12))), org_id, 'meeting.expired',
                json_object('meetingId', id, 'roomName', room_name,
                            'startDate', ${isoSql("start_date")}, 'endDate', ${isoSql("end_date")}),
                ${now}
         FROM ${meetings} WHERE expiry_run = ${run}
-        RETURNING id, org_id`),
-      db.all<{ logo_id: string | null }>(sql`
+        RETURNING id, org_id`,
+      sql`
         DELETE FROM ${roomThemes}
         WHERE EXISTS (SELECT 1 FROM ${meetings} m WHERE m.expiry_run = ${run}
                       AND m.org_id = ${roomThemes}.org_id AND m.room_name = ${roomThemes}.room_name)
-        RETURNING logo_id`),
+        RETURNING logo_id`,
     ]);
     pages++;
-    const logoKeys = themes.flatMap((t) => (t.logo_id ? [roomLogoKey(t.logo_id)] : []));
+    const logoKeys = (themes?.results ?? []).flatMap((t) => (t.logo_id ? [roomLogoKey(String(t.logo_id))] : []));
     if (logoKeys.length > 0) await env.RECORDINGS.delete(logoKeys);
     await publishEvents(
       env,
       db,
-      recorded.map((e) => ({ id: e.id, orgId: e.org_id })),
+      (recorded?.results ?? []).map((e) => ({ id: String(e.id), orgId: String(e.org_id) })),
     );
-    expired += marked.meta.changes;
-    if (marked.meta.changes < EXPIRY_PAGE_SIZE) break;
+    const changed = marked?.meta.changes ?? 0;
+    expired += changed;
+    if (changed < EXPIRY_PAGE_SIZE) break;
   }
   return { expired, pages };
 }

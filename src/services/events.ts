@@ -35,11 +35,11 @@ export function recordEvent(db: Database, event: DomainEvent) {
 }
 
 /** Records the event only if `condition` holds when the batch runs (e.g. the row is still live). */
-export function recordEventWhere(db: Database, event: DomainEvent, condition: SQL) {
-  return db.run(sql`
+export function recordEventWhere(event: DomainEvent, condition: SQL) {
+  return sql`
     INSERT INTO ${events} (id, org_id, type, data, created_at)
     SELECT ${event.id}, ${event.orgId}, ${event.type}, ${JSON.stringify(event.data)}, ${event.createdAt}
-    WHERE ${condition}`);
+    WHERE ${condition}`;
 }
 
 /**

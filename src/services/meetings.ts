@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, isNull, like, lt, or, sql } from "drizzle-orm";
+import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
 import { type MeetingRow, meetings, type RecordingSettings, type RoomMode, roomThemes } from "../db/schema";
 import { bytesToBase64Url, hmacSha256 } from "../lib/crypto";
@@ -197,18 +198,15 @@ export async function deleteMeeting(
   const event = newEvent(orgId, "meeting.deleted", meetingEventData(row), now);
   // The event goes first and only if the meeting is still live, so a concurrent DELETE (or the
   // expiry job) that got there first does not produce a second event.
-  const [recorded, , themes] = await db.batch([
-    recordEventWhere(db, event, sql`EXISTS (SELECT 1 FROM ${meetings} WHERE id = ${meetingId} AND deleted_at IS NULL)`),
+  const [recorded, , themes] = await sqlBatch<{ logo_id: string | null }>(db, [
+    recordEventWhere(event, sql`EXISTS (SELECT 1 FROM ${meetings} WHERE id = ${meetingId} AND deleted_at IS NULL)`),
     db
       .update(meetings)
       .set({ deletedAt: now })
       .where(and(eq(meetings.id, meetingId), isNull(meetings.deletedAt))),
-    db
-      .delete(roomThemes)
-      .where(and(eq(roomThemes.orgId, orgId), eq(roomThemes.roomName, row.roomName)))
-      .returning({ logoId: roomThemes.logoId }),
+    sql`DELETE FROM ${roomThemes} WHERE org_id = ${orgId} AND room_name = ${row.roomName} RETURNING logo_id`,
   ]);
-  const logoKeys = themes.flatMap((t) => (t.logoId ? [roomLogoKey(t.logoId)] : []));
+  const logoKeys = (themes?.results ?? []).flatMap((t) => (t.logo_id ? [roomLogoKey(t.logo_id)] : []));
   if (logoKeys.length > 0) await bucket.delete(logoKeys);
-  return recorded.meta.changes > 0 ? event : null;
+  return (recorded?.meta.changes ?? 0) > 0 ? event : null;
 }

@@ -1,4 +1,5 @@
 import type { ApiKeyScope } from "./db/schema";
+import type { OrgSnapshot } from "./durable-objects/org-gate";
 import type { BudgetState } from "./durable-objects/rolling-budget";
 
 /** Who is calling: set by the auth middleware on every authenticated `/api/v1` request. */
@@ -14,6 +15,8 @@ export interface AppEnv {
     requestId: string;
     auth: AuthContext;
     budget: BudgetState;
+    /** The calling organization as its Durable Object saw it when admitting this request. */
+    org: OrgSnapshot;
   };
 }
 

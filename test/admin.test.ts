@@ -47,7 +47,7 @@ describe("operator API", () => {
 
     const patched = await admin(`/admin/v1/organizations/${org.id}`, {
       method: "PATCH",
-      json: { plan: "enterprise", limits: { pointsPerMinute: 5000, apiKeys: "unlimited" } },
+      json: { name: "Acme Inc", plan: "enterprise", limits: { pointsPerMinute: 5000, apiKeys: "unlimited" } },
     });
     expect(patched.status).toBe(200);
     expect(((await patched.json()) as { limits: unknown }).limits).toEqual({

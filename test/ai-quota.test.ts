@@ -39,6 +39,18 @@ describe("AI quota in the organization's Durable Object", () => {
     expect(reset.getTime()).toBeGreaterThan(Date.now());
   });
 
+  it("keeps usage counters and reports them on GET /organization", async () => {
+    const org = await createOrg("professional");
+    const gate = orgGate(env, org.id);
+    expect(await gate.addUsage("storageBytes", 1_000)).toBe(1_000);
+    expect(await gate.addUsage("storageBytes", -400)).toBe(600);
+    expect(await gate.addUsage("transcriptionSeconds", 90)).toBe(90);
+    expect(await gate.addUsage("storageBytes", -10_000)).toBe(0); // never negative
+    await gate.addUsage("storageBytes", 42);
+    const body = (await (await org.api("/api/v1/organization")).json()) as { usage: Record<string, unknown> };
+    expect(body.usage).toMatchObject({ storageBytes: 42, transcriptionSeconds: 90 });
+  });
+
   it("picks up a raised limit from the operator at once", async () => {
     const org = await createOrg("starter", { limits: { aiGenerationsPerMonth: 1 } });
     const gate = orgGate(env, org.id);

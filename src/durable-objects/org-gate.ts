@@ -10,17 +10,33 @@ import { type BudgetState, RollingBudget, WINDOW_SECONDS } from "./rolling-budge
 /** What the gate knows about its organization; refreshed from D1 on start and on operator changes. */
 export interface GateConfig {
   orgId: string;
+  name: string;
   plan: keyof typeof PLANS;
   status: "active" | "suspended" | "cancelled";
   limits: PlanLimits;
   createdAt: number;
 }
 
+/** The organization as its gate knows it, handed back with every admission so reads need no extra hop. */
+export interface OrgSnapshot {
+  id: string;
+  name: string;
+  plan: GateConfig["plan"];
+  status: GateConfig["status"];
+  createdAt: number;
+  limits: PlanLimits;
+  aiGenerations: AiUsage;
+  storageBytes: number;
+  transcriptionSeconds: number;
+}
+
 export type AdmitResult =
   | { outcome: "unauthorized" }
   | { outcome: "forbidden"; detail: string }
   | ({ outcome: "rate_limited"; retryAfterMs: number } & BudgetState)
-  | ({ outcome: "admitted" } & BudgetState);
+  | ({ outcome: "admitted"; org: OrgSnapshot } & BudgetState);
+
+export type UsageCounter = "storageBytes" | "transcriptionSeconds";
 
 export interface AiUsage {
   used: number;
@@ -43,12 +59,13 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS ai_reservations (
     id TEXT PRIMARY KEY, cycle_start INTEGER NOT NULL, state TEXT NOT NULL, created_at INTEGER NOT NULL
   );
+  CREATE TABLE IF NOT EXISTS usage_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 `;
 
 /**
  * One per organization (`idFromName(orgId)`): the serial point of truth for the point budget,
- * the monthly AI quota, the live set of API keys (so revocation is seen by every isolate on the
- * very next request) and the organization's Idempotency-Key records.
+ * the monthly AI quota, usage counters, the live set of API keys (so revocation is seen by every
+ * isolate on the very next request) and the organization's Idempotency-Key records.
  */
 export class OrgGate extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -60,6 +77,10 @@ export class OrgGate extends DurableObject<Env> {
   private loaded = false;
   private loading: Promise<void> | null = null;
   private readonly lastUsed = new Map<string, number>();
+  /** Mirrors of small SQLite tables, so admitting a request reads no storage. */
+  private readonly counters = new Map<string, number>();
+  private readonly aiUsed = new Map<number, number>();
+  private lastPrunedSecond = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -68,6 +89,12 @@ export class OrgGate extends DurableObject<Env> {
     const rows = this.sql.exec<{ second: number; used: number }>("SELECT second, used FROM budget").toArray();
     this.budget = new RollingBudget(rows.map((r) => [r.second, r.used]));
     this.idempotency = new IdempotencyStore(this.sql);
+    for (const row of this.sql.exec<{ name: string; value: number }>("SELECT name, value FROM usage_counters")) {
+      this.counters.set(row.name, row.value);
+    }
+    for (const row of this.sql.exec<{ cycle_start: number; used: number }>("SELECT cycle_start, used FROM ai_usage")) {
+      this.aiUsed.set(row.cycle_start, row.used);
+    }
   }
 
   /** Checks the key and the organization, then spends `cost` points if they fit. */
@@ -89,7 +116,42 @@ export class OrgGate extends DurableObject<Env> {
     this.persistBucket(Math.floor(now / 1000));
     this.noteKeyUse(keyId, now);
     const { admitted: _, ...state } = decision;
-    return { outcome: "admitted", ...state };
+    return { outcome: "admitted", ...state, org: this.snapshot(config, now) };
+  }
+
+  /** Adds to the organization's usage counters (bytes stored, seconds transcribed); deltas may be negative. */
+  addUsage(counter: UsageCounter, delta: number): number {
+    const row = this.sql
+      .exec<{ value: number }>(
+        `INSERT INTO usage_counters (name, value) VALUES (?, MAX(0, ?))
+         ON CONFLICT(name) DO UPDATE SET value = MAX(0, value + ?) RETURNING value`,
+        counter,
+        delta,
+        delta,
+      )
+      .toArray()[0];
+    return row?.value ?? 0;
+  }
+
+  private usageCounter(counter: UsageCounter): number {
+    return (
+      this.sql.exec<{ value: number }>("SELECT value FROM usage_counters WHERE name = ?", counter).toArray()[0]
+        ?.value ?? 0
+    );
+  }
+
+  private snapshot(config: GateConfig, now: number): OrgSnapshot {
+    return {
+      id: config.orgId,
+      name: config.name,
+      plan: config.plan,
+      status: config.status,
+      createdAt: config.createdAt,
+      limits: config.limits,
+      aiGenerations: this.currentAiUsage(config, now),
+      storageBytes: this.usageCounter("storageBytes"),
+      transcriptionSeconds: this.usageCounter("transcriptionSeconds"),
+    };
   }
 
   /** The budget as it stands, without spending anything. */
@@ -141,9 +203,14 @@ export class OrgGate extends DurableObject<Env> {
       return { ok: false, usage, retryAfterMs: usage.resetAtMs - now };
     }
     const cycleStart = billingCycle(config.createdAt, now).start;
-    this.sql.exec(
-      "INSERT INTO ai_usage (cycle_start, used) VALUES (?, 1) ON CONFLICT(cycle_start) DO UPDATE SET used = used + 1",
+    this.aiUsed.set(
       cycleStart,
+      this.sql
+        .exec<{ used: number }>(
+          "INSERT INTO ai_usage (cycle_start, used) VALUES (?, 1) ON CONFLICT(cycle_start) DO UPDATE SET used = used + 1 RETURNING used",
+          cycleStart,
+        )
+        .one().used,
     );
     this.sql.exec(
       "INSERT INTO ai_reservations (id, cycle_start, state, created_at) VALUES (?, ?, 'reserved', ?)",
@@ -167,7 +234,13 @@ export class OrgGate extends DurableObject<Env> {
       )
       .toArray()[0];
     if (row) {
-      this.sql.exec("UPDATE ai_usage SET used = MAX(0, used - 1) WHERE cycle_start = ?", row.cycle_start);
+      const updated = this.sql
+        .exec<{ used: number }>(
+          "UPDATE ai_usage SET used = MAX(0, used - 1) WHERE cycle_start = ? RETURNING used",
+          row.cycle_start,
+        )
+        .toArray()[0];
+      this.aiUsed.set(row.cycle_start, updated?.used ?? 0);
     }
   }
 
@@ -218,14 +291,15 @@ export class OrgGate extends DurableObject<Env> {
       second,
       this.budget.bucketUsed(second),
     );
-    this.sql.exec("DELETE FROM budget WHERE second <= ?", second - WINDOW_SECONDS);
+    if (second !== this.lastPrunedSecond) {
+      this.lastPrunedSecond = second;
+      this.sql.exec("DELETE FROM budget WHERE second <= ?", second - WINDOW_SECONDS);
+    }
   }
 
   private currentAiUsage(config: GateConfig, now: number): AiUsage {
     const cycle = billingCycle(config.createdAt, now);
-    const used =
-      this.sql.exec<{ used: number }>("SELECT used FROM ai_usage WHERE cycle_start = ?", cycle.start).toArray()[0]
-        ?.used ?? 0;
+    const used = this.aiUsed.get(cycle.start) ?? 0;
     const limit = config.limits.aiGenerationsPerMonth;
     return { used, limit, remaining: limit === null ? null : Math.max(0, limit - used), resetAtMs: cycle.end };
   }
@@ -253,6 +327,7 @@ export class OrgGate extends DurableObject<Env> {
     }
     this.config = {
       orgId,
+      name: org.name,
       plan: org.plan,
       status: org.status,
       limits: effectiveLimits(org.plan, org.limitOverrides),

@@ -47,6 +47,7 @@ export const pointBudget = createMiddleware<AppEnv>(async (c, next) => {
     }
     case "admitted": {
       c.set("budget", result);
+      c.set("org", result.org);
       await next();
       const seconds = Math.max(0, Math.ceil((result.resetAtMs - Date.now()) / 1000));
       for (const [name, value] of Object.entries(budgetHeaders(result, seconds))) c.res.headers.set(name, value);

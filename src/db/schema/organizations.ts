@@ -11,8 +11,6 @@ export const organizations = sqliteTable(
     plan: text("plan").$type<PlanName>().notNull(),
     status: text("status").$type<OrganizationStatus>().notNull().default("active"),
     limitOverrides: text("limit_overrides", { mode: "json" }).$type<LimitOverrides>(),
-    storageBytes: integer("storage_bytes").notNull().default(0),
-    transcriptionSeconds: integer("transcription_seconds").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     cancelledAt: integer("cancelled_at"),

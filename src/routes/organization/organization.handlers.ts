@@ -1,18 +1,11 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { createDb } from "../../db/client";
 import type { AppEnv } from "../../env";
 import { iso } from "../../lib/time";
-import { orgGate } from "../../services/org-gate";
-import { getOrganization, toOrganization } from "../../services/organizations";
 import type { getOrganizationRoute } from "./organization.routes";
 
-export const getSelfOrganization: RouteHandler<typeof getOrganizationRoute, AppEnv> = async (c) => {
-  const { orgId } = c.get("auth");
-  const [row, ai] = await Promise.all([
-    getOrganization(createDb(c.env.DB), orgId),
-    orgGate(c.env, orgId).aiUsage(orgId),
-  ]);
-  const org = toOrganization(row);
+/** Answered from what the organization's Durable Object returned when admitting the request: no extra I/O. */
+export const getSelfOrganization: RouteHandler<typeof getOrganizationRoute, AppEnv> = (c) => {
+  const org = c.get("org");
   const points = c.get("budget");
   return c.json(
     {
@@ -20,18 +13,18 @@ export const getSelfOrganization: RouteHandler<typeof getOrganizationRoute, AppE
       name: org.name,
       plan: org.plan,
       status: org.status,
-      createdAt: org.createdAt,
+      createdAt: iso(org.createdAt),
       limits: org.limits,
       usage: {
         points: { limit: points.limit, remaining: points.remaining, resetAt: iso(points.resetAtMs) },
         aiGenerations: {
-          used: ai?.used ?? 0,
-          limit: ai?.limit ?? org.limits.aiGenerationsPerMonth,
-          remaining: ai?.remaining ?? org.limits.aiGenerationsPerMonth,
-          resetAt: iso(ai?.resetAtMs ?? Date.now()),
+          used: org.aiGenerations.used,
+          limit: org.aiGenerations.limit,
+          remaining: org.aiGenerations.remaining,
+          resetAt: iso(org.aiGenerations.resetAtMs),
         },
-        storageBytes: row.storageBytes,
-        transcriptionSeconds: row.transcriptionSeconds,
+        storageBytes: org.storageBytes,
+        transcriptionSeconds: org.transcriptionSeconds,
       },
     },
     200,

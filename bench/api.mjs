@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// `npm run bench`: throughput and latency of an authenticated route against the bare /health route, in one run.
+// Starts its own `wrangler dev` on a free port with a throw-away --persist-to directory (never the developer's
+// .wrangler/state) and its own random secrets, creates an enterprise organization with a raised point budget
+// and an API key, then alternates autocannon phases: /health, /api/v1/organization, repeated BENCH_ROUNDS times.
+// Prints a markdown table and the authenticated/bare throughput ratio. Wrangler's whole process group is
+// stopped at the end, on error and on Ctrl+C.
+//
+// Env: BENCH_SECONDS (per phase, default 10), BENCH_CONNECTIONS (default 20), BENCH_ROUNDS (default 2),
+//      BENCH_WARMUP_SECONDS (per route before measuring, default 2).
+import autocannon from "autocannon";
+import { call, envInt, progress, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
+
+const POINTS_PER_MINUTE = 100_000_000;
+const SECONDS = envInt("BENCH_SECONDS", 10, 1);
+const CONNECTIONS = envInt("BENCH_CONNECTIONS", 20, 1);
+const ROUNDS = envInt("BENCH_ROUNDS", 2, 1);
+const WARMUP_SECONDS = envInt("BENCH_WARMUP_SECONDS", 2, 0);
+
+async function createBenchOrganization(base, adminToken) {
+  const org = await call(
+    base,
+    "POST",
+    "/admin/v1/organizations",
+    adminToken,
+    { name: "Bench", plan: "enterprise" },
+    201,
+  );
+  const updated = await call(
+    base,
+    "PATCH",
+    `/admin/v1/organizations/${org.id}`,
+    adminToken,
+    { limits: { pointsPerMinute: POINTS_PER_MINUTE } },
+    200,
+  );
+  if (updated.limits?.pointsPerMinute !== POINTS_PER_MINUTE) {
+    throw new Error(`The point budget override did not take: ${JSON.stringify(updated.limits)}`);
+  }
+  const { key } = await call(
+    base,
+    "POST",
+    `/admin/v1/organizations/${org.id}/api-keys`,
+    adminToken,
+    { name: "bench" },
+    201,
+  );
+  const self = await call(base, "GET", "/api/v1/organization", key, undefined, 200);
+  if (self.id !== org.id) throw new Error(`GET /api/v1/organization returned ${self.id}, expected ${org.id}`);
+  return { orgId: org.id, key };
+}
+
+let activeCannon = null;
+const interrupted = false;
+
+/** One autocannon phase; latencies are recorded per response so rows can be merged exactly across rounds. */
+async function load(title, url, headers, seconds) {
+  if (interrupted) throw new Error("interrupted");
+  progress(title);
+  const latencies = [];
+  const instance = autocannon({ url, headers, connections: CONNECTIONS, duration: seconds });
+  activeCannon = instance;
+  instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const result = await instance;
+  activeCannon = null;
+  return {
+    requests: result.requests.total,
+    duration: result.duration,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statusCodes: result.statusCodeStats,
+    latencies,
+  };
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function summarize(label, round, phases) {
+  const latencies = phases.flatMap((phase) => phase.latencies).sort((a, b) => a - b);
+  const requests = phases.reduce((sum, phase) => sum + phase.requests, 0);
+  const duration = phases.reduce((sum, phase) => sum + phase.duration, 0);
+  const statusCodes = {};
+  for (const phase of phases) {
+    for (const [code, { count }] of Object.entries(phase.statusCodes ?? {})) {
+      statusCodes[code] = (statusCodes[code] ?? 0) + count;
+    }
+  }
+  return {
+    label,
+    round,
+    rps: requests / duration,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    non2xx: phases.reduce((sum, phase) => sum + phase.non2xx, 0),
+    errors: phases.reduce((sum, phase) => sum + phase.errors, 0),
+    requests,
+    statusCodes,
+  };
+}
+
+function markdownTable(rows) {
+  const fmt = (n, digits) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+  const lines = [
+    "| route | round | req/s | p50 ms | p99 ms | non-2xx | errors | requests |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const row of rows) {
+    const cells = [row.label, row.round, fmt(row.rps, 0), fmt(row.p50, 2), fmt(row.p99, 2)];
+    lines.push(`| ${[...cells, row.non2xx, row.errors, row.requests].join(" | ")} |`);
+  }
+  return lines.join("\n");
+}
+
+async function main() {
+  const worker = await startLocalWorker();
+  const base = worker.base;
+  try {
+    const { key } = await createBenchOrganization(base, worker.adminToken);
+    const routes = [
+      { label: "GET /health", url: `${base}/health`, headers: {} },
+      {
+        label: "GET /api/v1/organization",
+        url: `${base}/api/v1/organization`,
+        headers: { authorization: `Bearer ${key}` },
+      },
+    ];
+
+    if (WARMUP_SECONDS > 0) {
+      for (const route of routes) {
+        await load(`warm-up ${route.label} ${WARMUP_SECONDS} s`, route.url, route.headers, WARMUP_SECONDS);
+      }
+    }
+    const phases = new Map(routes.map((route) => [route.label, []]));
+    const rows = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const route of routes) {
+        const title = `round ${round}/${ROUNDS}: ${route.label} for ${SECONDS} s, ${CONNECTIONS} connections`;
+        const phase = await load(title, route.url, route.headers, SECONDS);
+        phases.get(route.label).push(phase);
+        rows.push(summarize(route.label, String(round), [phase]));
+      }
+    }
+    const totals = routes.map((route) => summarize(route.label, "all", phases.get(route.label)));
+    rows.push(...totals);
+
+    const [bare, authenticated] = totals;
+    const ratio = authenticated.rps / bare.rps;
+    console.log(
+      `\nParley API bench — wrangler ${wranglerVersion()} (local workerd), Node ${process.version}, ` +
+        `${CONNECTIONS} connections, ${SECONDS} s per phase, ${ROUNDS} rounds, alternating routes\n`,
+    );
+    console.log(markdownTable(rows));
+    console.log(
+      `\nRatio authenticated/bare throughput: ${ratio.toFixed(2)} ` +
+        `(${authenticated.label} ÷ ${bare.label}, all rounds; aim ≥ 0.5${ratio >= 0.5 ? ", met" : ", NOT met"})`,
+    );
+
+    const failed = totals.filter((row) => row.non2xx > 0 || row.errors > 0);
+    for (const row of failed) {
+      progress(
+        `${row.label}: ${row.non2xx} non-2xx, ${row.errors} errors; status codes ${JSON.stringify(row.statusCodes)}`,
+      );
+    }
+    if (failed.length > 0) process.exitCode = 1;
+  } finally {
+    activeCannon?.stop();
+    await worker.stop();
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`[bench] failed: ${error instanceof Error ? error.message : error}`);
+  process.exitCode = 1;
+}

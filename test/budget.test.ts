@@ -1,4 +1,4 @@
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { orgGate } from "../src/services/org-gate";
 import { createOrg, env, problem } from "./helpers";
@@ -90,6 +90,7 @@ describe("point budget", () => {
     expect((await org.api("/api/v1/organization")).status).toBe(429);
 
     const stub = orgGate(env, org.id);
+    await runDurableObjectAlarm(stub); // the write-behind flush, due within a second of spending
     await evictDurableObject(stub);
     expect((await org.api("/api/v1/organization")).status).toBe(429); // persisted, not just in memory
 

@@ -52,6 +52,12 @@ export type AiReservation =
 export type { StoredResponse } from "./idempotency-store";
 
 const LAST_USED_FLUSH_MS = 30_000;
+/**
+ * Budget buckets are written behind, by an alarm at most this long after a spend, instead of on
+ * every request: a per-request write would hold every response behind a storage commit. The cost is
+ * that a crash or redeploy of the object forgets at most this much of the most recent spending.
+ */
+const BUDGET_FLUSH_MS = 1_000;
 /** A reservation that was neither committed nor refunded (a crashed job) counts as used. */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS budget (second INTEGER PRIMARY KEY, used INTEGER NOT NULL);
@@ -80,7 +86,9 @@ export class OrgGate extends DurableObject<Env> {
   /** Mirrors of small SQLite tables, so admitting a request reads no storage. */
   private readonly counters = new Map<string, number>();
   private readonly aiUsed = new Map<number, number>();
-  private lastPrunedSecond = 0;
+  private readonly dirtySeconds = new Set<number>();
+  private lastUsedDueAt = 0;
+  private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -113,7 +121,8 @@ export class OrgGate extends DurableObject<Env> {
       const { admitted: _, ...rest } = decision;
       return { outcome: "rate_limited", ...rest };
     }
-    this.persistBucket(Math.floor(now / 1000));
+    this.dirtySeconds.add(Math.floor(now / 1000));
+    this.scheduleAlarm(now + BUDGET_FLUSH_MS);
     this.noteKeyUse(keyId, now);
     const { admitted: _, ...state } = decision;
     return { outcome: "admitted", ...state, org: this.snapshot(config, now) };
@@ -257,7 +266,17 @@ export class OrgGate extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    this.flushBudget();
     if (this.lastUsed.size === 0) return;
+    if (this.lastUsedDueAt > Date.now()) {
+      this.scheduleAlarm(this.lastUsedDueAt);
+      return;
+    }
+    await this.flushLastUsed();
+  }
+
+  private async flushLastUsed(): Promise<void> {
     const orgId = this.config?.orgId;
     const pending = [...this.lastUsed.entries()];
     this.lastUsed.clear();
@@ -279,22 +298,32 @@ export class OrgGate extends DurableObject<Env> {
     }
   }
 
-  private noteKeyUse(keyId: string, now: number): void {
-    const wasEmpty = this.lastUsed.size === 0;
-    this.lastUsed.set(keyId, now);
-    if (wasEmpty) void this.ctx.storage.setAlarm(now + LAST_USED_FLUSH_MS);
+  /** One alarm serves both write-behinds; an earlier need moves it forward. */
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
   }
 
-  private persistBucket(second: number): void {
-    this.sql.exec(
-      "INSERT INTO budget (second, used) VALUES (?, ?) ON CONFLICT(second) DO UPDATE SET used = excluded.used",
-      second,
-      this.budget.bucketUsed(second),
-    );
-    if (second !== this.lastPrunedSecond) {
-      this.lastPrunedSecond = second;
-      this.sql.exec("DELETE FROM budget WHERE second <= ?", second - WINDOW_SECONDS);
+  private noteKeyUse(keyId: string, now: number): void {
+    if (this.lastUsed.size === 0) {
+      this.lastUsedDueAt = now + LAST_USED_FLUSH_MS;
+      this.scheduleAlarm(this.lastUsedDueAt);
     }
+    this.lastUsed.set(keyId, now);
+  }
+
+  private flushBudget(): void {
+    for (const second of this.dirtySeconds) {
+      this.sql.exec(
+        "INSERT INTO budget (second, used) VALUES (?, ?) ON CONFLICT(second) DO UPDATE SET used = excluded.used",
+        second,
+        this.budget.bucketUsed(second),
+      );
+    }
+    this.dirtySeconds.clear();
+    const nowSecond = Math.floor(Date.now() / 1000);
+    this.sql.exec("DELETE FROM budget WHERE second <= ?", nowSecond - WINDOW_SECONDS);
   }
 
   private currentAiUsage(config: GateConfig, now: number): AiUsage {

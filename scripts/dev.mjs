@@ -296,10 +296,22 @@ function printBanner({ orgId, key, reused }) {
       `  curl -s ${BASE}/api/v1/organization -H "Authorization: Bearer ${key}"`,
       "",
       "  Operator API: Authorization: Bearer <ADMIN_TOKEN from .dev.vars>.  Stop with Ctrl+C.",
+      "  The every-minute cron (meeting expiry, event outbox, retention) is fired by this script.",
       rule,
       "",
     ].join("\n"),
   );
+}
+
+/**
+ * `wrangler dev` does not fire cron triggers by itself; fire the every-minute one as production would, so
+ * meetings expire and the event outbox is swept locally too.
+ */
+function runCronEveryMinute() {
+  const timer = setInterval(() => {
+    fetch(`${BASE}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("* * * * *")}`).catch(() => {});
+  }, 60_000);
+  timer.unref();
 }
 
 async function main() {
@@ -318,6 +330,7 @@ async function main() {
   exited.then(({ code, signal }) => process.exit(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1)));
 
   if (!(await waitUntilReady(exited))) return;
+  runCronEveryMinute();
   try {
     printBanner(await ensureOrganization());
   } catch (error) {

@@ -17,6 +17,7 @@ import { filesRouter } from "./routes/files/files.index";
 import { healthRouter } from "./routes/health/health.index";
 import { meetingsRouter } from "./routes/meetings/meetings.index";
 import { organizationRouter } from "./routes/organization/organization.index";
+import { recordingsRouter } from "./routes/recordings/recordings.index";
 import { roomsRouter } from "./routes/rooms/rooms.index";
 import { OPERATOR_SCOPE } from "./services/org-gate";
 
@@ -30,6 +31,7 @@ const ROUTERS = [
   apiKeysRouter,
   meetingsRouter,
   roomsRouter,
+  recordingsRouter,
   eventsRouter,
   filesRouter,
   adminOrganizationsRouter,
@@ -95,6 +97,7 @@ export function createApp(): AppRouter {
         { name: "API keys", description: "Keys for the calling organization (scope `admin`)." },
         { name: "Meetings", description: "Transient rooms, Whereby-compatible." },
         { name: "Rooms", description: "Per-room theming." },
+        { name: "Recordings", description: "Recordings in R2: direct and multipart upload, access links." },
         { name: "Events", description: "The event log: everything that happened in the last 30 days." },
         { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },
       ],

@@ -31,3 +31,9 @@ export function meetingConfig(env: Env): { roomBaseUrl: string; roomKeySecret: s
   if (!roomKeySecret) throw new Error("ROOM_KEY_SECRET is not configured");
   return { roomBaseUrl: env.ROOM_BASE_URL, roomKeySecret };
 }
+
+export function fileTokenSecret(env: Env): string {
+  const value = secret(env.FILE_TOKEN_SECRET);
+  if (!value) throw new Error("FILE_TOKEN_SECRET is not configured");
+  return value;
+}

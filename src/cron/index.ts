@@ -1,4 +1,5 @@
 import { expireMeetings } from "./expire-meetings";
+import { abortStaleRecordingUploads } from "./recording-uploads";
 import { purgeExpiredRecords, sweepEventOutbox } from "./retention";
 
 /** One scheduled job: idempotent and bounded, so overlapping or repeated runs are harmless. */
@@ -6,7 +7,7 @@ export type ScheduledJob = (env: Env, scheduledTime: number) => Promise<unknown>
 
 /** Jobs by cron expression. */
 export const JOBS: Record<string, ScheduledJob[]> = {
-  "* * * * *": [expireMeetings, sweepEventOutbox, purgeExpiredRecords],
+  "* * * * *": [expireMeetings, sweepEventOutbox, purgeExpiredRecords, abortStaleRecordingUploads],
 };
 
 export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {

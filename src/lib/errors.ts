@@ -28,6 +28,8 @@ export interface ApiErrorOptions {
   /** Extension members merged into the problem body (e.g. `msLeft`). */
   extensions?: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** A more specific HTTP status than the code's own (416 for an unsatisfiable range). */
+  status?: number;
 }
 
 /** The one error type services and middleware throw; `onError` renders it as problem+json. */
@@ -39,7 +41,7 @@ export class ApiError extends Error {
   constructor(code: ErrorCode, detail: string, options: ApiErrorOptions = {}) {
     super(detail);
     this.code = code;
-    this.status = ERROR_CODES[code].status;
+    this.status = options.status ?? ERROR_CODES[code].status;
     this.options = options;
   }
 }

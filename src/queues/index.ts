@@ -1,9 +1,10 @@
-import { AiJobMessage, WebhookQueueMessage } from "./messages";
+import { AiJobMessage, StorageJobMessage, WebhookQueueMessage } from "./messages";
+import { consumeStorageJobs } from "./storage-jobs";
 
 type Consumer = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
 
 /**
- * Until the webhook and AI consumers land, every queue acknowledges what it can parse (nothing
+ * Until the webhook and AI consumers land, those queues acknowledge what it can parse (nothing
  * is subscribed yet, so there is nothing to deliver) and drops what it cannot, loudly.
  */
 function acknowledging(schema: { safeParse(value: unknown): { success: boolean } }, queue: string): Consumer {
@@ -22,6 +23,9 @@ const CONSUMERS: Record<string, Consumer> = {
   "ai-jobs": acknowledging(AiJobMessage, "ai-jobs"),
   "webhooks-dlq": acknowledging(WebhookQueueMessage, "webhooks-dlq"),
   "ai-jobs-dlq": acknowledging(AiJobMessage, "ai-jobs-dlq"),
+  "storage-jobs": consumeStorageJobs,
+  // Exhausted storage jobs are logged; the objects they name stay, and a later request can retry.
+  "storage-jobs-dlq": acknowledging(StorageJobMessage, "storage-jobs-dlq"),
 };
 
 /** Dispatches a batch to its queue's consumer. */

@@ -11,3 +11,10 @@ export const AiJobMessage = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("transcription.v1"), transcriptionId: z.string(), orgId: z.string() }),
 ]);
 export type AiJobMessage = z.infer<typeof AiJobMessage>;
+
+/** Messages on the `storage-jobs` queue: background work on stored objects. */
+export const StorageJobMessage = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("recordings.delete.v1"), orgId: z.string(), recordingIds: z.array(z.string()).max(100) }),
+  z.object({ kind: z.literal("recordings.checksum.v1"), orgId: z.string(), recordingId: z.string() }),
+]);
+export type StorageJobMessage = z.infer<typeof StorageJobMessage>;

@@ -2,3 +2,8 @@
 export function roomLogoKey(logoId: string): string {
   return `room-logos/${logoId}`;
 }
+
+/** R2 key of a recording's bytes, under its organization so a tenant's objects can be listed and purged. */
+export function recordingKey(orgId: string, recordingId: string): string {
+  return `recordings/${orgId}/${recordingId}`;
+}

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../lib/errors";
 import { createRouter, errorResponses } from "../../lib/openapi";
 import { roomLogoKey } from "../../storage/keys";
+import { recordingFileRoute, serveRecordingFile } from "./recording-file";
 
 const getRoomLogoRoute = createRoute({
   method: "get",
@@ -31,13 +32,18 @@ const getRoomLogoRoute = createRoute({
   },
 });
 
-export const filesRouter = createRouter().openapi(getRoomLogoRoute, async (c) => {
-  const object = await c.env.RECORDINGS.get(roomLogoKey(c.req.valid("param").logoId));
-  if (!object) throw new ApiError("not_found", "No such logo.");
-  const headers = new Headers();
-  object.writeHttpMetadata(headers);
-  headers.set("ETag", object.httpEtag);
-  headers.set("Content-Length", String(object.size));
-  headers.set("Cache-Control", "public, max-age=300");
-  return new Response(object.body, { status: 200, headers }) as never;
-});
+export const filesRouter = createRouter()
+  .openapi(getRoomLogoRoute, async (c) => {
+    const object = await c.env.RECORDINGS.get(roomLogoKey(c.req.valid("param").logoId));
+    if (!object) throw new ApiError("not_found", "No such logo.");
+    const headers = new Headers();
+    object.writeHttpMetadata(headers);
+    headers.set("ETag", object.httpEtag);
+    headers.set("Content-Length", String(object.size));
+    headers.set("Cache-Control", "public, max-age=300");
+    return new Response(object.body, { status: 200, headers }) as never;
+  })
+  .openapi(recordingFileRoute, async (c) => {
+    const { recordingId } = c.req.valid("param");
+    return (await serveRecordingFile(c, recordingId, c.req.valid("query").token)) as never;
+  });

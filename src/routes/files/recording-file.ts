@@ -1,0 +1,107 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, eq } from "drizzle-orm";
+import type { Context } from "hono";
+import { createDb } from "../../db/client";
+import { recordings } from "../../db/schema";
+import { type AppEnv, fileTokenSecret } from "../../env";
+import { ApiError } from "../../lib/errors";
+import { errorResponses } from "../../lib/openapi";
+import { verifyFileToken } from "../../services/access-links";
+
+export const recordingFileRoute = createRoute({
+  method: "get",
+  path: "/files/recordings/{recordingId}",
+  tags: ["Recordings"],
+  summary: "Download a recording through an access link",
+  description:
+    "No API key: the signed `token` from `access-link` opens exactly this recording until it expires. Supports `HEAD` and a single `Range` (206 with `Content-Range`; 416 when unsatisfiable). A tampered, expired or other-recording token → 403.",
+  security: [],
+  request: {
+    params: z.object({
+      recordingId: z
+        .string()
+        .min(1)
+        .max(64)
+        .openapi({ param: { name: "recordingId", in: "path" } }),
+    }),
+    query: z.object({ token: z.string().min(1).max(1024) }),
+  },
+  responses: {
+    200: {
+      description: "The whole file.",
+      content: { "application/octet-stream": { schema: z.any().openapi({ type: "string", format: "binary" }) } },
+    },
+    206: {
+      description: "The requested range.",
+      content: { "application/octet-stream": { schema: z.any().openapi({ type: "string", format: "binary" }) } },
+    },
+    ...errorResponses(400, 403, 404, 500),
+    416: {
+      description: "The range lies outside the file (`Content-Range: bytes */<size>`).",
+      content: { "application/problem+json": { schema: z.any() } },
+    },
+  },
+});
+
+/** A single `bytes=` range resolved against the size; `undefined` = no (usable) range, `null` = unsatisfiable. */
+function parseRange(header: string | undefined, size: number): { offset: number; length: number } | null | undefined {
+  if (!header) return undefined;
+  const match = header.match(/^bytes=(\d*)-(\d*)$/);
+  if (!match) return undefined; // several ranges or another unit: RFC 9110 lets us send the whole file
+  const [, first, last] = match;
+  if (first === "" && last === "") return undefined;
+  if (first === "") {
+    const suffix = Number(last);
+    if (suffix === 0) return null;
+    const length = Math.min(suffix, size);
+    return { offset: size - length, length };
+  }
+  const offset = Number(first);
+  if (offset >= size) return null;
+  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
+  if (end < offset) return null;
+  return { offset, length: end - offset + 1 };
+}
+
+function contentDisposition(filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export async function serveRecordingFile(c: Context<AppEnv>, recordingId: string, token: string): Promise<Response> {
+  if (!(await verifyFileToken(fileTokenSecret(c.env), token, recordingId))) {
+    throw new ApiError("forbidden", "This link is invalid or has expired; ask for a new access link.");
+  }
+  const row = (
+    await createDb(c.env.DB)
+      .select({ r2Key: recordings.r2Key, filename: recordings.filename, contentType: recordings.contentType })
+      .from(recordings)
+      .where(and(eq(recordings.id, recordingId), eq(recordings.status, "ready")))
+      .limit(1)
+  )[0];
+  const head = row ? await c.env.RECORDINGS.head(row.r2Key) : null;
+  if (!row || !head) throw new ApiError("not_found", "This recording no longer exists.");
+
+  const headers = new Headers({
+    "Accept-Ranges": "bytes",
+    "Content-Type": row.contentType,
+    ETag: head.httpEtag,
+    "Content-Disposition": contentDisposition(row.filename),
+    "Cache-Control": "private, no-store",
+  });
+  const range = parseRange(c.req.header("range"), head.size);
+  if (range === null) {
+    throw new ApiError("validation_error", `The requested range is outside the file's ${head.size} bytes.`, {
+      headers: { "Content-Range": `bytes */${head.size}` },
+      status: 416,
+    });
+  }
+  const status = range ? 206 : 200;
+  const length = range ? range.length : head.size;
+  headers.set("Content-Length", String(length));
+  if (range) headers.set("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${head.size}`);
+  if (c.req.method === "HEAD") return new Response(null, { status, headers });
+  const object = await c.env.RECORDINGS.get(row.r2Key, range ? { range } : {});
+  if (!object) throw new ApiError("not_found", "This recording no longer exists.");
+  return new Response(object.body, { status, headers });
+}

@@ -1,0 +1,141 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { createDb } from "../../db/client";
+import { type AppEnv, fileTokenSecret } from "../../env";
+import { ApiError } from "../../lib/errors";
+import type { StorageJobMessage } from "../../queues/messages";
+import { signFileToken } from "../../services/access-links";
+import { publishEvents } from "../../services/events";
+import { orgGate } from "../../services/org-gate";
+import { abortUpload, completeUpload, createUpload, PART_SIZE, uploadPart } from "../../services/recording-uploads";
+import {
+  DIRECT_UPLOAD_MAX_BYTES,
+  deleteRecording,
+  getRecording,
+  listRecordings,
+  toRecording,
+  uploadRecording,
+} from "../../services/recordings";
+import { recordingMediaType } from "../../storage/media-types";
+import { requiredLength } from "../../storage/streams";
+import type {
+  abortUploadRoute,
+  accessLinkRoute,
+  bulkDeleteRoute,
+  completeUploadRoute,
+  createUploadRoute,
+  deleteRecordingRoute,
+  getRecordingRoute,
+  listRecordingsRoute,
+  uploadPartRoute,
+  uploadRecordingRoute,
+} from "./recordings.routes";
+
+/** Length and stream of a raw upload body, refusing what cannot be stored before reading a byte. */
+function rawUpload(c: Context<AppEnv>, maxBytes: number) {
+  const length = requiredLength(c.req.header("content-length"));
+  if (length > maxBytes) throw new ApiError("payload_too_large", `At most ${maxBytes} bytes here.`);
+  if (length === 0 || c.req.raw.body === null) {
+    throw new ApiError("validation_error", "The body is empty.", { errors: [{ location: "body", message: "Empty" }] });
+  }
+  return { length, body: c.req.raw.body };
+}
+
+export const upload: RouteHandler<typeof uploadRecordingRoute, AppEnv> = async (c) => {
+  const contentType = recordingMediaType(c.req.header("content-type"));
+  if (!contentType) {
+    throw new ApiError(
+      "unsupported_media_type",
+      "Content-Type must be an allowed audio/* or video/* type (mp4, webm, mkv, mp3, wav, m4a, ogg, flac).",
+    );
+  }
+  const { length, body } = rawUpload(c, DIRECT_UPLOAD_MAX_BYTES);
+  const { orgId } = c.get("auth");
+  const db = createDb(c.env.DB);
+  const { row, event } = await uploadRecording(db, c.env.RECORDINGS, orgId, {
+    body,
+    contentType,
+    length,
+    metadata: c.req.valid("query"),
+  });
+  await orgGate(c.env, orgId).addUsage("storageBytes", row.sizeBytes);
+  c.executionCtx.waitUntil(publishEvents(c.env, db, [event]));
+  return c.json(toRecording(row), 201);
+};
+
+export const list: RouteHandler<typeof listRecordingsRoute, AppEnv> = async (c) =>
+  c.json(await listRecordings(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("query")), 200);
+
+export const get: RouteHandler<typeof getRecordingRoute, AppEnv> = async (c) =>
+  c.json(
+    toRecording(await getRecording(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").recordingId)),
+    200,
+  );
+
+export const remove: RouteHandler<typeof deleteRecordingRoute, AppEnv> = async (c) => {
+  const { orgId } = c.get("auth");
+  const db = createDb(c.env.DB);
+  const deleted = await deleteRecording(db, c.env.RECORDINGS, orgId, c.req.valid("param").recordingId);
+  if (!deleted) throw new ApiError("not_found", `No recording ${c.req.valid("param").recordingId}.`);
+  await orgGate(c.env, orgId).addUsage("storageBytes", -deleted.freedBytes);
+  c.executionCtx.waitUntil(publishEvents(c.env, db, [deleted.event]));
+  return c.body(null, 204);
+};
+
+export const bulkDelete: RouteHandler<typeof bulkDeleteRoute, AppEnv> = async (c) => {
+  const message: StorageJobMessage = {
+    kind: "recordings.delete.v1",
+    orgId: c.get("auth").orgId,
+    recordingIds: [...new Set(c.req.valid("json").recordingIds)],
+  };
+  await c.env.STORAGE_JOBS_QUEUE.send(message);
+  return c.body(null, 204);
+};
+
+export const accessLink: RouteHandler<typeof accessLinkRoute, AppEnv> = async (c) => {
+  const row = await getRecording(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").recordingId);
+  if (row.status !== "ready") throw new ApiError("not_found", `Recording ${row.id} has not finished uploading.`);
+  const expires = Date.now() + c.req.valid("query").validForSeconds * 1000;
+  const token = await signFileToken(fileTokenSecret(c.env), row.id, expires);
+  const base = c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
+  return c.json({ accessLink: `${base.replace(/\/+$/, "")}/files/recordings/${row.id}?token=${token}`, expires }, 200);
+};
+
+export const startUpload: RouteHandler<typeof createUploadRoute, AppEnv> = async (c) => {
+  const row = await createUpload(createDb(c.env.DB), c.env.RECORDINGS, c.get("auth").orgId, c.req.valid("json"));
+  return c.json({ uploadId: row.uploadId as string, recordingId: row.id, partSize: PART_SIZE }, 201);
+};
+
+export const putPart: RouteHandler<typeof uploadPartRoute, AppEnv> = async (c) => {
+  const { uploadId, partNumber } = c.req.valid("param");
+  const { length, body } = rawUpload(c, PART_SIZE);
+  const part = await uploadPart(createDb(c.env.DB), c.env.RECORDINGS, c.get("auth").orgId, {
+    uploadId,
+    partNumber,
+    body,
+    length,
+  });
+  return c.json(part, 200);
+};
+
+export const complete: RouteHandler<typeof completeUploadRoute, AppEnv> = async (c) => {
+  const { orgId } = c.get("auth");
+  const db = createDb(c.env.DB);
+  const { row, event } = await completeUpload(
+    db,
+    c.env.RECORDINGS,
+    orgId,
+    c.req.valid("param").uploadId,
+    c.req.valid("json").parts,
+  );
+  await orgGate(c.env, orgId).addUsage("storageBytes", row.sizeBytes);
+  const checksum: StorageJobMessage = { kind: "recordings.checksum.v1", orgId, recordingId: row.id };
+  await c.env.STORAGE_JOBS_QUEUE.send(checksum);
+  c.executionCtx.waitUntil(publishEvents(c.env, db, [event]));
+  return c.json(toRecording(row), 201);
+};
+
+export const abort: RouteHandler<typeof abortUploadRoute, AppEnv> = async (c) => {
+  await abortUpload(createDb(c.env.DB), c.env.RECORDINGS, c.get("auth").orgId, c.req.valid("param").uploadId);
+  return c.body(null, 204);
+};

@@ -1,0 +1,85 @@
+import { z } from "@hono/zod-openapi";
+import { RECORDING_TYPES } from "../../storage/media-types";
+import { Timestamp } from "../shared.schemas";
+
+const dateTime = z.iso.datetime({ offset: true });
+
+export const RecordingSchema = z
+  .object({
+    recordingId: z.string().openapi({ example: "rec_8Jd2kQw9Zp3Lm0Xc5Vb7Nr" }),
+    meetingId: z.string().nullable(),
+    roomName: z.string().nullable(),
+    roomSessionId: z.string().nullable(),
+    filename: z.string().openapi({ example: "standup.webm" }),
+    contentType: z.string().openapi({ example: "video/webm" }),
+    sizeInBytes: z.number().int(),
+    sizeInMegaBytes: z.number().openapi({ description: "sizeInBytes / 1,000,000, two decimals." }),
+    sha256: z.string().nullable().openapi({
+      description:
+        "Hex SHA-256 of the file. Computed while a direct upload streams in; for multipart uploads it is filled in shortly after completion.",
+    }),
+    startDate: Timestamp.nullable(),
+    endDate: Timestamp.nullable(),
+    durationInSeconds: z.number().int().nullable(),
+    status: z.enum(["uploading", "ready"]),
+    createdAt: Timestamp,
+  })
+  .openapi("Recording");
+
+export const MetadataFields = {
+  meetingId: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: "A meeting of this organization (also an ended one)." }),
+  roomName: z.string().max(200).optional().openapi({ description: "Defaults to the meeting's room." }),
+  roomSessionId: z.string().max(100).optional(),
+  startDate: dateTime.optional(),
+  endDate: dateTime.optional(),
+};
+
+export const UploadQuery = z.object({
+  filename: z.string().min(1).max(255).optional().openapi({ example: "standup.webm" }),
+  ...MetadataFields,
+});
+
+export const CreateUploadBody = z
+  .strictObject({
+    filename: z.string().min(1).max(255),
+    contentType: z.enum(Object.keys(RECORDING_TYPES) as [string, ...string[]]),
+    ...MetadataFields,
+  })
+  .openapi("CreateUploadRequest");
+
+export const UploadSchema = z
+  .object({
+    uploadId: z.string().openapi({ example: "upl_2Hc9Tq4Lm7Zx0Vb3Nd8Rk1" }),
+    recordingId: z.string(),
+    partSize: z.number().int().openapi({ description: "Every part but the last must be exactly this many bytes." }),
+  })
+  .openapi("Upload");
+
+export const CompleteUploadBody = z
+  .strictObject({
+    parts: z.array(z.strictObject({ partNumber: z.number().int().min(1), etag: z.string().min(1).max(200) })).min(1),
+  })
+  .openapi("CompleteUploadRequest");
+
+export const RecordingIdParam = z.object({
+  recordingId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "recordingId", in: "path" } }),
+});
+
+export const SORTS = [
+  "createdAt:asc",
+  "createdAt:desc",
+  "startDate:asc",
+  "startDate:desc",
+  "sizeInMegaBytes:asc",
+  "sizeInMegaBytes:desc",
+] as const;
+
+export const binary = z.any().openapi({ type: "string", format: "binary" });

@@ -1,0 +1,261 @@
+import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from "drizzle-orm";
+import { sqlBatch } from "../db/batch";
+import type { Database } from "../db/client";
+import { meetings, type RecordingRow, recordingParts, recordings } from "../db/schema";
+import { ApiError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { decodeCursor, toPage } from "../lib/pagination";
+import { iso, isoOrNull } from "../lib/time";
+import { recordingKey } from "../storage/keys";
+import { checkedUpload } from "../storage/streams";
+import { type DomainEvent, newEvent, recordEvent, recordEventWhere } from "./events";
+
+/** Direct uploads: 100 MiB; larger files go through multipart upload. */
+export const DIRECT_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+
+export interface Recording {
+  recordingId: string;
+  meetingId: string | null;
+  roomName: string | null;
+  roomSessionId: string | null;
+  filename: string;
+  contentType: string;
+  sizeInBytes: number;
+  sizeInMegaBytes: number;
+  sha256: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  durationInSeconds: number | null;
+  status: "uploading" | "ready";
+  createdAt: string;
+}
+
+export function toRecording(row: RecordingRow): Recording {
+  return {
+    recordingId: row.id,
+    meetingId: row.meetingId,
+    roomName: row.roomName,
+    roomSessionId: row.roomSessionId,
+    filename: row.filename,
+    contentType: row.contentType,
+    sizeInBytes: row.sizeBytes,
+    sizeInMegaBytes: Math.round(row.sizeBytes / 10_000) / 100,
+    sha256: row.sha256,
+    startDate: isoOrNull(row.startDate),
+    endDate: isoOrNull(row.endDate),
+    durationInSeconds:
+      row.startDate !== null && row.endDate !== null
+        ? Math.max(0, Math.round((row.endDate - row.startDate) / 1000))
+        : null,
+    status: row.status,
+    createdAt: iso(row.createdAt),
+  };
+}
+
+export interface RecordingMetadata {
+  filename?: string;
+  meetingId?: string;
+  roomName?: string;
+  roomSessionId?: string;
+  startDate?: string;
+  endDate?: string;
+}
+
+/** Resolves metadata: the meeting (any of this org's, also ended ones) supplies the room name. */
+export async function resolveMetadata(db: Database, orgId: string, input: RecordingMetadata, location: string) {
+  let roomName = input.roomName ? (input.roomName.startsWith("/") ? input.roomName : `/${input.roomName}`) : null;
+  if (input.meetingId) {
+    const meeting = (
+      await db
+        .select({ roomName: meetings.roomName })
+        .from(meetings)
+        .where(and(eq(meetings.id, input.meetingId), eq(meetings.orgId, orgId)))
+        .limit(1)
+    )[0];
+    if (!meeting) {
+      throw new ApiError("validation_error", "meetingId is not a meeting of this organization.", {
+        errors: [{ location: `${location}.meetingId`, message: "Unknown meeting" }],
+      });
+    }
+    roomName ??= meeting.roomName;
+  }
+  return {
+    filename: input.filename ?? "recording",
+    meetingId: input.meetingId ?? null,
+    roomName,
+    roomSessionId: input.roomSessionId ?? null,
+    startDate: input.startDate ? Date.parse(input.startDate) : null,
+    endDate: input.endDate ? Date.parse(input.endDate) : null,
+  };
+}
+
+export function finishedEvent(row: RecordingRow, now: number): DomainEvent {
+  return newEvent(
+    row.orgId,
+    "recording.finished",
+    {
+      recordingId: row.id,
+      meetingId: row.meetingId,
+      roomName: row.roomName,
+      contentType: row.contentType,
+      sizeInBytes: row.sizeBytes,
+    },
+    now,
+  );
+}
+
+/**
+ * Streams a request body into R2, checking type and size and hashing on the way, then records the
+ * recording and `recording.finished` in one transaction. On any failure nothing is left behind.
+ */
+export async function uploadRecording(
+  db: Database,
+  bucket: R2Bucket,
+  orgId: string,
+  upload: { body: ReadableStream<Uint8Array>; contentType: string; length: number; metadata: RecordingMetadata },
+): Promise<{ row: RecordingRow; event: DomainEvent }> {
+  const metadata = await resolveMetadata(db, orgId, upload.metadata, "query");
+  const id = newId("rec");
+  const key = recordingKey(orgId, id);
+  const { stream, check } = checkedUpload(upload.body, {
+    contentType: upload.contentType,
+    maxBytes: upload.length,
+    sha256: true,
+  });
+  try {
+    await bucket.put(key, stream.pipeThrough(new FixedLengthStream(upload.length)), {
+      httpMetadata: { contentType: upload.contentType },
+    });
+  } catch (error) {
+    await bucket.delete(key);
+    throw check.failure() ?? uploadCutShort(error);
+  }
+  const { size, sha256 } = await check.done;
+  const now = Date.now();
+  const row: RecordingRow = {
+    id,
+    orgId,
+    ...metadata,
+    contentType: upload.contentType,
+    sizeBytes: size,
+    sha256,
+    status: "ready",
+    r2Key: key,
+    uploadId: null,
+    r2UploadId: null,
+    partSize: null,
+    createdAt: now,
+  };
+  const event = finishedEvent(row, now);
+  try {
+    await db.batch([db.insert(recordings).values(row), recordEvent(db, event)]);
+  } catch (error) {
+    await bucket.delete(key);
+    throw error;
+  }
+  return { row, event };
+}
+
+export function uploadCutShort(error: unknown): ApiError {
+  return new ApiError(
+    "validation_error",
+    "The upload ended before Content-Length bytes arrived (or sent more); nothing was stored.",
+    { errors: [{ location: "body", message: String(error instanceof Error ? error.message : error).slice(0, 200) }] },
+  );
+}
+
+export async function getRecording(db: Database, orgId: string, recordingId: string): Promise<RecordingRow> {
+  const row = (
+    await db
+      .select()
+      .from(recordings)
+      .where(and(eq(recordings.id, recordingId), eq(recordings.orgId, orgId)))
+      .limit(1)
+  )[0];
+  if (!row) throw new ApiError("not_found", `No recording ${recordingId}.`);
+  return row;
+}
+
+export const RECORDING_SORTS = {
+  createdAt: recordings.createdAt,
+  startDate: recordings.startDate,
+  sizeInMegaBytes: recordings.sizeBytes,
+} as const;
+export type RecordingSort = `${keyof typeof RECORDING_SORTS}:${"asc" | "desc"}`;
+
+export async function listRecordings(
+  db: Database,
+  orgId: string,
+  query: { limit: number; cursor?: string; meetingId?: string; roomName?: string; sortBy?: RecordingSort },
+) {
+  const [field, direction] = (query.sortBy ?? "createdAt:desc").split(":") as [
+    keyof typeof RECORDING_SORTS,
+    "asc" | "desc",
+  ];
+  // Nulls (recordings without a startDate) sort as 0 so the keyset stays total.
+  const column: SQL =
+    field === "startDate" ? sql`coalesce(${recordings.startDate}, 0)` : sql`${RECORDING_SORTS[field]}`;
+  const after = decodeCursor(query.cursor);
+  const past = direction === "desc" ? lt : gt;
+  const roomName = query.roomName && !query.roomName.startsWith("/") ? `/${query.roomName}` : query.roomName;
+  const rows = await db
+    .select()
+    .from(recordings)
+    .where(
+      and(
+        eq(recordings.orgId, orgId),
+        eq(recordings.status, "ready"),
+        query.meetingId ? eq(recordings.meetingId, query.meetingId) : undefined,
+        roomName ? eq(recordings.roomName, roomName) : undefined,
+        after
+          ? or(past(column, Number(after.v)), and(eq(column, Number(after.v)), past(recordings.id, after.id)))
+          : undefined,
+      ),
+    )
+    .orderBy(
+      direction === "desc" ? desc(column) : asc(column),
+      direction === "desc" ? desc(recordings.id) : asc(recordings.id),
+    )
+    .limit(query.limit + 1);
+  const sortValue = (r: RecordingRow) =>
+    field === "startDate" ? (r.startDate ?? 0) : field === "sizeInMegaBytes" ? r.sizeBytes : r.createdAt;
+  return toPage(rows, query.limit, (r) => ({ v: sortValue(r), id: r.id }), toRecording);
+}
+
+/**
+ * Deletes a recording's bytes and row and records `recording.deleted`; an unfinished multipart
+ * upload is aborted. Returns null when there was nothing (left) to delete.
+ */
+export async function deleteRecording(
+  db: Database,
+  bucket: R2Bucket,
+  orgId: string,
+  recordingId: string,
+  now = Date.now(),
+): Promise<{ event: DomainEvent; freedBytes: number } | null> {
+  const row = (
+    await db
+      .select()
+      .from(recordings)
+      .where(and(eq(recordings.id, recordingId), eq(recordings.orgId, orgId)))
+      .limit(1)
+  )[0];
+  if (!row) return null;
+  if (row.status === "uploading" && row.r2UploadId) {
+    await bucket
+      .resumeMultipartUpload(row.r2Key, row.r2UploadId)
+      .abort()
+      .catch(() => {});
+  } else {
+    await bucket.delete(row.r2Key);
+  }
+  const event = newEvent(orgId, "recording.deleted", { recordingId, meetingId: row.meetingId }, now);
+  // The event is recorded only if the row is still there, so concurrent deletes emit it once.
+  const [recorded] = await sqlBatch(db, [
+    recordEventWhere(event, sql`EXISTS (SELECT 1 FROM ${recordings} WHERE id = ${recordingId} AND org_id = ${orgId})`),
+    db.delete(recordings).where(and(eq(recordings.id, recordingId), eq(recordings.orgId, orgId))),
+    db.delete(recordingParts).where(eq(recordingParts.recordingId, recordingId)),
+  ]);
+  if ((recorded?.meta.changes ?? 0) === 0) return null;
+  return { event, freedBytes: row.status === "ready" ? row.sizeBytes : 0 };
+}

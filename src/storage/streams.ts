@@ -57,7 +57,7 @@ export function checkedUpload(
           );
         }
       }
-      await digestWriter?.write(chunk.slice());
+      await digestWriter?.write(chunk);
       controller.enqueue(chunk);
     },
     async flush(controller) {

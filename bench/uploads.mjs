@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// Recording uploads through a local worker (wrangler dev): direct uploads of 10 MB and 100 MB, multipart
+// uploads of 100 MB and 1 GB. Reports throughput and the worker runtime's (workerd) peak resident memory
+// during each upload, sampled every 20 ms from /proc. Streaming means that peak must not grow with file size.
+//
+// Env: BENCH_MULTIPART_MB (largest multipart upload, default 1024).
+import { readFileSync } from "node:fs";
+import { call, envInt, progress, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
+
+const MIB = 1024 * 1024;
+const LARGEST_MULTIPART_MB = envInt("BENCH_MULTIPART_MB", 1024, 20);
+const WEBM_HEAD = [0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81];
+
+function chunk(size) {
+  const bytes = Buffer.alloc(size, 7);
+  bytes.set(WEBM_HEAD);
+  return bytes;
+}
+
+function rssKb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs `work` while sampling the summed RSS of `pids`; returns its result, seconds taken and peak MiB. */
+async function measured(pids, work) {
+  const sample = () => pids.reduce((sum, pid) => sum + rssKb(pid), 0);
+  const baseline = sample();
+  let peak = baseline;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, sample());
+  }, 20);
+  const started = performance.now();
+  try {
+    const result = await work();
+    return {
+      result,
+      seconds: (performance.now() - started) / 1000,
+      baselineMiB: baseline / 1024,
+      peakMiB: peak / 1024,
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function direct(base, key, sizeMb) {
+  const body = chunk(sizeMb * MIB);
+  const res = await fetch(`${base}/api/v1/recordings?filename=direct-${sizeMb}.webm`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "video/webm", "Content-Length": String(body.length) },
+    body,
+  });
+  const json = await res.json();
+  if (res.status !== 201) throw new Error(`direct upload answered ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function multipart(base, key, sizeMb) {
+  const upload = await call(
+    base,
+    "POST",
+    "/api/v1/recordings/uploads",
+    key,
+    { filename: `mp-${sizeMb}.webm`, contentType: "video/webm" },
+    201,
+  );
+  const total = sizeMb * MIB;
+  const parts = [];
+  const full = chunk(upload.partSize);
+  for (let offset = 0, n = 1; offset < total; offset += upload.partSize, n++) {
+    const body = offset + upload.partSize <= total ? full : full.subarray(0, total - offset);
+    const res = await fetch(`${base}/api/v1/recordings/uploads/${upload.uploadId}/parts/${n}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${key}`, "Content-Length": String(body.length) },
+      body,
+    });
+    const json = await res.json();
+    if (res.status !== 200) throw new Error(`part ${n} answered ${res.status}: ${JSON.stringify(json)}`);
+    parts.push(json);
+  }
+  return call(base, "POST", `/api/v1/recordings/uploads/${upload.uploadId}/complete`, key, { parts }, 201);
+}
+
+async function main() {
+  const worker = await startLocalWorker();
+  try {
+    const org = await call(
+      worker.base,
+      "POST",
+      "/admin/v1/organizations",
+      worker.adminToken,
+      { name: "Bench", plan: "enterprise" },
+      201,
+    );
+    await call(
+      worker.base,
+      "PATCH",
+      `/admin/v1/organizations/${org.id}`,
+      worker.adminToken,
+      { limits: { pointsPerMinute: 1_000_000 } },
+      200,
+    );
+    const { key } = await call(
+      worker.base,
+      "POST",
+      `/admin/v1/organizations/${org.id}/api-keys`,
+      worker.adminToken,
+      { name: "bench" },
+      201,
+    );
+    // wrangler dev runs two workerd processes: its entry proxy and the runtime executing Parley (the larger one).
+    const pids = worker.wrangler.workerdPids();
+    const sizes = pids.map((pid) => rssKb(pid));
+    const runtime = [pids[sizes.indexOf(Math.max(...sizes))]];
+    const runs = [
+      ["direct", 10],
+      ["direct", 100],
+      ["direct", 100],
+      ["multipart", 100],
+      ["multipart", LARGEST_MULTIPART_MB],
+    ];
+    const rows = [];
+    for (const [kind, sizeMb] of runs) {
+      progress(`${kind} upload of ${sizeMb} MiB`);
+      const run =
+        kind === "direct" ? () => direct(worker.base, key, sizeMb) : () => multipart(worker.base, key, sizeMb);
+      const m = await measured(runtime, run);
+      if (m.result.sizeInBytes !== sizeMb * MIB)
+        throw new Error(`stored ${m.result.sizeInBytes} bytes, sent ${sizeMb * MIB}`);
+      rows.push({ kind, sizeMb, ...m });
+    }
+    console.log(`\nParley upload bench — wrangler ${wranglerVersion()} (local workerd, local R2 on disk)\n`);
+    console.log("| upload | size MiB | seconds | MiB/s | workerd RSS before MiB | workerd peak RSS MiB | growth MiB |");
+    console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (const r of rows) {
+      console.log(
+        `| ${r.kind} | ${r.sizeMb} | ${r.seconds.toFixed(1)} | ${(r.sizeMb / r.seconds).toFixed(1)} | ` +
+          `${r.baselineMiB.toFixed(0)} | ${r.peakMiB.toFixed(0)} | ${(r.peakMiB - r.baselineMiB).toFixed(0)} |`,
+      );
+    }
+  } finally {
+    await worker.stop();
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`[bench] failed: ${error instanceof Error ? error.message : error}`);
+  process.exitCode = 1;
+}

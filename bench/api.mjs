@@ -9,46 +9,13 @@
 // Env: BENCH_SECONDS (per phase, default 10), BENCH_CONNECTIONS (default 20), BENCH_ROUNDS (default 2),
 //      BENCH_WARMUP_SECONDS (per route before measuring, default 2).
 import autocannon from "autocannon";
-import { call, envInt, progress, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
+import { call, createBenchOrganization, envInt, progress, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
 
 const POINTS_PER_MINUTE = 100_000_000;
 const SECONDS = envInt("BENCH_SECONDS", 10, 1);
 const CONNECTIONS = envInt("BENCH_CONNECTIONS", 20, 1);
 const ROUNDS = envInt("BENCH_ROUNDS", 2, 1);
 const WARMUP_SECONDS = envInt("BENCH_WARMUP_SECONDS", 2, 0);
-
-async function createBenchOrganization(base, adminToken) {
-  const org = await call(
-    base,
-    "POST",
-    "/admin/v1/organizations",
-    adminToken,
-    { name: "Bench", plan: "enterprise" },
-    201,
-  );
-  const updated = await call(
-    base,
-    "PATCH",
-    `/admin/v1/organizations/${org.id}`,
-    adminToken,
-    { limits: { pointsPerMinute: POINTS_PER_MINUTE } },
-    200,
-  );
-  if (updated.limits?.pointsPerMinute !== POINTS_PER_MINUTE) {
-    throw new Error(`The point budget override did not take: ${JSON.stringify(updated.limits)}`);
-  }
-  const { key } = await call(
-    base,
-    "POST",
-    `/admin/v1/organizations/${org.id}/api-keys`,
-    adminToken,
-    { name: "bench" },
-    201,
-  );
-  const self = await call(base, "GET", "/api/v1/organization", key, undefined, 200);
-  if (self.id !== org.id) throw new Error(`GET /api/v1/organization returned ${self.id}, expected ${org.id}`);
-  return { orgId: org.id, key };
-}
 
 let activeCannon = null;
 const interrupted = false;
@@ -118,7 +85,9 @@ async function main() {
   const worker = await startLocalWorker();
   const base = worker.base;
   try {
-    const { key } = await createBenchOrganization(base, worker.adminToken);
+    const { orgId, key } = await createBenchOrganization(worker, POINTS_PER_MINUTE);
+    const self = await call(base, "GET", "/api/v1/organization", key, undefined, 200);
+    if (self.id !== orgId) throw new Error(`GET /api/v1/organization returned ${self.id}, expected ${orgId}`);
     const routes = [
       { label: "GET /health", url: `${base}/health`, headers: {} },
       {

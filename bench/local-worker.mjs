@@ -247,3 +247,36 @@ export function cpuMs(pids) {
 export function wranglerVersion() {
   return JSON.parse(readFileSync(join(ROOT, "node_modules", "wrangler", "package.json"), "utf8")).version;
 }
+
+/** An enterprise organization with a raised point budget (so a bench measures work, not 429s) and a key. */
+export async function createBenchOrganization(worker, pointsPerMinute) {
+  const { base, adminToken } = worker;
+  const org = await call(
+    base,
+    "POST",
+    "/admin/v1/organizations",
+    adminToken,
+    { name: "Bench", plan: "enterprise" },
+    201,
+  );
+  const updated = await call(
+    base,
+    "PATCH",
+    `/admin/v1/organizations/${org.id}`,
+    adminToken,
+    { limits: { pointsPerMinute } },
+    200,
+  );
+  if (updated.limits?.pointsPerMinute !== pointsPerMinute) {
+    throw new Error(`The point budget override did not take: ${JSON.stringify(updated.limits)}`);
+  }
+  const { key } = await call(
+    base,
+    "POST",
+    `/admin/v1/organizations/${org.id}/api-keys`,
+    adminToken,
+    { name: "bench" },
+    201,
+  );
+  return { orgId: org.id, key };
+}

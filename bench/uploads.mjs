@@ -5,7 +5,7 @@
 //
 // Env: BENCH_MULTIPART_MB (largest multipart upload, default 1024).
 import { readFileSync } from "node:fs";
-import { call, envInt, progress, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
+import { call, createBenchOrganization, envInt, progress, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
 
 const MIB = 1024 * 1024;
 const LARGEST_MULTIPART_MB = envInt("BENCH_MULTIPART_MB", 1024, 20);
@@ -89,30 +89,7 @@ async function multipart(base, key, sizeMb) {
 async function main() {
   const worker = await startLocalWorker();
   try {
-    const org = await call(
-      worker.base,
-      "POST",
-      "/admin/v1/organizations",
-      worker.adminToken,
-      { name: "Bench", plan: "enterprise" },
-      201,
-    );
-    await call(
-      worker.base,
-      "PATCH",
-      `/admin/v1/organizations/${org.id}`,
-      worker.adminToken,
-      { limits: { pointsPerMinute: 1_000_000 } },
-      200,
-    );
-    const { key } = await call(
-      worker.base,
-      "POST",
-      `/admin/v1/organizations/${org.id}/api-keys`,
-      worker.adminToken,
-      { name: "bench" },
-      201,
-    );
+    const { key } = await createBenchOrganization(worker, 1_000_000);
     // wrangler dev runs two workerd processes: its entry proxy and the runtime executing Parley (the larger one).
     const pids = worker.wrangler.workerdPids();
     const sizes = pids.map((pid) => rssKb(pid));

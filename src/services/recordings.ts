@@ -164,14 +164,18 @@ export function uploadCutShort(error: unknown): ApiError {
   );
 }
 
-export async function getRecording(db: Database, orgId: string, recordingId: string): Promise<RecordingRow> {
-  const row = (
+async function findRecording(db: Database, orgId: string, recordingId: string): Promise<RecordingRow | undefined> {
+  return (
     await db
       .select()
       .from(recordings)
       .where(and(eq(recordings.id, recordingId), eq(recordings.orgId, orgId)))
       .limit(1)
   )[0];
+}
+
+export async function getRecording(db: Database, orgId: string, recordingId: string): Promise<RecordingRow> {
+  const row = await findRecording(db, orgId, recordingId);
   if (!row) throw new ApiError("not_found", `No recording ${recordingId}.`);
   return row;
 }
@@ -233,13 +237,7 @@ export async function deleteRecording(
   recordingId: string,
   now = Date.now(),
 ): Promise<{ event: DomainEvent; freedBytes: number } | null> {
-  const row = (
-    await db
-      .select()
-      .from(recordings)
-      .where(and(eq(recordings.id, recordingId), eq(recordings.orgId, orgId)))
-      .limit(1)
-  )[0];
+  const row = await findRecording(db, orgId, recordingId);
   if (!row) return null;
   if (row.status === "uploading" && row.r2UploadId) {
     await bucket

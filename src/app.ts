@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { ApiError, codeForStatus, problemResponse } from "./lib/errors";
 import { type AppRouter, createRouter } from "./lib/openapi";
+import { withMiddlewareResponses } from "./lib/openapi-headers";
 import { adminAuth } from "./middleware/admin-auth";
 import { apiKeyAuth } from "./middleware/auth";
 import { jsonBodyLimit } from "./middleware/body-limit";
@@ -88,20 +89,22 @@ export function createApp(): AppRouter {
 
   let document: unknown;
   app.get(OPENAPI_PATH, (c) => {
-    document ??= app.getOpenAPI31Document({
-      openapi: "3.1.0",
-      info: { title: "Parley API", version: c.env.APP_VERSION, description: API_DESCRIPTION },
-      tags: [
-        { name: "Meta", description: "Health and documentation." },
-        { name: "Organization", description: "The calling organization, its limits and usage." },
-        { name: "API keys", description: "Keys for the calling organization (scope `admin`)." },
-        { name: "Meetings", description: "Transient rooms, Whereby-compatible." },
-        { name: "Rooms", description: "Per-room theming." },
-        { name: "Recordings", description: "Recordings in R2: direct and multipart upload, access links." },
-        { name: "Events", description: "The event log: everything that happened in the last 30 days." },
-        { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },
-      ],
-    });
+    document ??= withMiddlewareResponses(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: { title: "Parley API", version: c.env.APP_VERSION, description: API_DESCRIPTION },
+        tags: [
+          { name: "Meta", description: "Health and documentation." },
+          { name: "Organization", description: "The calling organization, its limits and usage." },
+          { name: "API keys", description: "Keys for the calling organization (scope `admin`)." },
+          { name: "Meetings", description: "Transient rooms, Whereby-compatible." },
+          { name: "Rooms", description: "Per-room theming." },
+          { name: "Recordings", description: "Recordings in R2: direct and multipart upload, access links." },
+          { name: "Events", description: "The event log: everything that happened in the last 30 days." },
+          { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },
+        ],
+      }),
+    );
     return c.json(document);
   });
   app.get(DOCS_PATH, Scalar({ url: OPENAPI_PATH, pageTitle: "Parley API reference" }));

@@ -38,6 +38,8 @@ describe("authentication", () => {
       await admin(`/admin/v1/organizations/${org.id}`, { method: "PATCH", json: { status } });
       const res = await org.api("/api/v1/organization");
       expect(res.status).toBe(403);
+      expect(res.headers.get("x-ratelimit-limit")).toMatch(/^\d+$/);
+      expect(res.headers.get("ratelimit-policy")).toContain('"points"');
       expect((await problem(res)).detail).toContain(status);
     }
     await admin(`/admin/v1/organizations/${org.id}`, { method: "PATCH", json: { status: "active" } });

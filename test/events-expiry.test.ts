@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { EXPIRY_MAX_PAGES, EXPIRY_PAGE_SIZE, expireMeetings } from "../src/cron/expire-meetings";
+import { EXPIRY_LIMITS, expireMeetings } from "../src/cron/expire-meetings";
 import { sweepEventOutbox } from "../src/cron/retention";
 import worker from "../src/index";
 import { createOrg, env, problem, type TestOrg } from "./helpers";
@@ -83,7 +83,7 @@ describe("event log", () => {
 
   it("acknowledges webhook queue messages until the webhook consumer lands", async () => {
     const batch = createMessageBatch("webhooks", [
-      { id: "m1", timestamp: new Date(), attempts: 1, body: { kind: "event.v1", eventId: "evt_1", orgId: "org_1" } },
+      { id: "m1", timestamp: new Date(), attempts: 1, body: { kind: "events.v1", eventIds: ["evt_1"] } },
       { id: "m2", timestamp: new Date(), attempts: 1, body: { garbage: true } },
     ]);
     const ctx = createExecutionContext();
@@ -121,12 +121,14 @@ describe("meeting expiry job", () => {
 
   it("clears a large backlog in bounded runs", async () => {
     const org = await createOrg();
-    const backlog = EXPIRY_PAGE_SIZE * EXPIRY_MAX_PAGES + 500;
+    const limits = { ...EXPIRY_LIMITS, maxPages: 3, pageSize: 400 };
+    const backlog = limits.maxPages * limits.pageSize + 150;
     await seedExpired(org.id, backlog);
-    const first = await expireMeetings(env, Date.now());
-    expect(first).toEqual({ expired: EXPIRY_PAGE_SIZE * EXPIRY_MAX_PAGES, pages: EXPIRY_MAX_PAGES });
-    const second = await expireMeetings(env, Date.now());
-    expect(second).toEqual({ expired: 500, pages: 1 });
+    const first = await expireMeetings(env, Date.now(), limits);
+    expect(first).toEqual({ expired: limits.maxPages * limits.pageSize, pages: limits.maxPages });
+    const second = await expireMeetings(env, Date.now(), limits);
+    expect(second).toEqual({ expired: 150, pages: 1 });
+    expect(await expireMeetings(env, Date.now(), { ...limits, timeBudgetMs: 0 })).toEqual({ expired: 0, pages: 0 });
     const events = await env.DB.prepare(
       "SELECT count(*) AS n FROM events WHERE org_id = ? AND type = 'meeting.expired'",
     )

@@ -69,6 +69,21 @@ describe("Idempotency-Key", () => {
     expect(retried.status).toBe(201);
   });
 
+  it("replays a 204 response without a body", async () => {
+    const org = await createOrg("enterprise");
+    const send = () =>
+      org.api("/api/v1/recordings/bulk-delete", {
+        method: "POST",
+        headers: { "idempotency-key": "bulk-1" },
+        json: { recordingIds: ["rec_unknown"] },
+      });
+    expect((await send()).status).toBe(204);
+    const again = await send();
+    expect(again.status).toBe(204);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await again.text()).toBe("");
+  });
+
   it("rejects keys longer than 255 characters", async () => {
     const org = await createOrg("enterprise");
     const res = await org.api("/api/v1/api-keys", {

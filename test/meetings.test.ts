@@ -120,6 +120,9 @@ describe("meetings", () => {
     }
     const badFields = await org.api("/api/v1/meetings?fields=nope");
     expect(((await problem(badFields)).errors as { location: string }[])[0]?.location).toBe("query.fields");
+    const typo = await org.api("/api/v1/meetings?limt=5");
+    expect(typo.status).toBe(400);
+    expect(((await problem(typo)).errors as { location: string }[])[0]?.location).toBe("query.limt");
   });
 
   it("deletes idempotently, 404s unknown and other organizations' meetings", async () => {
@@ -151,6 +154,9 @@ describe("meetings", () => {
     const list = (await (await org.api("/api/v1/meetings")).json()) as { results: MeetingBody[] };
     expect(list.results.map((m) => m.meetingId)).not.toContain(body.meetingId);
     expect((await org.api(`/api/v1/rooms/${body.roomName.slice(1)}/theme`)).status).toBe(404);
+    expect((await org.api(`/api/v1/meetings/${body.meetingId}`, { method: "DELETE" })).status).toBe(204);
+    const deleted = (await (await org.api("/api/v1/events?type=meeting.deleted")).json()) as { results: unknown[] };
+    expect(deleted.results).toHaveLength(0);
   });
 
   it("enforces scopes: read cannot write, write cannot read", async () => {

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { createApp, DOCS_PATH, OPENAPI_PATH } from "../src/app";
 import { call } from "./helpers";
 
-type Operation = { responses: Record<string, unknown>; security?: unknown[]; description?: string; summary?: string };
+type Operation = {
+  responses: Record<string, { headers?: Record<string, unknown> }>;
+  parameters?: unknown[];
+  requestBody?: unknown;
+  security?: unknown[];
+  description?: string;
+  summary?: string;
+};
 type Doc = {
   paths: Record<string, Record<string, Operation>>;
   components: { securitySchemes: Record<string, unknown> };
@@ -38,6 +45,25 @@ describe("OpenAPI document", () => {
         expect(Object.keys(op.responses), `${method} ${path}`).toContain("401");
         expect(Object.keys(op.responses), `${method} ${path}`).toContain("500");
         if (path.startsWith("/api/v1/")) expect(Object.keys(op.responses)).toContain("429");
+      }
+    }
+  });
+
+  it("documents the headers middleware adds and the 400 of every validated operation", async () => {
+    const doc = (await (await call(OPENAPI_PATH)).json()) as Doc;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method} ${path}`;
+        if (op.parameters?.length || op.requestBody) expect(Object.keys(op.responses), where).toContain("400");
+        for (const [status, response] of Object.entries(op.responses)) {
+          const headers = Object.keys(response.headers ?? {});
+          expect(headers, `${where} ${status}`).toContain("X-Request-Id");
+          if (path.startsWith("/api/v1/") && op.security?.length && status !== "401") {
+            expect(headers, `${where} ${status}`).toContain("RateLimit");
+          }
+          if (status === "429") expect(headers, `${where} ${status}`).toContain("Retry-After");
+          if (status === "401") expect(headers, `${where} ${status}`).toContain("WWW-Authenticate");
+        }
       }
     }
   });

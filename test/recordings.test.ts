@@ -123,6 +123,12 @@ describe("direct upload", () => {
       body: new Uint8Array(100 * 1024 * 1024 + 1),
     });
     expect(oversize.status).toBe(413);
+    const backwards = await org.api("/api/v1/recordings?startDate=2026-11-21T10:00:00Z&endDate=2026-11-21T09:00:00Z", {
+      method: "POST",
+      headers: { "content-type": "video/webm" },
+      body: media(1000),
+    });
+    expect(((await problem(backwards)).errors as { location: string }[])[0]?.location).toBe("query.endDate");
     expect(await rows(org.id)).toBe(0);
     expect(await storedObjects(org.id)).toBe(0);
   });
@@ -208,6 +214,12 @@ describe("multipart upload", () => {
     expect((await put("one", media(10))).status).toBe(400);
     expect((await put(1, new Uint8Array(PART_SIZE + 1))).status).toBe(413);
     expect((await put(1, media(5000, WEBM_HEAD))).status).toBe(415); // declared mp4
+    const jsonPart = await org.api(`/api/v1/recordings/uploads/${uploadId}/parts/1`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: media(2000, MP4_HEAD),
+    });
+    expect(jsonPart.status).toBe(415);
     const p1 = (await (await put(1, media(1000, MP4_HEAD))).json()) as { etag: string };
     const p2 = (await (await put(2, media(1000, [1, 2, 3]))).json()) as { etag: string };
 
@@ -229,6 +241,28 @@ describe("multipart upload", () => {
     expect((await put(1, media(1000, MP4_HEAD))).status).toBe(404);
     expect((await org.api(`/api/v1/recordings/uploads/${uploadId}`, { method: "DELETE" })).status).toBe(404);
     expect(await rows(org.id)).toBe(0);
+  });
+
+  it("lets exactly one of a concurrent complete and abort win", async () => {
+    const org = await createOrg();
+    const { uploadId, recordingId } = (await (
+      await org.api("/api/v1/recordings/uploads", {
+        method: "POST",
+        json: { filename: "race.webm", contentType: "video/webm" },
+      })
+    ).json()) as { uploadId: string; recordingId: string };
+    const part = (await (
+      await org.api(`/api/v1/recordings/uploads/${uploadId}/parts/1`, { method: "PUT", body: media(2000) })
+    ).json()) as { partNumber: number; etag: string };
+    const [completed, aborted] = await Promise.all([
+      org.api(`/api/v1/recordings/uploads/${uploadId}/complete`, { method: "POST", json: { parts: [part] } }),
+      org.api(`/api/v1/recordings/uploads/${uploadId}`, { method: "DELETE" }),
+    ]);
+    expect([completed.status, aborted.status].sort()).toSatisfy(
+      (pair: number[]) => (pair[0] === 201 && pair[1] === 404) || (pair[0] === 204 && pair[1] === 404),
+    );
+    const after = await org.api(`/api/v1/recordings/${recordingId}`);
+    expect(after.status).toBe(completed.status === 201 ? 200 : 404);
   });
 
   it("aborts uploads left unfinished for 24 hours", async () => {
@@ -367,6 +401,9 @@ describe("access links", () => {
     await problem(unsatisfiable);
     const several = await call(path, { headers: { range: "bytes=0-1,5-6" } });
     expect(several.status).toBe(200);
+    const backwards = await call(path, { headers: { range: "bytes=5-3" } });
+    expect(backwards.status).toBe(200);
+    expect(backwards.headers.get("content-length")).toBe("1000");
   });
 
   it("refuses tampered, expired, other-recording and rotated-secret tokens with 403", async () => {

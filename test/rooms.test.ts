@@ -100,6 +100,22 @@ describe("room themes", () => {
     for (const object of left.objects) expect(logoUrl).not.toContain(object.key);
   });
 
+  it("leaves exactly one logo object after concurrent replacements", async () => {
+    const org = await createOrg();
+    const { name, meetingId } = await room(org);
+    const puts = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        org.api(`/api/v1/rooms/${name}/theme/logo`, { method: "PUT", body: logoForm(PNG) }),
+      ),
+    );
+    expect(puts.map((r) => r.status)).toEqual([204, 204, 204, 204, 204]);
+    const { logoUrl } = (await (await org.api(`/api/v1/rooms/${name}/theme`)).json()) as { logoUrl: string };
+    const objects = (await env.RECORDINGS.list({ prefix: "room-logos/" })).objects;
+    expect(objects.map((o) => o.key)).toEqual([new URL(logoUrl).pathname.replace("/files/", "")]);
+    await org.api(`/api/v1/meetings/${meetingId}`, { method: "DELETE" });
+    expect((await env.RECORDINGS.list({ prefix: "room-logos/" })).objects).toHaveLength(0);
+  });
+
   it("rejects spoofed, oversize and wrongly typed logos", async () => {
     const org = await createOrg();
     const { name } = await room(org);
@@ -117,6 +133,13 @@ describe("room themes", () => {
     expect((await problem(oversize)).code).toBe("payload_too_large");
     const plain = await org.api(path, { method: "PUT", headers: { "content-type": "text/plain" }, body: "logo" });
     expect(plain.status).toBe(415);
+    const urlencoded = await org.api(path, {
+      method: "PUT",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "image=logo",
+    });
+    expect(urlencoded.status).toBe(415);
+    expect((await problem(urlencoded)).code).toBe("unsupported_media_type");
     const wrongJson = await org.api(path, { method: "PUT", json: { theme: "dark" } });
     expect(wrongJson.status).toBe(400);
     const noImage = await org.api(path, { method: "PUT", body: logoForm(PNG, "image/png", "picture") });

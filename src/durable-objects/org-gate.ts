@@ -32,7 +32,7 @@ export interface OrgSnapshot {
 
 export type AdmitResult =
   | { outcome: "unauthorized" }
-  | { outcome: "forbidden"; detail: string }
+  | ({ outcome: "forbidden"; detail: string } & BudgetState)
   | ({ outcome: "rate_limited"; retryAfterMs: number } & BudgetState)
   | ({ outcome: "admitted"; org: OrgSnapshot } & BudgetState);
 
@@ -82,6 +82,8 @@ export class OrgGate extends DurableObject<Env> {
   private keys = new Map<string, boolean>();
   private loaded = false;
   private loading: Promise<void> | null = null;
+  /** Bumped by refresh(), so a D1 read begun before an operator change cannot overwrite a newer one. */
+  private generation = 0;
   private readonly lastUsed = new Map<string, number>();
   /** Mirrors of small SQLite tables, so admitting a request reads no storage. */
   private readonly counters = new Map<string, number>();
@@ -111,11 +113,11 @@ export class OrgGate extends DurableObject<Env> {
     // A key this gate has not heard of was created while its notification was lost: ask D1 once.
     if (config && !this.keys.has(keyId)) config = await this.refresh(orgId);
     if (!config || this.keys.get(keyId) !== false) return { outcome: "unauthorized" };
-    const refusal = accessRefusal(config);
-    if (refusal) return { outcome: "forbidden", detail: refusal };
-
     const now = Date.now();
     const limit = config.limits.pointsPerMinute ?? 0;
+    const refusal = accessRefusal(config);
+    if (refusal) return { outcome: "forbidden", detail: refusal, ...this.budget.state(limit, now) };
+
     const decision = this.budget.tryConsume(cost, limit, now);
     if (!decision.admitted) {
       const { admitted: _, ...rest } = decision;
@@ -174,6 +176,7 @@ export class OrgGate extends DurableObject<Env> {
   async refresh(orgId: string): Promise<GateConfig | null> {
     this.loaded = false;
     this.loading = null;
+    this.generation++;
     return this.load(orgId);
   }
 
@@ -334,21 +337,28 @@ export class OrgGate extends DurableObject<Env> {
   }
 
   private async load(orgId: string): Promise<GateConfig | null> {
-    if (!this.loaded) {
-      this.loading ??= this.fetchConfig(orgId).finally(() => {
-        this.loading = null;
-      });
+    while (!this.loaded) {
+      const generation = this.generation;
+      if (!this.loading) {
+        const loading = this.fetchConfig(orgId, generation).finally(() => {
+          if (this.loading === loading) this.loading = null;
+        });
+        this.loading = loading;
+      }
       await this.loading;
+      // A refresh() during the read superseded it: wait for the newer read instead.
+      if (generation === this.generation) break;
     }
     return this.config;
   }
 
-  private async fetchConfig(orgId: string): Promise<void> {
+  private async fetchConfig(orgId: string, generation: number): Promise<void> {
     const db = createDb(this.env.DB);
     const [orgRows, keyRows] = await db.batch([
       db.select().from(organizations).where(eq(organizations.id, orgId)),
       db.select({ id: apiKeys.id, revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.orgId, orgId)),
     ]);
+    if (generation !== this.generation) return;
     const org = orgRows[0];
     if (!org) {
       this.config = null;

@@ -108,7 +108,7 @@ export const IdempotencyKeyHeader = z.object({
   }),
 });
 
-export const ListQuery = z.object({
+export const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50).openapi({ description: "Page size, 1–100.", example: 50 }),
   cursor: z.string().max(512).optional().openapi({ description: "Opaque cursor from the previous page's `cursor`." }),
 });

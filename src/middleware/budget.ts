@@ -20,6 +20,8 @@ function budgetHeaders(state: BudgetState, secondsUntil: number): Record<string,
   };
 }
 
+const secondsUntilReset = (state: BudgetState) => Math.max(0, Math.ceil((state.resetAtMs - Date.now()) / 1000));
+
 /**
  * Spends the request's points in the organization's Durable Object, which also confirms the key
  * is still live and the organization may use the API. Refused requests cost nothing.
@@ -33,7 +35,7 @@ export const pointBudget = createMiddleware<AppEnv>(async (c, next) => {
         headers: { "WWW-Authenticate": 'Bearer realm="parley", error="invalid_token"' },
       });
     case "forbidden":
-      throw new ApiError("forbidden", result.detail);
+      throw new ApiError("forbidden", result.detail, { headers: budgetHeaders(result, secondsUntilReset(result)) });
     case "rate_limited": {
       const retryAfter = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
       throw new ApiError(
@@ -49,8 +51,8 @@ export const pointBudget = createMiddleware<AppEnv>(async (c, next) => {
       c.set("budget", result);
       c.set("org", result.org);
       await next();
-      const seconds = Math.max(0, Math.ceil((result.resetAtMs - Date.now()) / 1000));
-      for (const [name, value] of Object.entries(budgetHeaders(result, seconds))) c.res.headers.set(name, value);
+      const headers = budgetHeaders(result, secondsUntilReset(result));
+      for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
     }
   }
 });

@@ -9,6 +9,8 @@ const MAX_KEY_LENGTH = 255;
 /** Responses worth replaying; 409/429/5xx are transient, so a retry runs the request again. */
 const isReplayable = (status: number) => status < 500 && status !== 409 && status !== 429;
 const REPLAYED_HEADERS = ["content-type", "location"];
+/** Statuses whose responses must not carry a body, even an empty one. */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 async function fingerprint(c: Context<AppEnv>): Promise<string> {
   const url = new URL(c.req.url);
@@ -50,7 +52,8 @@ export function idempotency(scopeOf: (c: Context<AppEnv>) => string) {
     if (begun.state === "replay") {
       const headers = new Headers(begun.response.headers);
       headers.set("Idempotent-Replayed", "true");
-      c.res = new Response(begun.response.body, { status: begun.response.status, headers });
+      const { status, body } = begun.response;
+      c.res = new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, headers });
       return;
     }
     let completed = false;

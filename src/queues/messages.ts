@@ -1,8 +1,8 @@
 import { z } from "zod";
 
-/** Messages on the `webhooks` queue: one per emitted event, versioned so old messages still parse. */
+/** Messages on the `webhooks` queue: batches of emitted event ids, versioned so old messages still parse. */
 export const WebhookQueueMessage = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("event.v1"), eventId: z.string(), orgId: z.string() }),
+  z.object({ kind: z.literal("events.v1"), eventIds: z.array(z.string()).min(1).max(1000) }),
 ]);
 export type WebhookQueueMessage = z.infer<typeof WebhookQueueMessage>;
 

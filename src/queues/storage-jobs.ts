@@ -17,7 +17,7 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
       const deleted = await deleteRecording(db, env.RECORDINGS, job.orgId, recordingId);
       if (!deleted) continue;
       await orgGate(env, job.orgId).addUsage("storageBytes", -deleted.freedBytes);
-      await publishEvents(env, db, [deleted.event]);
+      await publishEvents(env, db, [deleted.event.id]);
     }
     return;
   }

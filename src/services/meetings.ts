@@ -194,16 +194,21 @@ export async function deleteMeeting(
       .limit(1)
   )[0];
   if (!row) throw new ApiError("not_found", `No meeting ${meetingId}.`);
-  if (row.deletedAt !== null) return null;
+  // Already deleted, or past its hour of grace and waiting for the expiry job (which emits
+  // meeting.expired): either way it is gone, and deleting it again changes nothing.
+  if (row.deletedAt !== null || row.expiresAt <= now) return null;
   const event = newEvent(orgId, "meeting.deleted", meetingEventData(row), now);
   // The event goes first and only if the meeting is still live, so a concurrent DELETE (or the
   // expiry job) that got there first does not produce a second event.
   const [recorded, , themes] = await sqlBatch<{ logo_id: string | null }>(db, [
-    recordEventWhere(event, sql`EXISTS (SELECT 1 FROM ${meetings} WHERE id = ${meetingId} AND deleted_at IS NULL)`),
+    recordEventWhere(
+      event,
+      sql`EXISTS (SELECT 1 FROM ${meetings} WHERE id = ${meetingId} AND org_id = ${orgId} AND deleted_at IS NULL)`,
+    ),
     db
       .update(meetings)
       .set({ deletedAt: now })
-      .where(and(eq(meetings.id, meetingId), isNull(meetings.deletedAt))),
+      .where(and(eq(meetings.id, meetingId), eq(meetings.orgId, orgId), isNull(meetings.deletedAt))),
     sql`DELETE FROM ${roomThemes} WHERE org_id = ${orgId} AND room_name = ${row.roomName} RETURNING logo_id`,
   ]);
   const logoKeys = (themes?.results ?? []).flatMap((t) => (t.logo_id ? [roomLogoKey(t.logo_id)] : []));

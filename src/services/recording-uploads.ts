@@ -125,9 +125,19 @@ export async function completeUpload(
   });
   if (errors.length > 0) throw new ApiError("validation_error", "The part list does not match the upload.", { errors });
 
-  const object = await bucket
-    .resumeMultipartUpload(row.r2Key, row.r2UploadId as string)
-    .complete(parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag.replaceAll('"', "") })));
+  await claimUpload(db, orgId, uploadId);
+  let object: R2Object;
+  try {
+    object = await bucket
+      .resumeMultipartUpload(row.r2Key, row.r2UploadId as string)
+      .complete(parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag.replaceAll('"', "") })));
+  } catch (error) {
+    await db
+      .update(recordings)
+      .set({ uploadId })
+      .where(and(eq(recordings.id, row.id), eq(recordings.orgId, orgId)));
+    throw error;
+  }
   const now = Date.now();
   const ready: RecordingRow = { ...row, status: "ready", sizeBytes: object.size, uploadId: null, r2UploadId: null };
   const event = finishedEvent(ready, now);
@@ -142,16 +152,36 @@ export async function completeUpload(
   return { row: ready, event };
 }
 
-export async function abortUpload(db: Database, bucket: R2Bucket, orgId: string, uploadId: string): Promise<void> {
-  const row = await getUpload(db, orgId, uploadId);
-  await bucket
-    .resumeMultipartUpload(row.r2Key, row.r2UploadId as string)
-    .abort()
-    .catch(() => {});
+/**
+ * Takes the upload out of play before anything slow happens: clearing `upload_id` is atomic, so of
+ * two concurrent completes or aborts exactly one proceeds and the other gets a 404.
+ */
+async function claimUpload(db: Database, orgId: string, uploadId: string): Promise<RecordingRow> {
+  const claimed = await db
+    .update(recordings)
+    .set({ uploadId: null })
+    .where(and(eq(recordings.uploadId, uploadId), eq(recordings.orgId, orgId), eq(recordings.status, "uploading")))
+    .returning();
+  const row = claimed[0];
+  if (!row) throw new ApiError("not_found", `No unfinished upload ${uploadId}.`);
+  return row;
+}
+
+async function discardUpload(db: Database, bucket: R2Bucket, row: RecordingRow): Promise<void> {
   await db.batch([
-    db.delete(recordings).where(and(eq(recordings.id, row.id), eq(recordings.orgId, orgId))),
+    db.delete(recordings).where(and(eq(recordings.id, row.id), eq(recordings.orgId, row.orgId))),
     db.delete(recordingParts).where(eq(recordingParts.recordingId, row.id)),
   ]);
+  if (row.r2UploadId) {
+    await bucket
+      .resumeMultipartUpload(row.r2Key, row.r2UploadId)
+      .abort()
+      .catch(() => {});
+  }
+}
+
+export async function abortUpload(db: Database, bucket: R2Bucket, orgId: string, uploadId: string): Promise<void> {
+  await discardUpload(db, bucket, await claimUpload(db, orgId, uploadId));
 }
 
 /** Scheduled: aborts uploads left unfinished for 24 h, a bounded page per run. */
@@ -161,8 +191,7 @@ export async function abortStaleUploads(db: Database, bucket: R2Bucket, now: num
     .from(recordings)
     .where(and(eq(recordings.status, "uploading"), lt(recordings.createdAt, now - UPLOAD_TTL_MS)))
     .limit(limit);
-  for (const row of stale) {
-    if (row.uploadId) await abortUpload(db, bucket, row.orgId, row.uploadId);
-  }
+  // Rows whose upload_id is already cleared were claimed by a complete that never finished; they go too.
+  for (const row of stale) await discardUpload(db, bucket, row);
   return stale.length;
 }

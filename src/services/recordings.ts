@@ -10,8 +10,8 @@ import { recordingKey } from "../storage/keys";
 import { checkedUpload } from "../storage/streams";
 import { type DomainEvent, newEvent, recordEvent, recordEventWhere } from "./events";
 
-/** Direct uploads: 100 MiB; larger files go through multipart upload. */
-export const DIRECT_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+/** Direct uploads: 100 MB, decimal like `sizeInMegaBytes`; larger files go through multipart upload. */
+export const DIRECT_UPLOAD_MAX_BYTES = 100_000_000;
 
 export interface Recording {
   recordingId: string;
@@ -79,13 +79,20 @@ export async function resolveMetadata(db: Database, orgId: string, input: Record
     }
     roomName ??= meeting.roomName;
   }
+  const startDate = input.startDate ? Date.parse(input.startDate) : null;
+  const endDate = input.endDate ? Date.parse(input.endDate) : null;
+  if (startDate !== null && endDate !== null && endDate < startDate) {
+    throw new ApiError("validation_error", "endDate is before startDate.", {
+      errors: [{ location: `${location}.endDate`, message: "Must not be before startDate" }],
+    });
+  }
   return {
     filename: input.filename ?? "recording",
     meetingId: input.meetingId ?? null,
     roomName,
     roomSessionId: input.roomSessionId ?? null,
-    startDate: input.startDate ? Date.parse(input.startDate) : null,
-    endDate: input.endDate ? Date.parse(input.endDate) : null,
+    startDate,
+    endDate,
   };
 }
 

@@ -59,9 +59,9 @@ export async function getRoomTheme(db: Database, orgId: string, roomName: string
 
 type ThemePatch = Partial<Pick<RoomThemeRow, "tokens" | "tokensPreset" | "logoId" | "roomBackground">>;
 
-async function upsertTheme(db: Database, orgId: string, roomName: string, patch: ThemePatch): Promise<void> {
+function upsertTheme(db: Database, orgId: string, roomName: string, patch: ThemePatch) {
   const updatedAt = Date.now();
-  await db
+  return db
     .insert(roomThemes)
     .values({ orgId, roomName, ...patch, updatedAt })
     .onConflictDoUpdate({ target: [roomThemes.orgId, roomThemes.roomName], set: { ...patch, updatedAt } });
@@ -117,7 +117,15 @@ export async function replaceLogo(
     logoId = newId("upl");
     await bucket.put(roomLogoKey(logoId), bytes, { httpMetadata: { contentType: type } });
   }
-  const previous = (await getRoomTheme(db, orgId, roomName))?.logoId;
-  await upsertTheme(db, orgId, roomName, { logoId });
+  // Read and swap in one D1 batch (a transaction), so of two concurrent replacements each one
+  // deletes exactly the logo it replaced and no object is left behind.
+  const [previousRows] = await db.batch([
+    db
+      .select({ logoId: roomThemes.logoId })
+      .from(roomThemes)
+      .where(and(eq(roomThemes.orgId, orgId), eq(roomThemes.roomName, roomName))),
+    upsertTheme(db, orgId, roomName, { logoId }),
+  ]);
+  const previous = previousRows[0]?.logoId;
   if (previous) await bucket.delete(roomLogoKey(previous));
 }

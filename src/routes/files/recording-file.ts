@@ -5,7 +5,7 @@ import { createDb } from "../../db/client";
 import { recordings } from "../../db/schema";
 import { type AppEnv, fileTokenSecret } from "../../env";
 import { ApiError } from "../../lib/errors";
-import { errorResponses } from "../../lib/openapi";
+import { errorResponses, ProblemSchema } from "../../lib/openapi";
 import { verifyFileToken } from "../../services/access-links";
 
 export const recordingFileRoute = createRoute({
@@ -24,7 +24,7 @@ export const recordingFileRoute = createRoute({
         .max(64)
         .openapi({ param: { name: "recordingId", in: "path" } }),
     }),
-    query: z.object({ token: z.string().min(1).max(1024) }),
+    query: z.strictObject({ token: z.string().min(1).max(1024) }),
   },
   responses: {
     200: {
@@ -37,8 +37,9 @@ export const recordingFileRoute = createRoute({
     },
     ...errorResponses(400, 403, 404, 500),
     416: {
-      description: "The range lies outside the file (`Content-Range: bytes */<size>`).",
-      content: { "application/problem+json": { schema: z.any() } },
+      description:
+        "The range starts past the end of the file: a problem with code `validation_error` (the closed code set has no range code) and `Content-Range: bytes */<size>`.",
+      content: { "application/problem+json": { schema: ProblemSchema } },
     },
   },
 });
@@ -57,9 +58,9 @@ function parseRange(header: string | undefined, size: number): { offset: number;
     return { offset: size - length, length };
   }
   const offset = Number(first);
+  if (last !== "" && Number(last) < offset) return undefined; // invalid range-spec: ignored (RFC 9110 §14.1.1)
   if (offset >= size) return null;
   const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
-  if (end < offset) return null;
   return { offset, length: end - offset + 1 };
 }
 

@@ -27,8 +27,14 @@ function parseFields(raw: string | string[] | undefined): MeetingField[] {
 }
 
 /** Sends events after the response; the outbox sweeper covers an isolate that dies first. */
-function publishLater(c: Context<AppEnv>, ...published: { id: string; orgId: string }[]) {
-  c.executionCtx.waitUntil(publishEvents(c.env, createDb(c.env.DB), published));
+function publishLater(c: Context<AppEnv>, ...published: { id: string }[]) {
+  c.executionCtx.waitUntil(
+    publishEvents(
+      c.env,
+      createDb(c.env.DB),
+      published.map((e) => e.id),
+    ),
+  );
 }
 
 export const create: RouteHandler<typeof createMeetingRoute, AppEnv> = async (c) => {

@@ -95,7 +95,7 @@ export const MeetingSchema = z
   })
   .openapi("Meeting");
 
-export const FieldsQuery = z.object({
+export const FieldsQuery = z.strictObject({
   fields: z
     .union([z.string(), z.array(z.string())])
     .optional()

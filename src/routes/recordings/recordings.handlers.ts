@@ -59,7 +59,7 @@ export const upload: RouteHandler<typeof uploadRecordingRoute, AppEnv> = async (
     metadata: c.req.valid("query"),
   });
   await orgGate(c.env, orgId).addUsage("storageBytes", row.sizeBytes);
-  c.executionCtx.waitUntil(publishEvents(c.env, db, [event]));
+  c.executionCtx.waitUntil(publishEvents(c.env, db, [event.id]));
   return c.json(toRecording(row), 201);
 };
 
@@ -78,7 +78,7 @@ export const remove: RouteHandler<typeof deleteRecordingRoute, AppEnv> = async (
   const deleted = await deleteRecording(db, c.env.RECORDINGS, orgId, c.req.valid("param").recordingId);
   if (!deleted) throw new ApiError("not_found", `No recording ${c.req.valid("param").recordingId}.`);
   await orgGate(c.env, orgId).addUsage("storageBytes", -deleted.freedBytes);
-  c.executionCtx.waitUntil(publishEvents(c.env, db, [deleted.event]));
+  c.executionCtx.waitUntil(publishEvents(c.env, db, [deleted.event.id]));
   return c.body(null, 204);
 };
 
@@ -108,6 +108,13 @@ export const startUpload: RouteHandler<typeof createUploadRoute, AppEnv> = async
 
 export const putPart: RouteHandler<typeof uploadPartRoute, AppEnv> = async (c) => {
   const { uploadId, partNumber } = c.req.valid("param");
+  const type = c.req.header("content-type");
+  if (type && !/^application\/octet-stream\b/i.test(type) && !recordingMediaType(type)) {
+    throw new ApiError(
+      "unsupported_media_type",
+      "Send parts as application/octet-stream (or an allowed recording type).",
+    );
+  }
   const { length, body } = rawUpload(c, PART_SIZE);
   const part = await uploadPart(createDb(c.env.DB), c.env.RECORDINGS, c.get("auth").orgId, {
     uploadId,
@@ -131,7 +138,7 @@ export const complete: RouteHandler<typeof completeUploadRoute, AppEnv> = async 
   await orgGate(c.env, orgId).addUsage("storageBytes", row.sizeBytes);
   const checksum: StorageJobMessage = { kind: "recordings.checksum.v1", orgId, recordingId: row.id };
   await c.env.STORAGE_JOBS_QUEUE.send(checksum);
-  c.executionCtx.waitUntil(publishEvents(c.env, db, [event]));
+  c.executionCtx.waitUntil(publishEvents(c.env, db, [event.id]));
   return c.json(toRecording(row), 201);
 };
 

@@ -23,7 +23,7 @@ export const uploadRecordingRoute = createRoute({
   method: "post",
   path: "/api/v1/recordings",
   tags,
-  summary: "Upload a recording (direct, up to 100 MiB)",
+  summary: "Upload a recording (direct, up to 100 MB = 100,000,000 bytes)",
   description:
     "Scope `write`. The raw file is the body, with its `Content-Type` and `Content-Length`; it is streamed to storage, never buffered. The declared type must be an allowed audio/video type and match the file's first bytes (415 otherwise). Emits `recording.finished`.",
   security: API_KEY_SECURITY,
@@ -122,7 +122,7 @@ export const accessLinkRoute = createRoute({
   middleware: [requireScope("read")] as const,
   request: {
     params: RecordingIdParam,
-    query: z.object({
+    query: z.strictObject({
       validForSeconds: z.coerce.number().int().min(1).max(43_200).default(3_600).openapi({ example: 3600 }),
     }),
   },
@@ -175,7 +175,7 @@ export const uploadPartRoute = createRoute({
   path: "/api/v1/recordings/uploads/{uploadId}/parts/{partNumber}",
   tags,
   summary: "Upload one part",
-  description: `Scope \`write\`. Raw bytes with \`Content-Length\`; at most \`partSize\` bytes; part numbers 1–${MAX_PARTS}. Re-sending a part replaces it.`,
+  description: `Scope \`write\`. Raw bytes with \`Content-Length\`; at most \`partSize\` bytes; part numbers 1–${MAX_PARTS}. \`Content-Type\` is \`application/octet-stream\`, an allowed recording type, or absent (415 otherwise). Re-sending a part replaces it.`,
   security: API_KEY_SECURITY,
   middleware: [requireScope("write")] as const,
   request: {
@@ -187,7 +187,7 @@ export const uploadPartRoute = createRoute({
         .max(MAX_PARTS)
         .openapi({ param: { name: "partNumber", in: "path" }, example: 1 }),
     }),
-    body: { required: true, content: { "application/octet-stream": { schema: binary } } },
+    body: { required: true, content: { "application/octet-stream": { schema: binary }, ...rawBody } },
   },
   responses: {
     200: {

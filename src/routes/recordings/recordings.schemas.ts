@@ -38,7 +38,7 @@ export const MetadataFields = {
   endDate: dateTime.optional(),
 };
 
-export const UploadQuery = z.object({
+export const UploadQuery = z.strictObject({
   filename: z.string().min(1).max(255).optional().openapi({ example: "standup.webm" }),
   ...MetadataFields,
 });

@@ -32,9 +32,16 @@ export const putLogo: RouteHandler<typeof putLogoRoute, AppEnv> = async (c) => {
   const db = createDb(c.env.DB);
   const { orgId } = c.get("auth");
   const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
-  const type = c.req.header("content-type") ?? "";
+  const type = (c.req.header("content-type") ?? "").toLowerCase();
+  const isMultipart = type.startsWith("multipart/form-data");
+  if (!isMultipart && !/^application\/([\w.+-]+\+)?json\b/.test(type)) {
+    throw new ApiError(
+      "unsupported_media_type",
+      'Send multipart/form-data with `image`, or JSON { "theme": "default" }.',
+    );
+  }
   let image: File | null = null;
-  if (type.startsWith("multipart/form-data")) {
+  if (isMultipart) {
     const part = (c.req.valid("form") as { image?: unknown }).image;
     if (!(part instanceof File)) {
       throw new ApiError("validation_error", "Send the logo as the `image` file part.", {

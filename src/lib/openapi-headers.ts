@@ -1,0 +1,85 @@
+import type { AppRouter } from "./openapi";
+
+type OpenAPIObject = ReturnType<AppRouter["getOpenAPI31Document"]>;
+
+type HeaderRef = { $ref: string };
+type ResponseObject = { description: string; headers?: Record<string, HeaderRef>; content?: unknown };
+type Operation = {
+  security?: unknown[];
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses?: Record<string, ResponseObject>;
+};
+
+const integer = { type: "integer" } as const;
+const string = { type: "string" } as const;
+
+/** Headers the middleware adds to responses, described once and referenced from every response. */
+const HEADERS = {
+  "X-Request-Id": { description: "The request's id (the client's own, if it sent a sane one).", schema: string },
+  "X-RateLimit-Limit": { description: "The organization's point budget per rolling 60 s.", schema: integer },
+  "X-RateLimit-Remaining": { description: "Points left right now.", schema: integer },
+  "X-RateLimit-Reset": { description: "HTTP-date when the full budget is back.", schema: string },
+  "RateLimit-Policy": { description: 'IETF draft: `"points";q=<budget>;w=60`.', schema: string },
+  RateLimit: { description: 'IETF draft: `"points";r=<remaining>;t=<seconds>`.', schema: string },
+  "Retry-After": { description: "Seconds until this request would be admitted.", schema: integer },
+  "WWW-Authenticate": {
+    description: '`Bearer realm="parley"`, with `error="invalid_token"` for a bad key.',
+    schema: string,
+  },
+  "Idempotent-Replayed": {
+    description: "`true` when this is the stored response to an earlier request with the same Idempotency-Key.",
+    schema: string,
+  },
+} as const;
+
+type HeaderName = keyof typeof HEADERS;
+const ref = (name: HeaderName): HeaderRef => ({ $ref: `#/components/headers/${name}` });
+const BUDGET_HEADERS: HeaderName[] = [
+  "X-RateLimit-Limit",
+  "X-RateLimit-Remaining",
+  "X-RateLimit-Reset",
+  "RateLimit-Policy",
+  "RateLimit",
+];
+
+function headersFor(method: string, status: string, authenticated: boolean): HeaderName[] {
+  const names: HeaderName[] = ["X-Request-Id"];
+  // 401 is decided before the budget is consulted; every other authenticated answer carries it.
+  if (authenticated && status !== "401") names.push(...BUDGET_HEADERS);
+  if (status === "401") names.push("WWW-Authenticate");
+  if (status === "429" || status === "503") names.push("Retry-After");
+  if (method === "post" && Number(status) < 500 && status !== "409" && status !== "429") {
+    names.push("Idempotent-Replayed");
+  }
+  return names;
+}
+
+/**
+ * Completes the generated document with what middleware adds: response headers on every response,
+ * and the 400 every operation with validated parameters or a body can answer.
+ */
+export function withMiddlewareResponses(document: OpenAPIObject): OpenAPIObject {
+  document.components ??= {};
+  document.components.headers = { ...document.components.headers, ...HEADERS };
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const [method, value] of Object.entries(item as Record<string, unknown>)) {
+      if (!["get", "put", "post", "delete", "patch", "head"].includes(method)) continue;
+      const operation = value as Operation;
+      operation.responses ??= {};
+      const responses = operation.responses;
+      if ((operation.parameters?.length || operation.requestBody) && !responses["400"]) {
+        responses["400"] = {
+          description: "Validation failed (`validation_error`); `errors` lists every problem.",
+          content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+        };
+      }
+      const authenticated = path.startsWith("/api/v1/") && (operation.security?.length ?? 0) > 0;
+      for (const [status, response] of Object.entries(responses)) {
+        const names = headersFor(method, status, authenticated);
+        response.headers = { ...Object.fromEntries(names.map((name) => [name, ref(name)])), ...response.headers };
+      }
+    }
+  }
+  return document;
+}

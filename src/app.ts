@@ -20,6 +20,7 @@ import { meetingsRouter } from "./routes/meetings/meetings.index";
 import { organizationRouter } from "./routes/organization/organization.index";
 import { recordingsRouter } from "./routes/recordings/recordings.index";
 import { roomsRouter } from "./routes/rooms/rooms.index";
+import { webhooksRouter } from "./routes/webhooks/webhooks.index";
 import { OPERATOR_SCOPE } from "./services/org-gate";
 
 export const OPENAPI_PATH = "/api/v1/openapi.json";
@@ -34,6 +35,7 @@ const ROUTERS = [
   roomsRouter,
   recordingsRouter,
   eventsRouter,
+  webhooksRouter,
   filesRouter,
   adminOrganizationsRouter,
 ];
@@ -101,6 +103,7 @@ export function createApp(): AppRouter {
           { name: "Rooms", description: "Per-room theming." },
           { name: "Recordings", description: "Recordings in R2: direct and multipart upload, access links." },
           { name: "Events", description: "The event log: everything that happened in the last 30 days." },
+          { name: "Webhooks", description: "Endpoints that receive events, signed per Standard Webhooks." },
           { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },
         ],
       }),

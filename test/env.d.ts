@@ -4,6 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
+      /** The local webhook receiver (scripts/webhook-receiver.mjs) the test run started. */
+      TEST_RECEIVER_URL: string;
     }
   }
 }

@@ -1,13 +1,19 @@
 import { expireMeetings } from "./expire-meetings";
 import { abortStaleRecordingUploads } from "./recording-uploads";
-import { purgeExpiredRecords, sweepEventOutbox } from "./retention";
+import { purgeExpiredRecords, sweepEventOutbox, sweepOverdueDeliveries } from "./retention";
 
 /** One scheduled job: idempotent and bounded, so overlapping or repeated runs are harmless. */
 export type ScheduledJob = (env: Env, scheduledTime: number) => Promise<unknown>;
 
 /** Jobs by cron expression. */
 export const JOBS: Record<string, ScheduledJob[]> = {
-  "* * * * *": [expireMeetings, sweepEventOutbox, purgeExpiredRecords, abortStaleRecordingUploads],
+  "* * * * *": [
+    expireMeetings,
+    sweepEventOutbox,
+    sweepOverdueDeliveries,
+    purgeExpiredRecords,
+    abortStaleRecordingUploads,
+  ],
 };
 
 export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {

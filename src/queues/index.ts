@@ -1,11 +1,12 @@
-import { AiJobMessage, StorageJobMessage, WebhookQueueMessage } from "./messages";
+import { AiJobMessage, StorageJobMessage } from "./messages";
 import { consumeStorageJobs } from "./storage-jobs";
+import { consumeWebhooks, consumeWebhooksDeadLetters } from "./webhooks";
 
 type Consumer = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
 
 /**
- * Until the webhook and AI consumers land, those queues acknowledge what it can parse (nothing
- * is subscribed yet, so there is nothing to deliver) and drops what it cannot, loudly.
+ * Until the AI consumer lands, its queue acknowledges what it can parse (nothing produces AI jobs
+ * yet) and drops what it cannot, loudly.
  */
 function acknowledging(schema: { safeParse(value: unknown): { success: boolean } }, queue: string): Consumer {
   return async (batch) => {
@@ -19,9 +20,9 @@ function acknowledging(schema: { safeParse(value: unknown): { success: boolean }
 }
 
 const CONSUMERS: Record<string, Consumer> = {
-  webhooks: acknowledging(WebhookQueueMessage, "webhooks"),
+  webhooks: consumeWebhooks,
   "ai-jobs": acknowledging(AiJobMessage, "ai-jobs"),
-  "webhooks-dlq": acknowledging(WebhookQueueMessage, "webhooks-dlq"),
+  "webhooks-dlq": consumeWebhooksDeadLetters,
   "ai-jobs-dlq": acknowledging(AiJobMessage, "ai-jobs-dlq"),
   "storage-jobs": consumeStorageJobs,
   // Exhausted storage jobs are logged; the objects they name stay, and a later request can retry.

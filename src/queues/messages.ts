@@ -1,10 +1,21 @@
 import { z } from "zod";
 
-/** Messages on the `webhooks` queue: batches of emitted event ids, versioned so old messages still parse. */
+/**
+ * Messages on the `webhooks` queue, versioned so old messages still parse: `events.v1` carries
+ * emitted event ids to fan out; `delivery.v1` asks for one attempt of one delivery. `notBefore`
+ * chains waits longer than a queue delay allows (12 h).
+ */
 export const WebhookQueueMessage = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("events.v1"), eventIds: z.array(z.string()).min(1).max(1000) }),
+  z.object({
+    kind: z.literal("delivery.v1"),
+    deliveryId: z.string(),
+    attempt: z.number().int().min(1),
+    notBefore: z.number().int().optional(),
+  }),
 ]);
 export type WebhookQueueMessage = z.infer<typeof WebhookQueueMessage>;
+export type DeliveryMessage = Extract<WebhookQueueMessage, { kind: "delivery.v1" }>;
 
 /** Messages on the `ai-jobs` queue. */
 export const AiJobMessage = z.discriminatedUnion("kind", [

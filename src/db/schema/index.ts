@@ -4,3 +4,4 @@ export * from "./meetings";
 export * from "./organizations";
 export * from "./recordings";
 export * from "./room-themes";
+export * from "./webhooks";

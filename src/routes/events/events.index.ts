@@ -1,7 +1,8 @@
 import { createDb } from "../../db/client";
 import { createRouter } from "../../lib/openapi";
 import { getEvent, listEvents } from "../../services/events";
-import { getEventRoute, listEventsRoute } from "./events.routes";
+import { redeliverEvent } from "../../services/webhook-resends";
+import { getEventRoute, listEventsRoute, redeliverEventRoute } from "./events.routes";
 
 export const eventsRouter = createRouter()
   .openapi(listEventsRoute, async (c) =>
@@ -9,4 +10,9 @@ export const eventsRouter = createRouter()
   )
   .openapi(getEventRoute, async (c) =>
     c.json(await getEvent(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id), 200),
-  );
+  )
+  .openapi(redeliverEventRoute, async (c) => {
+    const body = (c.req.valid("json") as { webhookId?: string } | undefined) ?? {};
+    const { orgId } = c.get("auth");
+    return c.json(await redeliverEvent(c.env, createDb(c.env.DB), orgId, c.req.valid("param").id, body.webhookId), 202);
+  });

@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AUTHENTICATED_ERRORS, errorResponses, ListQuery, listSchema } from "../../lib/openapi";
+import { AUTHENTICATED_ERRORS, errorResponses, IdempotencyKeyHeader, ListQuery, listSchema } from "../../lib/openapi";
 import { requireScope } from "../../middleware/scope";
 import { EVENT_TYPES } from "../../services/events";
 import { API_KEY_SECURITY, IdParam, Timestamp } from "../shared.schemas";
+import { RedeliverBody, RedeliveredSchema } from "../webhooks/webhooks.schemas";
 
 const tags = ["Events"];
 
@@ -55,5 +56,25 @@ export const getEventRoute = createRoute({
   responses: {
     200: { description: "The event.", content: { "application/json": { schema: EventSchema } } },
     ...errorResponses(404, ...AUTHENTICATED_ERRORS),
+  },
+});
+
+export const redeliverEventRoute = createRoute({
+  method: "post",
+  path: "/api/v1/events/{id}/redeliver",
+  tags,
+  summary: "Redeliver an event to webhooks",
+  description:
+    "Scope `write`. Sends an event of the last 30 days again, as new deliveries (same `webhook-id`, so receivers can deduplicate): to `webhookId` if given, else to every enabled endpoint subscribed to its type. The body is optional. A disabled `webhookId` → 409.",
+  security: API_KEY_SECURITY,
+  middleware: [requireScope("write")] as const,
+  request: {
+    params: IdParam("id", "evt_6yTq2Rk9mNb4Xc8Vw1Lp0S"),
+    headers: IdempotencyKeyHeader,
+    body: { required: false, content: { "application/json": { schema: RedeliverBody } } },
+  },
+  responses: {
+    202: { description: "Queued for delivery.", content: { "application/json": { schema: RedeliveredSchema } } },
+    ...errorResponses(400, 404, 409, 413, 415, 422, ...AUTHENTICATED_ERRORS),
   },
 });

@@ -1,0 +1,67 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { createDb } from "../../db/client";
+import type { AppEnv } from "../../env";
+import { listDeliveries } from "../../services/webhook-delivery-log";
+import { sendTestEvent } from "../../services/webhook-resends";
+import {
+  createWebhook,
+  deleteWebhook,
+  getWebhookRow,
+  listWebhooks,
+  rotateWebhookSecret,
+  toWebhook,
+  updateWebhook,
+} from "../../services/webhooks";
+import type {
+  createWebhookRoute,
+  deleteWebhookRoute,
+  getWebhookRoute,
+  listDeliveriesRoute,
+  listWebhooksRoute,
+  rotateSecretRoute,
+  testWebhookRoute,
+  updateWebhookRoute,
+} from "./webhooks.routes";
+
+const allowInsecure = (env: Env) => env.ALLOW_INSECURE_WEBHOOKS === "true";
+
+export const create: RouteHandler<typeof createWebhookRoute, AppEnv> = async (c) => {
+  const created = await createWebhook(createDb(c.env.DB), c.get("org"), c.req.valid("json"), allowInsecure(c.env));
+  return c.json(created, 201);
+};
+
+export const list: RouteHandler<typeof listWebhooksRoute, AppEnv> = async (c) =>
+  c.json(await listWebhooks(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("query")), 200);
+
+export const get: RouteHandler<typeof getWebhookRoute, AppEnv> = async (c) =>
+  c.json(toWebhook(await getWebhookRow(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id)), 200);
+
+export const update: RouteHandler<typeof updateWebhookRoute, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const updated = await updateWebhook(
+    db,
+    c.get("auth").orgId,
+    c.req.valid("param").id,
+    c.req.valid("json"),
+    allowInsecure(c.env),
+  );
+  return c.json(updated, 200);
+};
+
+export const remove: RouteHandler<typeof deleteWebhookRoute, AppEnv> = async (c) => {
+  await deleteWebhook(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id);
+  return c.body(null, 204);
+};
+
+export const rotate: RouteHandler<typeof rotateSecretRoute, AppEnv> = async (c) =>
+  c.json(await rotateWebhookSecret(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id), 200);
+
+export const test: RouteHandler<typeof testWebhookRoute, AppEnv> = async (c) =>
+  c.json(await sendTestEvent(c.env, createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id), 202);
+
+export const deliveries: RouteHandler<typeof listDeliveriesRoute, AppEnv> = async (c) => {
+  const db = createDb(c.env.DB);
+  const { orgId } = c.get("auth");
+  const endpoint = await getWebhookRow(db, orgId, c.req.valid("param").id);
+  return c.json(await listDeliveries(db, orgId, endpoint.id, c.req.valid("query")), 200);
+};

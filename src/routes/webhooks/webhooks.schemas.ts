@@ -1,0 +1,97 @@
+import { z } from "@hono/zod-openapi";
+import { DELIVERY_STATUSES, WEBHOOK_STATUSES } from "../../db/schema";
+import { EVENT_TYPES } from "../../services/events";
+import { Timestamp } from "../shared.schemas";
+
+const EventFilter = z
+  .array(z.union([z.literal("*"), z.enum(EVENT_TYPES)]))
+  .min(1)
+  .max(EVENT_TYPES.length)
+  .refine((events) => !events.includes("*") || events.length === 1, { message: '"*" must be the only entry' })
+  .openapi({
+    description: 'Event types to receive, or `["*"]` for all.',
+    example: ["meeting.created", "recording.finished"],
+  });
+
+const Url = z.string().min(1).max(2048).openapi({
+  description:
+    "`https` only; no credentials; no loopback, private, link-local, CGNAT, multicast, reserved or metadata addresses in any spelling. Plain `http` to loopback only when `ALLOW_INSECURE_WEBHOOKS=true` (local development).",
+  example: "https://example.com/webhooks/parley",
+});
+
+const Description = z.string().max(500);
+
+export const WebhookSchema = z
+  .object({
+    id: z.string().openapi({ example: "whk_2Hn8Qv5LpW0xRt7Ky3Mb9Z" }),
+    url: z.string().openapi({ example: "https://example.com/webhooks/parley" }),
+    events: z.array(z.string()).openapi({ example: ["*"] }),
+    description: z.string().nullable(),
+    status: z.enum(WEBHOOK_STATUSES),
+    disabledReason: z.string().nullable().openapi({
+      description:
+        "Why Parley disabled it: `gone` (the endpoint answered 410) or `failing` (5 days without a success).",
+    }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("Webhook");
+
+export const WebhookWithSecretSchema = WebhookSchema.extend({
+  secret: z.string().openapi({
+    description: "Signing secret (`whsec_` + base64 of 32 bytes). Shown only when created or rotated.",
+    example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+  }),
+}).openapi("WebhookWithSecret");
+
+export const RotatedWebhookSchema = WebhookWithSecretSchema.extend({
+  previousSecretExpiresAt: Timestamp.nullable().openapi({ description: "Until then the previous secret signs too." }),
+}).openapi("RotatedWebhook");
+
+export const CreateWebhookBody = z
+  .strictObject({ url: Url, events: EventFilter, description: Description.optional() })
+  .openapi("CreateWebhookRequest");
+
+export const UpdateWebhookBody = z
+  .strictObject({
+    url: Url.optional(),
+    events: EventFilter.optional(),
+    description: Description.nullable().optional(),
+    status: z.enum(WEBHOOK_STATUSES).optional().openapi({ description: "Enabling clears a failing streak." }),
+  })
+  .openapi("UpdateWebhookRequest");
+
+export const DeliverySchema = z
+  .object({
+    id: z.string().openapi({ example: "dlv_0f8e2c6b4a1d4e7f9a3b5c7d9e1f2a4b" }),
+    webhookId: z.string(),
+    eventId: z.string(),
+    eventType: z.string().openapi({ example: "meeting.created" }),
+    attempt: z.number().int().openapi({ description: "Attempts made so far (1–8); 0 before the first." }),
+    status: z.enum(DELIVERY_STATUSES),
+    responseStatus: z.number().int().nullable(),
+    durationMs: z.number().int().nullable(),
+    error: z.string().nullable(),
+    nextAttemptAt: Timestamp.nullable().openapi({ description: "When a pending delivery is tried again." }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .openapi("WebhookDelivery");
+
+export const TestSentSchema = z.object({ eventId: z.string(), deliveryId: z.string() }).openapi("WebhookTestSent");
+
+export const RedeliverBody = z
+  .strictObject({
+    webhookId: z.string().max(64).optional().openapi({
+      description:
+        "Only to this endpoint (it need not subscribe to the type). Default: every enabled endpoint that does.",
+    }),
+  })
+  .openapi("RedeliverRequest");
+
+export const RedeliveredSchema = z
+  .object({
+    eventId: z.string(),
+    deliveries: z.array(z.object({ id: z.string(), webhookId: z.string() })),
+  })
+  .openapi("Redelivered");

@@ -1,0 +1,60 @@
+import { and, eq, gt } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { events, webhookEndpoints } from "../db/schema";
+import { ApiError } from "../lib/errors";
+import { EVENT_RETENTION_MS, newEvent } from "./events";
+import { deliverAgain } from "./webhook-deliveries";
+import { getWebhookRow, subscribes } from "./webhooks";
+
+/**
+ * Records a `webhook.test` event and delivers it to this endpoint only. The event is in the log
+ * (and can be redelivered) but is marked published, so the fan-out never sends it to subscribers.
+ */
+export async function sendTestEvent(env: Env, db: Database, orgId: string, endpointId: string, now = Date.now()) {
+  const endpoint = await getWebhookRow(db, orgId, endpointId);
+  if (endpoint.status !== "enabled") {
+    throw new ApiError("conflict", "This endpoint is disabled; enable it (PATCH status) before sending a test.");
+  }
+  const event = newEvent(orgId, "webhook.test", { webhookId: endpoint.id, message: "Hello from Parley" }, now);
+  await db.insert(events).values({ ...event, enqueuedAt: now });
+  const [delivery] = await deliverAgain(env, db, event, [endpoint], now);
+  return { eventId: event.id, deliveryId: delivery?.id as string };
+}
+
+/**
+ * Sends an event of the last 30 days again, as new deliveries: to one endpoint when named,
+ * otherwise to every enabled endpoint subscribed to its type (a test event only to its endpoint).
+ */
+export async function redeliverEvent(
+  env: Env,
+  db: Database,
+  orgId: string,
+  eventId: string,
+  webhookId: string | undefined,
+  now = Date.now(),
+) {
+  const event = (
+    await db
+      .select({ id: events.id, orgId: events.orgId, type: events.type, data: events.data })
+      .from(events)
+      .where(and(eq(events.id, eventId), eq(events.orgId, orgId), gt(events.createdAt, now - EVENT_RETENTION_MS)))
+      .limit(1)
+  )[0];
+  if (!event) throw new ApiError("not_found", `No event ${eventId}.`);
+  const targetId = webhookId ?? (event.type === "webhook.test" ? String(event.data.webhookId) : undefined);
+  let targets: { id: string }[];
+  if (targetId !== undefined) {
+    const endpoint = await getWebhookRow(db, orgId, targetId);
+    if (endpoint.status !== "enabled") {
+      throw new ApiError("conflict", `Webhook endpoint ${endpoint.id} is disabled; enable it first.`);
+    }
+    targets = [endpoint];
+  } else {
+    const enabled = await db
+      .select()
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.status, "enabled")));
+    targets = enabled.filter((endpoint) => subscribes(endpoint, event.type));
+  }
+  return { eventId: event.id, deliveries: await deliverAgain(env, db, event, targets, now) };
+}

@@ -1,0 +1,199 @@
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { type WebhookEndpointRow, type WebhookStatus, webhookDeliveries, webhookEndpoints } from "../db/schema";
+import { ApiError } from "../lib/errors";
+import { newId } from "../lib/ids";
+import { type Cursor, decodeCursor, toPage } from "../lib/pagination";
+import type { PlanLimits } from "../lib/plans";
+import { iso, isoOrNull } from "../lib/time";
+import { checkWebhookUrl } from "../lib/webhook-url";
+import { newWebhookSecret } from "./webhook-signing";
+
+/** How long the previous secret keeps signing after a rotation. */
+export const SECRET_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+export interface Webhook {
+  id: string;
+  url: string;
+  events: string[];
+  description: string | null;
+  status: WebhookStatus;
+  disabledReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function toWebhook(row: WebhookEndpointRow): Webhook {
+  return {
+    id: row.id,
+    url: row.url,
+    events: row.events,
+    description: row.description,
+    status: row.status,
+    disabledReason: row.disabledReason,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+/** A URL the endpoint may be created or updated with; 400 naming the rule it breaks otherwise. */
+function acceptedUrl(url: string, allowInsecure: boolean): string {
+  const check = checkWebhookUrl(url, { allowInsecure });
+  if (!check.ok) {
+    throw new ApiError("validation_error", `The webhook URL is not allowed: ${check.reason}`, {
+      errors: [{ location: "body.url", message: check.reason }],
+    });
+  }
+  return check.url;
+}
+
+/** `["*"]` stays as is; otherwise the types, deduplicated, in the order given. */
+const normalizedEvents = (events: string[]) => (events.includes("*") ? ["*"] : [...new Set(events)]);
+
+/**
+ * Creates an endpoint. The plan-count check and the insert are one statement, so concurrent
+ * creations cannot overshoot the limit.
+ */
+export async function createWebhook(
+  db: Database,
+  org: { id: string; plan: string; limits: PlanLimits },
+  input: { url: string; events: string[]; description?: string },
+  allowInsecure: boolean,
+): Promise<Webhook & { secret: string }> {
+  const limit = org.limits.webhookEndpoints;
+  const refuse = () =>
+    new ApiError(
+      "plan_limit_reached",
+      limit === 0
+        ? `The ${org.plan} plan has no webhook endpoints; upgrade to add one.`
+        : `The ${org.plan} plan allows ${limit} webhook endpoint${limit === 1 ? "" : "s"}; delete one or upgrade.`,
+    );
+  if (limit === 0) throw refuse();
+  const now = Date.now();
+  const row: WebhookEndpointRow = {
+    id: newId("whk"),
+    orgId: org.id,
+    url: acceptedUrl(input.url, allowInsecure),
+    events: normalizedEvents(input.events),
+    description: input.description ?? null,
+    status: "enabled",
+    disabledReason: null,
+    secret: newWebhookSecret(),
+    previousSecret: null,
+    previousSecretExpiresAt: null,
+    failingSince: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const count = sql`(SELECT count(*) FROM ${webhookEndpoints} WHERE org_id = ${org.id})`;
+  const result = await db.run(sql`
+    INSERT INTO ${webhookEndpoints} (id, org_id, url, events, description, status, secret, created_at, updated_at)
+    SELECT ${row.id}, ${row.orgId}, ${row.url}, ${JSON.stringify(row.events)}, ${row.description}, 'enabled',
+           ${row.secret}, ${now}, ${now}
+    WHERE ${limit === null ? sql`1` : sql`${count} < ${limit}`}`);
+  if (result.meta.changes !== 1) throw refuse();
+  return { ...toWebhook(row), secret: row.secret };
+}
+
+export async function getWebhookRow(db: Database, orgId: string, id: string): Promise<WebhookEndpointRow> {
+  const row = (
+    await db
+      .select()
+      .from(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId)))
+      .limit(1)
+  )[0];
+  if (!row) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
+  return row;
+}
+
+export async function listWebhooks(db: Database, orgId: string, page: { limit: number; cursor?: string }) {
+  const after = decodeCursor(page.cursor);
+  const rows = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.orgId, orgId), after ? keysetBefore(after) : undefined))
+    .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
+    .limit(page.limit + 1);
+  return toPage(rows, page.limit, (r) => ({ v: r.createdAt, id: r.id }), toWebhook);
+}
+
+function keysetBefore(cursor: Cursor) {
+  const createdAt = Number(cursor.v);
+  return or(
+    lt(webhookEndpoints.createdAt, createdAt),
+    and(eq(webhookEndpoints.createdAt, createdAt), lt(webhookEndpoints.id, cursor.id)),
+  );
+}
+
+export async function updateWebhook(
+  db: Database,
+  orgId: string,
+  id: string,
+  patch: { url?: string; events?: string[]; description?: string | null; status?: WebhookStatus },
+  allowInsecure: boolean,
+): Promise<Webhook> {
+  const changes: Partial<WebhookEndpointRow> = { updatedAt: Date.now() };
+  if (patch.url !== undefined) changes.url = acceptedUrl(patch.url, allowInsecure);
+  if (patch.events !== undefined) changes.events = normalizedEvents(patch.events);
+  if (patch.description !== undefined) changes.description = patch.description;
+  if (patch.status !== undefined) {
+    // Enabling by hand starts afresh; disabling by hand carries no automatic reason.
+    Object.assign(changes, { status: patch.status, disabledReason: null, failingSince: null });
+  }
+  const updated = await db
+    .update(webhookEndpoints)
+    .set(changes)
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId)))
+    .returning();
+  if (!updated[0]) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
+  return toWebhook(updated[0]);
+}
+
+/** Deletes the endpoint and its delivery log; deliveries still queued find it gone and stop. */
+export async function deleteWebhook(db: Database, orgId: string, id: string): Promise<void> {
+  const [deleted] = await db.batch([
+    db
+      .delete(webhookEndpoints)
+      .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId)))
+      .returning({ id: webhookEndpoints.id }),
+    db.delete(webhookDeliveries).where(and(eq(webhookDeliveries.endpointId, id), eq(webhookDeliveries.orgId, orgId))),
+  ]);
+  if (deleted.length === 0) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
+}
+
+/**
+ * Issues a new secret; the current one keeps signing for 24 h so receivers can switch over.
+ * Rotating again within the overlap replaces the older of the two.
+ */
+export async function rotateWebhookSecret(
+  db: Database,
+  orgId: string,
+  id: string,
+  now = Date.now(),
+): Promise<Webhook & { secret: string; previousSecretExpiresAt: string | null }> {
+  const secret = newWebhookSecret();
+  const updated = await db
+    .update(webhookEndpoints)
+    .set({
+      secret,
+      previousSecret: sql`${webhookEndpoints.secret}`,
+      previousSecretExpiresAt: now + SECRET_OVERLAP_MS,
+      updatedAt: now,
+    })
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId)))
+    .returning();
+  const row = updated[0];
+  if (!row) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
+  return { ...toWebhook(row), secret, previousSecretExpiresAt: isoOrNull(row.previousSecretExpiresAt) };
+}
+
+/** The secrets that sign right now: the current one, plus the previous one during its overlap. */
+export function signingSecrets(row: WebhookEndpointRow, now: number): string[] {
+  const previous = row.previousSecret && (row.previousSecretExpiresAt ?? 0) > now ? [row.previousSecret] : [];
+  return [row.secret, ...previous];
+}
+
+/** Whether an endpoint subscribes to an event type. */
+export const subscribes = (row: Pick<WebhookEndpointRow, "events">, type: string) =>
+  row.events.includes("*") || row.events.includes(type);

@@ -132,7 +132,9 @@ async function applyMigrations() {
 function startWrangler() {
   // Same process group as this script, so a terminal Ctrl+C (or wrangler's own "x" key) reaches it directly;
   // signals sent to this script alone are forwarded below.
-  const child = spawn(process.execPath, [WRANGLER, "dev", "--ip", HOST, "--port", String(PORT)], {
+  // Local development may deliver webhooks to a receiver on this machine (scripts/webhook-receiver.mjs).
+  const args = ["dev", "--ip", HOST, "--port", String(PORT), "--var", "ALLOW_INSECURE_WEBHOOKS:true"];
+  const child = spawn(process.execPath, [WRANGLER, ...args], {
     cwd: ROOT,
     stdio: "inherit",
   });

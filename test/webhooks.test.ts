@@ -80,6 +80,34 @@ async function consume(bodies: unknown[], target = env) {
   return getQueueResult(batch, ctx);
 }
 
+async function insertEvent(orgId: string, type: string): Promise<string> {
+  const id = `evt_${crypto.randomUUID().replaceAll("-", "")}`;
+  await env.DB.prepare(
+    "INSERT INTO events (id, org_id, type, data, created_at, enqueued_at) VALUES (?, ?, ?, '{}', ?, ?)",
+  )
+    .bind(id, orgId, type, Date.now(), Date.now())
+    .run();
+  return id;
+}
+
+/** A pending delivery written straight to D1, as if a fan-out had made it. */
+async function insertDelivery(
+  orgId: string,
+  endpointId: string,
+  eventId: string,
+  { attempt, dueAt }: { attempt: number; dueAt: number },
+): Promise<string> {
+  const id = `dlv_${crypto.randomUUID().replaceAll("-", "")}`;
+  await env.DB.prepare(
+    `INSERT INTO webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, round, attempt, status,
+       next_attempt_at, created_at, updated_at)
+     SELECT ?, ?, ?, ?, type, 0, ?, 'pending', ?, ?, ? FROM events WHERE id = ?`,
+  )
+    .bind(id, orgId, endpointId, eventId, attempt, dueAt, Date.now(), Date.now(), eventId)
+    .run();
+  return id;
+}
+
 async function deliveryRow(id: string) {
   return env.DB.prepare("SELECT * FROM webhook_deliveries WHERE id = ?").bind(id).first<{
     attempt: number;
@@ -450,13 +478,7 @@ describe("nothing lost", () => {
     const org = await createOrg();
     const target = await hook();
     const endpoint = await createWebhook(org, target.url);
-    const event = crypto.randomUUID();
-    const eventId = `evt_${event.replaceAll("-", "")}`;
-    await env.DB.prepare(
-      "INSERT INTO events (id, org_id, type, data, created_at, enqueued_at) VALUES (?, ?, 'meeting.created', '{}', ?, ?)",
-    )
-      .bind(eventId, org.id, Date.now(), Date.now())
-      .run();
+    const eventId = await insertEvent(org.id, "meeting.created");
     const db = createDb(env.DB);
     // Two runs of the same fan-out, as after a consumer crash before the ack.
     await fanOutEvents(env, db, [eventId]);
@@ -472,19 +494,8 @@ describe("nothing lost", () => {
     const org = await createOrg();
     const target = await hook();
     const endpoint = await createWebhook(org, target.url, ["webhook.disabled"]);
-    const eventId = `evt_${crypto.randomUUID().replaceAll("-", "")}`;
-    await env.DB.prepare(
-      "INSERT INTO events (id, org_id, type, data, created_at, enqueued_at) VALUES (?, ?, 'webhook.disabled', '{}', ?, ?)",
-    )
-      .bind(eventId, org.id, Date.now(), Date.now())
-      .run();
-    const deliveryId = `dlv_${crypto.randomUUID().replaceAll("-", "")}`;
-    await env.DB.prepare(
-      `INSERT INTO webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, round, attempt, status, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'webhook.disabled', 0, 0, 'pending', ?, ?, ?)`,
-    )
-      .bind(deliveryId, org.id, endpoint.id, eventId, Date.now(), Date.now(), Date.now())
-      .run();
+    const eventId = await insertEvent(org.id, "webhook.disabled");
+    const deliveryId = await insertDelivery(org.id, endpoint.id, eventId, { attempt: 0, dueAt: Date.now() });
     // D1 refuses every write after the HTTP request went out: the worker "dies" mid-bookkeeping.
     const failingDb = new Proxy(env.DB, {
       get(target, property) {
@@ -515,19 +526,8 @@ describe("nothing lost", () => {
   it("records a dead-lettered attempt as failed and hands dead-lettered fan-outs back to the outbox", async () => {
     const org = await createOrg();
     const endpoint = await createWebhook(org, (await hook()).url, ["webhook.disabled"]);
-    const eventId = `evt_${crypto.randomUUID().replaceAll("-", "")}`;
-    await env.DB.prepare(
-      "INSERT INTO events (id, org_id, type, data, created_at, enqueued_at) VALUES (?, ?, 'webhook.disabled', '{}', ?, ?)",
-    )
-      .bind(eventId, org.id, Date.now(), Date.now())
-      .run();
-    const deliveryId = `dlv_${crypto.randomUUID().replaceAll("-", "")}`;
-    await env.DB.prepare(
-      `INSERT INTO webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, round, attempt, status, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'webhook.disabled', 0, 2, 'pending', ?, ?, ?)`,
-    )
-      .bind(deliveryId, org.id, endpoint.id, eventId, Date.now(), Date.now(), Date.now())
-      .run();
+    const eventId = await insertEvent(org.id, "webhook.disabled");
+    const deliveryId = await insertDelivery(org.id, endpoint.id, eventId, { attempt: 2, dueAt: Date.now() });
     const batch = createMessageBatch("webhooks-dlq", [
       { id: "d1", timestamp: new Date(), attempts: 11, body: { kind: "delivery.v1", deliveryId, attempt: 3 } },
       { id: "d2", timestamp: new Date(), attempts: 11, body: { kind: "events.v1", eventIds: [eventId] } },
@@ -547,26 +547,8 @@ describe("nothing lost", () => {
     const org = await createOrg();
     const target = await hook();
     const endpoint = await createWebhook(org, target.url, ["webhook.disabled"]);
-    const eventId = `evt_${crypto.randomUUID().replaceAll("-", "")}`;
-    await env.DB.prepare(
-      "INSERT INTO events (id, org_id, type, data, created_at, enqueued_at) VALUES (?, ?, 'webhook.disabled', '{}', ?, ?)",
-    )
-      .bind(eventId, org.id, Date.now(), Date.now())
-      .run();
-    await env.DB.prepare(
-      `INSERT INTO webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, round, attempt, status, next_attempt_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'webhook.disabled', 0, 0, 'pending', ?, ?, ?)`,
-    )
-      .bind(
-        `dlv_${crypto.randomUUID().replaceAll("-", "")}`,
-        org.id,
-        endpoint.id,
-        eventId,
-        Date.now() - 3_600_000,
-        Date.now(),
-        Date.now(),
-      )
-      .run();
+    const eventId = await insertEvent(org.id, "webhook.disabled");
+    await insertDelivery(org.id, endpoint.id, eventId, { attempt: 0, dueAt: Date.now() - 3_600_000 });
     expect(await sweepOverdueDeliveries(env, Date.now())).toBeGreaterThanOrEqual(1);
     await expect.poll(async () => (await received(target.name)).length, { timeout: 10_000 }).toBe(1);
   });

@@ -1,3 +1,5 @@
+import { and, eq, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { base64UrlDecode, base64UrlEncode } from "./encoding";
 import { ApiError } from "./errors";
 
@@ -49,4 +51,10 @@ export function toPage<Row, Out>(
     results: pageRows.map(map),
     cursor: rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null,
   };
+}
+
+/** Rows after `cursor` in newest-first order: older `createdAt`, or the same one with a smaller id. */
+export function olderThan(cursor: Cursor, createdAt: SQLiteColumn, id: SQLiteColumn): SQL | undefined {
+  const at = Number(cursor.v);
+  return or(lt(createdAt, at), and(eq(createdAt, at), lt(id, cursor.id)));
 }

@@ -1,11 +1,11 @@
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { API_KEY_SCOPES, type ApiKeyRow, type ApiKeyScope, apiKeys, organizations } from "../db/schema";
 import { apiKeyPrefix, generateApiKey } from "../lib/api-key-token";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { type Cursor, decodeCursor, toPage } from "../lib/pagination";
+import { decodeCursor, olderThan, toPage } from "../lib/pagination";
 import { effectiveLimits } from "../lib/plans";
 import { iso, isoOrNull } from "../lib/time";
 import { getOrganization } from "./organizations";
@@ -88,7 +88,13 @@ export async function listApiKeys(
     db
       .select()
       .from(apiKeys)
-      .where(and(eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt), after ? keysetBefore(after) : undefined))
+      .where(
+        and(
+          eq(apiKeys.orgId, orgId),
+          isNull(apiKeys.revokedAt),
+          after ? olderThan(after, apiKeys.createdAt, apiKeys.id) : undefined,
+        ),
+      )
       .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
       .limit(page.limit + 1),
     gate.pendingKeyUsage(),
@@ -99,11 +105,6 @@ export async function listApiKeys(
     (r) => ({ v: r.createdAt, id: r.id }),
     (r) => toApiKey(r, pending[r.id]),
   );
-}
-
-function keysetBefore(cursor: Cursor) {
-  const createdAt = Number(cursor.v);
-  return or(lt(apiKeys.createdAt, createdAt), and(eq(apiKeys.createdAt, createdAt), lt(apiKeys.id, cursor.id)));
 }
 
 /** Revokes a key of this organization; revoking an already revoked key is a no-op. */

@@ -1,9 +1,9 @@
-import { and, desc, eq, gt, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type EventRow, events } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { type Cursor, decodeCursor, toPage } from "../lib/pagination";
+import { decodeCursor, olderThan, toPage } from "../lib/pagination";
 import { iso } from "../lib/time";
 import type { WebhookQueueMessage } from "../queues/messages";
 
@@ -101,17 +101,12 @@ export async function listEvents(
         eq(events.orgId, orgId),
         gt(events.createdAt, now - EVENT_RETENTION_MS),
         query.type ? eq(events.type, query.type) : undefined,
-        after ? keysetBefore(after) : undefined,
+        after ? olderThan(after, events.createdAt, events.id) : undefined,
       ),
     )
     .orderBy(desc(events.createdAt), desc(events.id))
     .limit(query.limit + 1);
   return toPage(rows, query.limit, (r) => ({ v: r.createdAt, id: r.id }), toPublicEvent);
-}
-
-function keysetBefore(cursor: Cursor) {
-  const createdAt = Number(cursor.v);
-  return or(lt(events.createdAt, createdAt), and(eq(events.createdAt, createdAt), lt(events.id, cursor.id)));
 }
 
 export async function getEvent(db: Database, orgId: string, eventId: string, now = Date.now()): Promise<PublicEvent> {

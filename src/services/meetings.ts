@@ -1,11 +1,11 @@
-import { and, desc, eq, gt, isNull, like, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, like, sql } from "drizzle-orm";
 import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
 import { type MeetingRow, meetings, type RecordingSettings, type RoomMode, roomThemes } from "../db/schema";
 import { bytesToBase64Url, hmacSha256 } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { type Cursor, decodeCursor, toPage } from "../lib/pagination";
+import { decodeCursor, olderThan, toPage } from "../lib/pagination";
 import { iso } from "../lib/time";
 import { roomLogoKey } from "../storage/keys";
 import { type DomainEvent, newEvent, recordEvent, recordEventWhere } from "./events";
@@ -157,7 +157,7 @@ export async function listMeetings(
         eq(meetings.orgId, orgId),
         live(now),
         prefix ? like(meetings.roomName, `/${prefix}%`) : undefined,
-        after ? keysetBefore(after) : undefined,
+        after ? olderThan(after, meetings.createdAt, meetings.id) : undefined,
       ),
     )
     .orderBy(desc(meetings.createdAt), desc(meetings.id))
@@ -168,11 +168,6 @@ export async function listMeetings(
     (r) => ({ v: r.createdAt, id: r.id }),
     (r) => r,
   );
-}
-
-function keysetBefore(cursor: Cursor) {
-  const createdAt = Number(cursor.v);
-  return or(lt(meetings.createdAt, createdAt), and(eq(meetings.createdAt, createdAt), lt(meetings.id, cursor.id)));
 }
 
 /**

@@ -1,9 +1,9 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type OrganizationRow, type OrganizationStatus, organizations } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { type Cursor, decodeCursor, toPage } from "../lib/pagination";
+import { decodeCursor, olderThan, toPage } from "../lib/pagination";
 import { effectiveLimits, type LimitOverrides, type PlanLimits, type PlanName } from "../lib/plans";
 import { iso, isoOrNull } from "../lib/time";
 
@@ -63,18 +63,10 @@ export async function listOrganizations(db: Database, page: { limit: number; cur
   const rows = await db
     .select()
     .from(organizations)
-    .where(after ? keysetBefore(after) : undefined)
+    .where(after ? olderThan(after, organizations.createdAt, organizations.id) : undefined)
     .orderBy(desc(organizations.createdAt), desc(organizations.id))
     .limit(page.limit + 1);
   return toPage(rows, page.limit, (r) => ({ v: r.createdAt, id: r.id }), toOrganization);
-}
-
-function keysetBefore(cursor: Cursor) {
-  const createdAt = Number(cursor.v);
-  return or(
-    lt(organizations.createdAt, createdAt),
-    and(eq(organizations.createdAt, createdAt), lt(organizations.id, cursor.id)),
-  );
 }
 
 export async function updateOrganization(db: Database, orgId: string, patch: OrganizationPatch) {

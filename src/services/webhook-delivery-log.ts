@@ -1,7 +1,7 @@
-import { and, desc, eq, gt, lt, or } from "drizzle-orm";
+import { and, desc, eq, gt } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type DeliveryStatus, type WebhookDeliveryRow, webhookDeliveries } from "../db/schema";
-import { type Cursor, decodeCursor, toPage } from "../lib/pagination";
+import { decodeCursor, olderThan, toPage } from "../lib/pagination";
 import { iso, isoOrNull } from "../lib/time";
 import { EVENT_RETENTION_MS } from "./events";
 
@@ -43,18 +43,10 @@ export async function listDeliveries(
         eq(webhookDeliveries.endpointId, endpointId),
         gt(webhookDeliveries.createdAt, now - DELIVERY_RETENTION_MS),
         query.status ? eq(webhookDeliveries.status, query.status) : undefined,
-        after ? keysetBefore(after) : undefined,
+        after ? olderThan(after, webhookDeliveries.createdAt, webhookDeliveries.id) : undefined,
       ),
     )
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
     .limit(query.limit + 1);
   return toPage(rows, query.limit, (r) => ({ v: r.createdAt, id: r.id }), toDelivery);
-}
-
-function keysetBefore(cursor: Cursor) {
-  const createdAt = Number(cursor.v);
-  return or(
-    lt(webhookDeliveries.createdAt, createdAt),
-    and(eq(webhookDeliveries.createdAt, createdAt), lt(webhookDeliveries.id, cursor.id)),
-  );
 }

@@ -1,9 +1,9 @@
-import { and, desc, eq, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type WebhookEndpointRow, type WebhookStatus, webhookDeliveries, webhookEndpoints } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { type Cursor, decodeCursor, toPage } from "../lib/pagination";
+import { decodeCursor, olderThan, toPage } from "../lib/pagination";
 import type { PlanLimits } from "../lib/plans";
 import { iso, isoOrNull } from "../lib/time";
 import { checkWebhookUrl } from "../lib/webhook-url";
@@ -112,18 +112,15 @@ export async function listWebhooks(db: Database, orgId: string, page: { limit: n
   const rows = await db
     .select()
     .from(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.orgId, orgId), after ? keysetBefore(after) : undefined))
+    .where(
+      and(
+        eq(webhookEndpoints.orgId, orgId),
+        after ? olderThan(after, webhookEndpoints.createdAt, webhookEndpoints.id) : undefined,
+      ),
+    )
     .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
     .limit(page.limit + 1);
   return toPage(rows, page.limit, (r) => ({ v: r.createdAt, id: r.id }), toWebhook);
-}
-
-function keysetBefore(cursor: Cursor) {
-  const createdAt = Number(cursor.v);
-  return or(
-    lt(webhookEndpoints.createdAt, createdAt),
-    and(eq(webhookEndpoints.createdAt, createdAt), lt(webhookEndpoints.id, cursor.id)),
-  );
 }
 
 export async function updateWebhook(

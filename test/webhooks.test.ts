@@ -2,6 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { Webhook as Verifier } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { expireMeetings } from "../src/cron/expire-meetings";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
 import { fanOutEvents } from "../src/services/webhook-deliveries";
@@ -106,6 +107,22 @@ async function insertDelivery(
     .bind(id, orgId, endpointId, eventId, attempt, dueAt, Date.now(), Date.now(), eventId)
     .run();
   return id;
+}
+
+/** A D1 binding whose UPDATE statements fail, to stand for a worker dying mid-bookkeeping. */
+function refusingUpdates(db: D1Database): D1Database {
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === "prepare") {
+        return (query: string) => {
+          if (/^\s*update/i.test(query)) throw new Error("simulated crash");
+          return target.prepare(query);
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 async function deliveryRow(id: string) {
@@ -252,6 +269,63 @@ describe("delivery", () => {
       expect(entry).toMatchObject({ attempt: 1, status: "succeeded", responseStatus: 204, error: null });
       expect(entry.durationMs).toBeGreaterThanOrEqual(0);
     }
+  });
+
+  it("delivers recording and expiry events to the endpoints subscribed to them", async () => {
+    const org = await createOrg();
+    const recordingsHook = await hook();
+    const expiryHook = await hook();
+    await createWebhook(org, recordingsHook.url, ["recording.finished", "recording.deleted"]);
+    await createWebhook(org, expiryHook.url, ["meeting.expired"]);
+
+    const webm = new Uint8Array(2000);
+    webm.set([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81]);
+    const uploaded = await org.api("/api/v1/recordings?filename=a.webm", {
+      method: "POST",
+      headers: { "content-type": "video/webm" },
+      body: webm,
+    });
+    const { recordingId } = (await uploaded.json()) as { recordingId: string };
+    await org.api(`/api/v1/recordings/${recordingId}`, { method: "DELETE" });
+
+    const { meetingId } = await createMeeting(org);
+    await env.DB.prepare("UPDATE meetings SET end_date = ?, expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 3_700_000, Date.now() - 100_000, meetingId)
+      .run();
+    await expireMeetings(env, Date.now());
+
+    const types = async (name: string) => (await received(name)).map((d) => JSON.parse(d.body).type).sort();
+    await expect
+      .poll(() => types(recordingsHook.name), { timeout: 10_000 })
+      .toEqual(["recording.deleted", "recording.finished"]);
+    await expect.poll(() => types(expiryHook.name), { timeout: 10_000 }).toEqual(["meeting.expired"]);
+    const expired = JSON.parse((await received(expiryHook.name))[0]?.body ?? "{}");
+    expect(expired.data).toMatchObject({ meetingId });
+  });
+
+  it("chains waits longer than the queue's 12 h delay", async () => {
+    const org = await createOrg();
+    const target = await hook();
+    const endpoint = await createWebhook(org, target.url, ["webhook.disabled"]);
+    const eventId = await insertEvent(org.id, "webhook.disabled");
+    const deliveryId = await insertDelivery(org.id, endpoint.id, eventId, { attempt: 1, dueAt: Date.now() });
+    const sent: { body: unknown; delaySeconds?: number }[] = [];
+    const capturingQueue = {
+      sendBatch: async (messages: Iterable<{ body: unknown; delaySeconds?: number }>) => {
+        sent.push(...messages);
+      },
+    } as unknown as Queue;
+    const notBefore = Date.now() + 20 * 3_600_000;
+    await consume([{ kind: "delivery.v1", deliveryId, attempt: 2, notBefore }], {
+      ...env,
+      WEBHOOKS_QUEUE: capturingQueue,
+    });
+    expect(await received(target.name)).toHaveLength(0);
+    expect((await deliveryRow(deliveryId))?.attempt).toBe(1);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.delaySeconds).toBe(12 * 3600);
+    expect(sent[0]?.body).toMatchObject({ kind: "delivery.v1", deliveryId, attempt: 2 });
+    expect(Math.abs(Number((sent[0]?.body as { notBefore: number }).notBefore) - notBefore)).toBeLessThan(1_000);
   });
 
   it("signs with both secrets for 24 h after a rotation", async () => {
@@ -480,9 +554,11 @@ describe("nothing lost", () => {
     const endpoint = await createWebhook(org, target.url);
     const eventId = await insertEvent(org.id, "meeting.created");
     const db = createDb(env.DB);
-    // Two runs of the same fan-out, as after a consumer crash before the ack.
-    await fanOutEvents(env, db, [eventId]);
-    await fanOutEvents(env, db, [eventId]);
+    // The consumer died after the fan-out, before any attempt and before its ack: the queue runs
+    // the message again, and the deliveries made the first time come back for their attempts.
+    const first = await fanOutEvents(db, [eventId]);
+    expect(first).toHaveLength(1);
+    await consume([{ kind: "events.v1", eventIds: [eventId] }]);
     await expect.poll(async () => (await received(target.name)).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
     await expect
       .poll(async () => (await deliveries(org, endpoint.id))[0]?.status, { timeout: 10_000 })
@@ -497,18 +573,7 @@ describe("nothing lost", () => {
     const eventId = await insertEvent(org.id, "webhook.disabled");
     const deliveryId = await insertDelivery(org.id, endpoint.id, eventId, { attempt: 0, dueAt: Date.now() });
     // D1 refuses every write after the HTTP request went out: the worker "dies" mid-bookkeeping.
-    const failingDb = new Proxy(env.DB, {
-      get(target, property) {
-        if (property === "prepare") {
-          return (query: string) => {
-            if (/^\s*update/i.test(query)) throw new Error("simulated crash");
-            return target.prepare(query);
-          };
-        }
-        const value = Reflect.get(target, property);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-    });
+    const failingDb = refusingUpdates(env.DB);
     const crashed = await consume([{ kind: "delivery.v1", deliveryId, attempt: 1 }], { ...env, DB: failingDb });
     expect(crashed.retryMessages).toHaveLength(1);
     expect(await received(target.name)).toHaveLength(1);
@@ -522,6 +587,21 @@ describe("nothing lost", () => {
     expect(got[1]?.headers["webhook-id"]).toBe(got[0]?.headers["webhook-id"]);
     expect(await deliveryRow(deliveryId)).toMatchObject({ attempt: 1, status: "succeeded" });
   });
+
+  it("queues a first attempt made inside the fan-out whose bookkeeping crashed", async () => {
+    const org = await createOrg();
+    const target = await hook();
+    const endpoint = await createWebhook(org, target.url);
+    const eventId = await insertEvent(org.id, "meeting.created");
+    const result = await consume([{ kind: "events.v1", eventIds: [eventId] }], { ...env, DB: refusingUpdates(env.DB) });
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await received(target.name)).toHaveLength(1);
+    // The attempt went back on the queue (5 s later) and is made and recorded again.
+    await expect.poll(async () => (await received(target.name)).length, { timeout: 15_000 }).toBe(2);
+    await expect
+      .poll(async () => (await deliveries(org, endpoint.id))[0], { timeout: 5_000 })
+      .toMatchObject({ attempt: 1, status: "succeeded" });
+  }, 30_000);
 
   it("records a dead-lettered attempt as failed and hands dead-lettered fan-outs back to the outbox", async () => {
     const org = await createOrg();

@@ -94,12 +94,12 @@ async function insertDeliveries(db: Database, rows: NewDelivery[], kind: "fanout
 }
 
 /**
- * Expands events to the enabled endpoints of their organization that subscribe to them, and
- * queues the first attempt of each. Safe to repeat: rows are not duplicated, and first attempts
- * are queued again for every delivery of these events still waiting for one (a repeat after a
- * crash between insert and send must not lose them; the attempt number filters duplicates).
+ * Expands events to the enabled endpoints of their organization that subscribe to them and
+ * returns every delivery of these events still waiting for its first attempt, for the caller to
+ * make or queue. Safe to repeat: rows are not duplicated, and a repeat after a crash returns the
+ * deliveries made before it again (the attempt number filters duplicates).
  */
-export async function fanOutEvents(env: Env, db: Database, eventIds: string[], now = Date.now()): Promise<number> {
+export async function fanOutEvents(db: Database, eventIds: string[], now = Date.now()): Promise<string[]> {
   const ids = JSON.stringify(eventIds);
   const [eventRows, endpointRows] = await db.batch([
     db
@@ -131,7 +131,7 @@ export async function fanOutEvents(env: Env, db: Database, eventIds: string[], n
       });
     }
   }
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return [];
   await insertDeliveries(db, rows, "fanout", now);
   const waiting = await db
     .select({ id: webhookDeliveries.id })
@@ -140,12 +140,7 @@ export async function fanOutEvents(env: Env, db: Database, eventIds: string[], n
       sql`${webhookDeliveries.eventId} IN (SELECT value FROM json_each(${ids}))
           AND round = 0 AND attempt = 0 AND status = 'pending'`,
     );
-  await enqueueAttempts(
-    env,
-    waiting.map((d) => ({ deliveryId: d.id, attempt: 1 })),
-    now,
-  );
-  return waiting.length;
+  return waiting.map((d) => d.id);
 }
 
 const newDeliveryId = () => `dlv_${crypto.randomUUID().replaceAll("-", "")}`;

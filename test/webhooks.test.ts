@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { Webhook as Verifier } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { expireMeetings } from "../src/cron/expire-meetings";
+import { sweepEventOutbox } from "../src/cron/retention";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
 import { fanOutEvents } from "../src/services/webhook-deliveries";
@@ -84,9 +85,9 @@ async function consume(bodies: unknown[], target = env) {
 async function insertEvent(orgId: string, type: string): Promise<string> {
   const id = `evt_${crypto.randomUUID().replaceAll("-", "")}`;
   await env.DB.prepare(
-    "INSERT INTO events (id, org_id, type, data, created_at, enqueued_at) VALUES (?, ?, ?, '{}', ?, ?)",
+    "INSERT INTO events (id, org_id, type, data, created_at, enqueued_at, fanned_out_at) VALUES (?, ?, ?, '{}', ?, ?, ?)",
   )
-    .bind(id, orgId, type, Date.now(), Date.now())
+    .bind(id, orgId, type, Date.now(), Date.now(), Date.now())
     .run();
   return id;
 }
@@ -109,13 +110,13 @@ async function insertDelivery(
   return id;
 }
 
-/** A D1 binding whose UPDATE statements fail, to stand for a worker dying mid-bookkeeping. */
+/** A D1 binding whose updates of deliveries fail, to stand for a worker dying mid-bookkeeping. */
 function refusingUpdates(db: D1Database): D1Database {
   return new Proxy(db, {
     get(target, property) {
       if (property === "prepare") {
         return (query: string) => {
-          if (/^\s*update/i.test(query)) throw new Error("simulated crash");
+          if (/^\s*update\s+["`]?webhook_deliveries/i.test(query)) throw new Error("simulated crash");
           return target.prepare(query);
         };
       }
@@ -324,8 +325,19 @@ describe("delivery", () => {
     expect((await deliveryRow(deliveryId))?.attempt).toBe(1);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.delaySeconds).toBe(12 * 3600);
-    expect(sent[0]?.body).toMatchObject({ kind: "delivery.v1", deliveryId, attempt: 2 });
-    expect(Math.abs(Number((sent[0]?.body as { notBefore: number }).notBefore) - notBefore)).toBeLessThan(1_000);
+    const chained = sent[0]?.body as { kind: string; attempt: number; notBefore: number };
+    expect(chained).toMatchObject({ kind: "delivery.v1", deliveryId, attempt: 2 });
+    expect(Math.abs(chained.notBefore - notBefore)).toBeLessThan(1_000);
+
+    // A Retry-After past 12 h turns into a chained wait too.
+    await setBehaviour(target.name, { status: 503, retryAfter: String(20 * 3600) });
+    sent.length = 0;
+    await consume([{ kind: "delivery.v1", deliveryId, attempt: 2 }], { ...env, WEBHOOKS_QUEUE: capturingQueue });
+    expect(await received(target.name)).toHaveLength(1);
+    expect(sent[0]?.delaySeconds).toBe(12 * 3600);
+    const next = sent[0]?.body as { attempt: number; notBefore: number };
+    expect(next.attempt).toBe(3);
+    expect(next.notBefore - Date.now()).toBeGreaterThan(19.9 * 3_600_000);
   });
 
   it("signs with both secrets for 24 h after a rotation", async () => {
@@ -402,7 +414,7 @@ describe("delivery", () => {
     const org = await createOrg();
     const target = await hook({ status: 500, retryAfter: "3600" });
     const endpoint = await createWebhook(org, target.url);
-    const meeting = await createMeeting(org);
+    await createMeeting(org);
     await expect.poll(async () => (await deliveries(org, endpoint.id)).length, { timeout: 10_000 }).toBe(1);
     await expect.poll(async () => (await deliveries(org, endpoint.id))[0]?.attempt, { timeout: 10_000 }).toBe(1);
     const [first] = await deliveries(org, endpoint.id);
@@ -431,7 +443,6 @@ describe("delivery", () => {
     await expect
       .poll(async () => (await deliveries(org, endpoint.id)).map((d) => d.status).sort(), { timeout: 5_000 })
       .toEqual(["failed", "succeeded"]);
-    expect(meeting.meetingId).toBeTruthy();
   });
 
   it("ignores a duplicate or stale attempt message", async () => {
@@ -472,7 +483,21 @@ describe("delivery", () => {
 
     // A disabled endpoint receives nothing more; re-enabling starts afresh.
     await createMeeting(org);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const events = (await (await org.api("/api/v1/events?type=meeting.created")).json()) as {
+      results: { id: string }[];
+    };
+    const second = events.results[0]?.id;
+    await expect
+      .poll(
+        async () =>
+          (
+            await env.DB.prepare("SELECT fanned_out_at AS f FROM events WHERE id = ?")
+              .bind(second)
+              .first<{ f: number }>()
+          )?.f,
+        { timeout: 10_000 },
+      )
+      .toBeGreaterThan(0);
     expect(await received(gone.name)).toHaveLength(1);
     const enabled = await org.api(`/api/v1/webhooks/${goneEndpoint.id}`, {
       method: "PATCH",
@@ -603,23 +628,38 @@ describe("nothing lost", () => {
       .toMatchObject({ attempt: 1, status: "succeeded" });
   }, 30_000);
 
-  it("records a dead-lettered attempt as failed and hands dead-lettered fan-outs back to the outbox", async () => {
+  it("counts a dead-lettered attempt as failed and moves on; dead-lettered fan-outs go back through the outbox", async () => {
     const org = await createOrg();
-    const endpoint = await createWebhook(org, (await hook()).url, ["webhook.disabled"]);
+    const target = await hook();
+    const endpoint = await createWebhook(org, target.url, ["webhook.disabled"]);
     const eventId = await insertEvent(org.id, "webhook.disabled");
     const deliveryId = await insertDelivery(org.id, endpoint.id, eventId, { attempt: 2, dueAt: Date.now() });
+    const lastOne = await insertDelivery(org.id, endpoint.id, await insertEvent(org.id, "webhook.disabled"), {
+      attempt: 7,
+      dueAt: Date.now(),
+    });
+    const stranded = await insertEvent(org.id, "webhook.disabled");
+    await env.DB.prepare("UPDATE events SET fanned_out_at = NULL, created_at = ?, enqueued_at = ? WHERE id = ?")
+      .bind(Date.now() - 3_600_000, Date.now() - 3_600_000, stranded)
+      .run();
     const batch = createMessageBatch("webhooks-dlq", [
       { id: "d1", timestamp: new Date(), attempts: 11, body: { kind: "delivery.v1", deliveryId, attempt: 3 } },
-      { id: "d2", timestamp: new Date(), attempts: 11, body: { kind: "events.v1", eventIds: [eventId] } },
+      { id: "d2", timestamp: new Date(), attempts: 11, body: { kind: "delivery.v1", deliveryId: lastOne, attempt: 8 } },
+      { id: "d3", timestamp: new Date(), attempts: 11, body: { kind: "events.v1", eventIds: [stranded] } },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch as MessageBatch, env);
-    expect((await getQueueResult(batch, ctx)).explicitAcks.sort()).toEqual(["d1", "d2"]);
-    expect(await deliveryRow(deliveryId)).toMatchObject({ attempt: 3, status: "failed" });
-    const event = await env.DB.prepare("SELECT enqueued_at AS e FROM events WHERE id = ?")
-      .bind(eventId)
-      .first<{ e: number | null }>();
-    expect(event?.e).toBeNull();
+    expect((await getQueueResult(batch, ctx)).explicitAcks.sort()).toEqual(["d1", "d2", "d3"]);
+    const moved = await deliveryRow(deliveryId);
+    expect(moved).toMatchObject({ attempt: 3, status: "pending" });
+    expect(Number(moved?.next_attempt_at) - Date.now()).toBeGreaterThan(29 * 60_000); // the 30-minute step
+    expect(await deliveryRow(lastOne)).toMatchObject({ attempt: 8, status: "failed" });
+
+    // The stranded fan-out is published again by the outbox sweeper and reaches the endpoint.
+    expect(await sweepEventOutbox(env, Date.now())).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(async () => (await received(target.name)).map((d) => d.headers["webhook-id"]), { timeout: 10_000 })
+      .toContain(stranded);
   });
 
   it("re-queues attempts whose message was lost", async () => {
@@ -653,6 +693,12 @@ describe("redelivery", () => {
       json: { webhookId: endpoint.id },
     });
     expect(refused.status).toBe(409);
+    const theirEndpoint = await createWebhook(other, (await hook()).url);
+    const foreign = await org.api(`/api/v1/events/${mine}/redeliver`, {
+      method: "POST",
+      json: { webhookId: theirEndpoint.id },
+    });
+    expect(foreign.status).toBe(404);
     const none = await org.api(`/api/v1/events/${mine}/redeliver`, { method: "POST" });
     expect(await none.json()).toMatchObject({ eventId: mine, deliveries: [] });
   });

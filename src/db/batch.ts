@@ -4,7 +4,7 @@ import type { Database } from "./client";
 
 const dialect = new SQLiteSyncDialect();
 
-type Compilable = SQL | { toSQL(): { sql: string; params: unknown[] } };
+export type Compilable = SQL | { toSQL(): { sql: string; params: unknown[] } };
 
 /**
  * Runs drizzle queries and raw `sql` statements as one D1 batch (one transaction). drizzle's own

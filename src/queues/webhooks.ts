@@ -1,12 +1,16 @@
-import { sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { createDb } from "../db/client";
-import { events } from "../db/schema";
-import { attemptDelivery, enqueueAttempts, failDelivery, fanOutEvents } from "../services/webhook-deliveries";
+import {
+  attemptDelivery,
+  deadLetteredAttempt,
+  enqueueAttempts,
+  FAN_OUT_MAX_EVENTS,
+  fanOutEvents,
+} from "../services/webhook-deliveries";
 import { WebhookQueueMessage } from "./messages";
 
-/** Attempts run side by side: each mostly waits on the receiver. */
-const CONCURRENT_ATTEMPTS = 16;
+/** Attempts run side by side (each mostly waits on the receiver), within Workers' 6 open connections. */
+const CONCURRENT_ATTEMPTS = 6;
 /** Fan-outs up to this many deliveries make their first attempts in the same invocation. */
 const INLINE_FIRST_ATTEMPTS = 100;
 
@@ -15,6 +19,9 @@ function logError(queue: string, fields: Record<string, unknown>) {
 }
 
 type Parsed = { message: Message<unknown>; body: WebhookQueueMessage };
+
+/** Backoff for messages whose work threw: 5 s doubling to 5 min, about 25 min before dead-lettering. */
+const retryDelaySeconds = (attempts: number) => Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
 
 function parseAll(batch: MessageBatch<unknown>): Parsed[] {
   const parsed: Parsed[] = [];
@@ -72,20 +79,28 @@ async function firstAttempts(env: Env, db: Database, deliveryIds: string[], queu
 export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const db = createDb(env.DB);
   const parsed = parseAll(batch);
-  const fanOuts = parsed.filter((p) => p.body.kind === "events.v1");
-  if (fanOuts.length > 0) {
+  // Fan-outs go in groups of up to 1,000 events, each acked or retried on its own.
+  let group: Parsed[] = [];
+  let groupEvents: string[] = [];
+  const flush = async () => {
+    if (group.length === 0) return;
+    const [messages, eventIds] = [group, groupEvents];
+    [group, groupEvents] = [[], []];
     try {
-      const waiting = await fanOutEvents(
-        db,
-        fanOuts.flatMap((p) => (p.body.kind === "events.v1" ? p.body.eventIds : [])),
-      );
-      await firstAttempts(env, db, waiting, batch.queue);
-      for (const p of fanOuts) p.message.ack();
+      await firstAttempts(env, db, await fanOutEvents(db, eventIds), batch.queue);
+      for (const p of messages) p.message.ack();
     } catch (error) {
       logError(batch.queue, { kind: "events.v1", error: String(error) });
-      for (const p of fanOuts) p.message.retry({ delaySeconds: 5 });
+      for (const p of messages) p.message.retry({ delaySeconds: retryDelaySeconds(p.message.attempts) });
     }
+  };
+  for (const p of parsed) {
+    if (p.body.kind !== "events.v1") continue;
+    if (groupEvents.length + p.body.eventIds.length > FAN_OUT_MAX_EVENTS) await flush();
+    group.push(p);
+    groupEvents.push(...p.body.eventIds);
   }
+  await flush();
   const attempts = parsed.filter((p) => p.body.kind === "delivery.v1");
   await inPool(attempts, CONCURRENT_ATTEMPTS, async ({ message, body }) => {
     if (body.kind !== "delivery.v1") return;
@@ -94,26 +109,31 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
       message.ack();
     } catch (error) {
       logError(batch.queue, { kind: body.kind, deliveryId: body.deliveryId, error: String(error) });
-      message.retry({ delaySeconds: 5 });
+      message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   });
 }
 
 /**
- * `webhooks-dlq` consumer. A delivery attempt that kept crashing is recorded as failed (and can be
- * re-sent with `POST /api/v1/events/{id}/redeliver`); events whose fan-out kept crashing are handed
- * back to the outbox sweeper, which publishes them again a minute later.
+ * `webhooks-dlq` consumer. An attempt that kept crashing counts as a failed attempt and the
+ * schedule moves on (the last one fails the delivery, which can be re-sent with
+ * `POST /api/v1/events/{id}/redeliver`). Events whose fan-out kept crashing need nothing here:
+ * they are not marked fanned out, so the outbox sweeper publishes them again.
  */
 export async function consumeWebhooksDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const db = createDb(env.DB);
   for (const { message, body } of parseAll(batch)) {
     if (body.kind === "delivery.v1") {
-      await failDelivery(db, body, "The delivery job failed repeatedly");
+      try {
+        await deadLetteredAttempt(env, db, body);
+      } catch (error) {
+        logError(batch.queue, { kind: body.kind, deliveryId: body.deliveryId, error: String(error) });
+        // Should these retries run out too, the row is still pending and due: the overdue sweeper re-queues it.
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+        continue;
+      }
     } else {
-      logError(batch.queue, { kind: body.kind, problem: "fan-out failed repeatedly; returned to the outbox" });
-      await db.run(
-        sql`UPDATE ${events} SET enqueued_at = NULL WHERE id IN (SELECT value FROM json_each(${JSON.stringify(body.eventIds)}))`,
-      );
+      logError(batch.queue, { kind: body.kind, problem: "fan-out failed repeatedly; the outbox sweeper retries it" });
     }
     message.ack();
   }

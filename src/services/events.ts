@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type EventRow, events } from "../db/schema";
 import { ApiError } from "../lib/errors";
@@ -13,7 +13,6 @@ import type { EventType } from "./event-types";
 
 /** Events are listed and fetchable for this long, then purged by the retention job. */
 export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
-const QUEUE_BATCH = 100;
 /** Event ids per `events.v1` message: 1,000 ids of ~28 bytes stay far below the 128 KB message limit. */
 export const EVENT_IDS_PER_MESSAGE = 1000;
 
@@ -50,13 +49,11 @@ export function recordEventWhere(event: DomainEvent, condition: SQL) {
  */
 export async function publishEvents(env: Env, db: Database, eventIds: string[]): Promise<void> {
   if (eventIds.length === 0) return;
-  const messages = [];
+  // One message per 1,000 ids (~32 KB): a sendBatch of several could pass the 256 KB batch limit.
   for (let i = 0; i < eventIds.length; i += EVENT_IDS_PER_MESSAGE) {
     const body: WebhookQueueMessage = { kind: "events.v1", eventIds: eventIds.slice(i, i + EVENT_IDS_PER_MESSAGE) };
-    messages.push({ body });
+    await env.WEBHOOKS_QUEUE.send(body);
   }
-  for (let i = 0; i < messages.length; i += QUEUE_BATCH)
-    await env.WEBHOOKS_QUEUE.sendBatch(messages.slice(i, i + QUEUE_BATCH));
   // One bound parameter whatever the count: D1 binds at most 100 per statement.
   await db.run(
     sql`UPDATE ${events} SET enqueued_at = ${Date.now()} WHERE id IN (SELECT value FROM json_each(${JSON.stringify(eventIds)}))`,
@@ -121,12 +118,25 @@ export async function getEvent(db: Database, orgId: string, eventId: string, now
   return toPublicEvent(row);
 }
 
-/** Outbox sweeper: re-publishes events recorded over a minute ago that never reached the queue. */
+/** A published event not fanned out after this long is assumed lost on the way (e.g. dead-lettered). */
+export const FAN_OUT_OVERDUE_MS = 10 * 60 * 1000;
+
+/**
+ * Outbox sweeper: re-publishes events never published (the isolate died first) and events
+ * published but never fanned out (their queue message was lost or dead-lettered). The fan-out is
+ * idempotent, so a slow queue only costs a repeated message, never a duplicate delivery.
+ */
 export async function republishStrandedEvents(env: Env, db: Database, now: number, limit = 500): Promise<number> {
   const stranded = await db
     .select({ id: events.id })
     .from(events)
-    .where(and(isNull(events.enqueuedAt), lt(events.createdAt, now - 60_000)))
+    .where(
+      and(
+        isNull(events.fannedOutAt),
+        lt(events.createdAt, now - 60_000),
+        or(isNull(events.enqueuedAt), lt(events.enqueuedAt, now - FAN_OUT_OVERDUE_MS)),
+      ),
+    )
     .limit(limit);
   await publishEvents(
     env,

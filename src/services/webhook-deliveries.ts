@@ -1,5 +1,5 @@
-import { and, eq, sql } from "drizzle-orm";
-import { sqlBatch } from "../db/batch";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { type Compilable, sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
 import {
   type EventRow,
@@ -72,10 +72,10 @@ interface NewDelivery {
 }
 
 /**
- * Inserts deliveries set-based. Fan-out rows take round 0, so a repeated fan-out of the same
- * event (a retried queue message) inserts nothing twice; redeliveries take the next round.
+ * Set-based inserts of deliveries (one JSON parameter per 1,000 rows). Fan-out rows take round 0,
+ * so a repeated fan-out of the same event inserts nothing twice; redeliveries take the next round.
  */
-async function insertDeliveries(db: Database, rows: NewDelivery[], kind: "fanout" | "redeliver", now: number) {
+function deliveryInserts(rows: NewDelivery[], kind: "fanout" | "redeliver", now: number): SQL[] {
   const endpointOf = sql.raw("json_extract(value, '$.endpointId')");
   const eventOf = sql.raw("json_extract(value, '$.eventId')");
   const round =
@@ -83,21 +83,27 @@ async function insertDeliveries(db: Database, rows: NewDelivery[], kind: "fanout
       ? sql`0`
       : sql`(SELECT coalesce(max(d.round), 0) + 1 FROM ${webhookDeliveries} d
              WHERE d.endpoint_id = ${endpointOf} AND d.event_id = ${eventOf})`;
+  const statements: SQL[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    await db.run(sql`
+    statements.push(sql`
       INSERT OR IGNORE INTO ${webhookDeliveries}
         (id, org_id, endpoint_id, event_id, event_type, round, attempt, status, next_attempt_at, created_at, updated_at)
       SELECT json_extract(value, '$.id'), json_extract(value, '$.orgId'), ${endpointOf}, ${eventOf},
              json_extract(value, '$.eventType'), ${round}, 0, 'pending', ${now}, ${now}, ${now}
       FROM json_each(${JSON.stringify(rows.slice(i, i + ROWS_PER_INSERT))})`);
   }
+  return statements;
 }
 
+/** Most event ids one fan-out handles: their JSON stays a small fraction of D1's 2 MB parameter limit. */
+export const FAN_OUT_MAX_EVENTS = 1000;
+
 /**
- * Expands events to the enabled endpoints of their organization that subscribe to them and
- * returns every delivery of these events still waiting for its first attempt, for the caller to
- * make or queue. Safe to repeat: rows are not duplicated, and a repeat after a crash returns the
- * deliveries made before it again (the attempt number filters duplicates).
+ * Expands events to the enabled endpoints of their organization that subscribe to them, marks
+ * the events fanned out in the same transaction, and returns every delivery of these events still
+ * waiting for its first attempt, for the caller to make or queue. Safe to repeat: rows are not
+ * duplicated, and a repeat after a crash returns the deliveries made before it again (the attempt
+ * number filters duplicates).
  */
 export async function fanOutEvents(db: Database, eventIds: string[], now = Date.now()): Promise<string[]> {
   const ids = JSON.stringify(eventIds);
@@ -131,27 +137,29 @@ export async function fanOutEvents(db: Database, eventIds: string[], now = Date.
       });
     }
   }
-  if (rows.length === 0) return [];
-  await insertDeliveries(db, rows, "fanout", now);
-  const waiting = await db
-    .select({ id: webhookDeliveries.id })
-    .from(webhookDeliveries)
-    .where(
-      sql`${webhookDeliveries.eventId} IN (SELECT value FROM json_each(${ids}))
-          AND round = 0 AND attempt = 0 AND status = 'pending'`,
-    );
-  return waiting.map((d) => d.id);
+  const results = await sqlBatch<{ id: string }>(db, [
+    ...deliveryInserts(rows, "fanout", now),
+    sql`UPDATE ${events} SET fanned_out_at = ${now}
+        WHERE id IN (SELECT value FROM json_each(${ids})) AND fanned_out_at IS NULL`,
+    sql`SELECT id FROM ${webhookDeliveries}
+        WHERE event_id IN (SELECT value FROM json_each(${ids})) AND round = 0 AND attempt = 0 AND status = 'pending'`,
+  ]);
+  return (results.at(-1)?.results ?? []).map((d) => d.id);
 }
 
 const newDeliveryId = () => `dlv_${crypto.randomUUID().replaceAll("-", "")}`;
 
-/** Creates and queues fresh deliveries of one event to the given endpoints (redeliver, test). */
+/**
+ * Creates and queues fresh deliveries of one event to the given endpoints (redeliver, test).
+ * `alongside` runs in the same transaction (the test event's own insert).
+ */
 export async function deliverAgain(
   env: Env,
   db: Database,
   event: Pick<EventRow, "id" | "orgId" | "type">,
   endpoints: Pick<WebhookEndpointRow, "id">[],
   now = Date.now(),
+  alongside: Compilable[] = [],
 ): Promise<{ id: string; webhookId: string }[]> {
   const rows = endpoints.map((endpoint) => ({
     id: newDeliveryId(),
@@ -161,7 +169,7 @@ export async function deliverAgain(
     eventType: event.type,
   }));
   if (rows.length === 0) return [];
-  await insertDeliveries(db, rows, "redeliver", now);
+  await sqlBatch(db, [...alongside, ...deliveryInserts(rows, "redeliver", now)]);
   await enqueueAttempts(
     env,
     rows.map((r) => ({ deliveryId: r.id, attempt: 1 })),
@@ -265,129 +273,109 @@ export async function attemptDelivery(env: Env, db: Database, message: DeliveryM
   const { delivery, event, endpoint } = loaded;
   if (delivery.status !== "pending" || delivery.attempt !== message.attempt - 1) return;
 
-  if (!endpoint || !event) {
-    await finish(db, delivery, message.attempt, "failed", {
-      error: !endpoint ? "The endpoint was deleted" : "The event is past its 30-day retention",
-    });
-    return;
-  }
-  if (endpoint.status !== "enabled") {
-    await finish(db, delivery, message.attempt, "failed", { error: "The endpoint is disabled" });
+  if (!endpoint || !event || endpoint.status !== "enabled") {
+    const error = !endpoint
+      ? "The endpoint was deleted"
+      : !event
+        ? "The event is past its 30-day retention"
+        : "The endpoint is disabled";
+    await record(env, db, delivery, message.attempt, { status: "failed", error }, now);
     return;
   }
   const outcome = await send(endpoint, event, env.ALLOW_INSECURE_WEBHOOKS === "true", now);
   const finishedAt = Date.now();
   const last = message.attempt >= MAX_ATTEMPTS || outcome.gone;
   const delayMs = outcome.ok || last ? null : retryDelayMs(message.attempt, outcome.retryAfterMs);
-  const recorded = await finish(
-    db,
-    delivery,
-    message.attempt,
-    outcome.ok ? "succeeded" : last ? "failed" : "pending",
-    { ...outcome, nextAttemptAt: delayMs === null ? null : finishedAt + delayMs },
-    finishedAt,
-  );
-  if (!recorded) return;
-  if (delayMs !== null) {
-    await enqueueAttempts(env, [{ deliveryId: delivery.id, attempt: message.attempt + 1, delayMs }], finishedAt);
-  }
-  await trackEndpointHealth(env, db, endpoint, outcome, finishedAt);
+  const status = outcome.ok ? "succeeded" : last ? "failed" : "pending";
+  await record(env, db, delivery, message.attempt, { ...outcome, status, delayMs }, finishedAt, endpoint);
 }
 
-/** Records an attempt, only if no other run recorded it first. Returns whether this one did. */
-async function finish(
+type AttemptRecord = Partial<AttemptOutcome> & { status: WebhookDeliveryRow["status"]; delayMs?: number | null };
+
+/**
+ * Records an attempt and its effect on the endpoint in one transaction, and only if no other run
+ * recorded this attempt first: a success clears the failing streak; a failure starts one; a 410,
+ * or a streak that reached 5 days, disables the endpoint and emits `webhook.disabled` (once). The
+ * 5-day test reads `failing_since` inside the transaction, so a success that just cleared it wins.
+ * Then the next attempt is queued; if that send is lost, the overdue sweeper re-queues it.
+ */
+async function record(
+  env: Env,
   db: Database,
   delivery: WebhookDeliveryRow,
   attempt: number,
-  status: WebhookDeliveryRow["status"],
-  result: { responseStatus?: number | null; durationMs?: number; error?: string | null; nextAttemptAt?: number | null },
-  now = Date.now(),
-): Promise<boolean> {
-  const updated = await db
-    .update(webhookDeliveries)
-    .set({
-      attempt,
-      status,
-      responseStatus: result.responseStatus ?? null,
-      durationMs: result.durationMs ?? null,
-      error: result.error ?? null,
-      nextAttemptAt: result.nextAttemptAt ?? null,
-      updatedAt: now,
-    })
-    .where(
-      and(
-        eq(webhookDeliveries.id, delivery.id),
-        eq(webhookDeliveries.status, "pending"),
-        eq(webhookDeliveries.attempt, attempt - 1),
-      ),
-    )
-    .returning({ id: webhookDeliveries.id });
-  return updated.length > 0;
-}
-
-/** A success clears the failing streak; a 410 or five days of failures disable the endpoint. */
-async function trackEndpointHealth(
-  env: Env,
-  db: Database,
-  endpoint: WebhookEndpointRow,
-  outcome: AttemptOutcome,
+  result: AttemptRecord,
   now: number,
+  endpoint?: WebhookEndpointRow,
 ): Promise<void> {
-  if (outcome.ok) {
-    if (endpoint.failingSince !== null) {
-      await db.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
-    }
-    return;
-  }
-  const failingSince = endpoint.failingSince ?? now;
-  if (endpoint.failingSince === null) {
-    await db
-      .update(webhookEndpoints)
-      .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${now})` })
-      .where(eq(webhookEndpoints.id, endpoint.id));
-  }
-  const reason = outcome.gone ? "gone" : now - failingSince >= DISABLE_AFTER_FAILING_MS ? "failing" : null;
-  if (reason) await disableEndpoint(env, db, endpoint, reason, failingSince, now);
-}
-
-/** Disables an endpoint and tells the organization's other endpoints with `webhook.disabled` (once). */
-async function disableEndpoint(
-  env: Env,
-  db: Database,
-  endpoint: WebhookEndpointRow,
-  reason: "gone" | "failing",
-  failingSince: number,
-  now: number,
-): Promise<void> {
-  const event = newEvent(
-    endpoint.orgId,
-    "webhook.disabled",
-    { webhookId: endpoint.id, url: endpoint.url, reason, failingSince: iso(failingSince) },
-    now,
-  );
-  const [recorded] = await sqlBatch(db, [
-    recordEventWhere(
-      event,
-      sql`EXISTS (SELECT 1 FROM ${webhookEndpoints} WHERE id = ${endpoint.id} AND status = 'enabled')`,
-    ),
-    sql`UPDATE ${webhookEndpoints} SET status = 'disabled', disabled_reason = ${reason}, updated_at = ${now}
-        WHERE id = ${endpoint.id} AND status = 'enabled'`,
-  ]);
-  if ((recorded?.meta.changes ?? 0) > 0) await publishEvents(env, db, [event.id]);
-}
-
-/** Dead-letter handling: a delivery whose attempt kept crashing is recorded as failed, not lost from view. */
-export async function failDelivery(db: Database, message: DeliveryMessage, error: string): Promise<void> {
-  await db
-    .update(webhookDeliveries)
-    .set({ status: "failed", attempt: message.attempt, error, nextAttemptAt: null, updatedAt: Date.now() })
-    .where(
-      and(
-        eq(webhookDeliveries.id, message.deliveryId),
-        eq(webhookDeliveries.status, "pending"),
-        eq(webhookDeliveries.attempt, message.attempt - 1),
+  const delayMs = result.delayMs ?? null;
+  const ours = sql`EXISTS (SELECT 1 FROM ${webhookDeliveries}
+                           WHERE id = ${delivery.id} AND attempt = ${attempt} AND updated_at = ${now})`;
+  const statements: Compilable[] = [
+    db
+      .update(webhookDeliveries)
+      .set({
+        attempt,
+        status: result.status,
+        responseStatus: result.responseStatus ?? null,
+        durationMs: result.durationMs ?? null,
+        error: result.error ?? null,
+        nextAttemptAt: delayMs === null ? null : now + delayMs,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(webhookDeliveries.id, delivery.id),
+          eq(webhookDeliveries.status, "pending"),
+          eq(webhookDeliveries.attempt, attempt - 1),
+        ),
       ),
+  ];
+  let disabled: ReturnType<typeof newEvent> | null = null;
+  if (endpoint && result.ok) {
+    statements.push(sql`UPDATE ${webhookEndpoints} SET failing_since = NULL WHERE id = ${endpoint.id} AND ${ours}`);
+  } else if (endpoint) {
+    statements.push(
+      sql`UPDATE ${webhookEndpoints} SET failing_since = coalesce(failing_since, ${now}) WHERE id = ${endpoint.id} AND ${ours}`,
     );
+    const reason = result.gone ? "gone" : "failing";
+    const due = result.gone ? sql`1` : sql`failing_since <= ${now - DISABLE_AFTER_FAILING_MS}`;
+    const disabling = sql`${ours} AND EXISTS (SELECT 1 FROM ${webhookEndpoints}
+                                               WHERE id = ${endpoint.id} AND status = 'enabled' AND ${due})`;
+    disabled = newEvent(
+      endpoint.orgId,
+      "webhook.disabled",
+      { webhookId: endpoint.id, url: endpoint.url, reason, failingSince: iso(endpoint.failingSince ?? now) },
+      now,
+    );
+    statements.push(
+      recordEventWhere(disabled, disabling),
+      sql`UPDATE ${webhookEndpoints} SET status = 'disabled', disabled_reason = ${reason}, updated_at = ${now}
+          WHERE id = ${endpoint.id} AND status = 'enabled' AND ${due} AND ${ours}`,
+    );
+  }
+  const results = await sqlBatch(db, statements);
+  if ((results[0]?.meta.changes ?? 0) === 0) return; // another run recorded this attempt
+  if (delayMs !== null) {
+    await enqueueAttempts(env, [{ deliveryId: delivery.id, attempt: attempt + 1, delayMs }], now);
+  }
+  if (disabled && (results[2]?.meta.changes ?? 0) > 0) await publishEvents(env, db, [disabled.id]);
+}
+
+/**
+ * Dead-letter handling: an attempt that kept crashing counts as a failed attempt. The delivery
+ * moves on to the next attempt of the schedule (or fails after the last), so a transient outage
+ * cannot cut the schedule short and a poison message cannot loop.
+ */
+export async function deadLetteredAttempt(env: Env, db: Database, message: DeliveryMessage): Promise<void> {
+  const loaded = await load(db, message.deliveryId);
+  if (!loaded) return;
+  const { delivery } = loaded;
+  if (delivery.status !== "pending" || delivery.attempt !== message.attempt - 1) return;
+  const last = message.attempt >= MAX_ATTEMPTS;
+  const error = "The delivery job failed repeatedly";
+  const delayMs = last ? null : retryDelayMs(message.attempt, null);
+  await record(env, db, delivery, message.attempt, { status: last ? "failed" : "pending", error, delayMs }, Date.now());
 }
 
 /** How long past due a pending attempt must be before the sweeper assumes its message was lost. */
@@ -406,10 +394,12 @@ export async function requeueOverdueDeliveries(env: Env, db: Database, now: numb
     overdue.map((d) => ({ deliveryId: d.id, attempt: d.attempt + 1 })),
     now,
   );
-  // Due again in a while, so a slow queue is not flooded with a copy every minute.
+  // Due again in a while, so a slow queue is not flooded with a copy every minute. Rows recorded
+  // meanwhile (a new attempt, a longer wait) are left as they are.
   await db.run(
     sql`UPDATE ${webhookDeliveries} SET next_attempt_at = ${now}
-        WHERE id IN (SELECT value FROM json_each(${JSON.stringify(overdue.map((d) => d.id))}))`,
+        WHERE id IN (SELECT value FROM json_each(${JSON.stringify(overdue.map((d) => d.id))}))
+          AND status = 'pending' AND next_attempt_at < ${now - OVERDUE_AFTER_MS}`,
   );
   return overdue.length;
 }

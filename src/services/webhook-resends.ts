@@ -8,7 +8,7 @@ import { getWebhookRow, subscribes } from "./webhooks";
 
 /**
  * Records a `webhook.test` event and delivers it to this endpoint only. The event is in the log
- * (and can be redelivered) but is marked published, so the fan-out never sends it to subscribers.
+ * (and can be redelivered) but is marked fanned out, so it never goes to subscribers.
  */
 export async function sendTestEvent(env: Env, db: Database, orgId: string, endpointId: string, now = Date.now()) {
   const endpoint = await getWebhookRow(db, orgId, endpointId);
@@ -16,8 +16,9 @@ export async function sendTestEvent(env: Env, db: Database, orgId: string, endpo
     throw new ApiError("conflict", "This endpoint is disabled; enable it (PATCH status) before sending a test.");
   }
   const event = newEvent(orgId, "webhook.test", { webhookId: endpoint.id, message: "Hello from Parley" }, now);
-  await db.insert(events).values({ ...event, enqueuedAt: now });
-  const [delivery] = await deliverAgain(env, db, event, [endpoint], now);
+  // The event and its delivery are written together: never a test event that nobody sends.
+  const insertEvent = db.insert(events).values({ ...event, enqueuedAt: now, fannedOutAt: now });
+  const [delivery] = await deliverAgain(env, db, event, [endpoint], now, [insertEvent]);
   return { eventId: event.id, deliveryId: delivery?.id as string };
 }
 

@@ -11,14 +11,16 @@ export const events = sqliteTable(
     type: text("type").$type<EventType>().notNull(),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     createdAt: integer("created_at").notNull(),
-    /** Set once the event is on the `webhooks` queue; a sweeper re-sends any left unset. */
+    /** Set once the event is on the `webhooks` queue. */
     enqueuedAt: integer("enqueued_at"),
+    /** Set once its webhook deliveries exist; until then the outbox sweeper keeps re-publishing it. */
+    fannedOutAt: integer("fanned_out_at"),
   },
   (t) => [
     index("events_org_created_idx").on(t.orgId, t.createdAt, t.id),
     index("events_org_type_created_idx").on(t.orgId, t.type, t.createdAt, t.id),
     index("events_created_idx").on(t.createdAt),
-    index("events_unqueued_idx").on(t.createdAt).where(sql`enqueued_at IS NULL`),
+    index("events_unfanned_idx").on(t.createdAt).where(sql`fanned_out_at IS NULL`),
   ],
 );
 

@@ -55,6 +55,7 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [
     uniqueIndex("webhook_deliveries_endpoint_event_round_idx").on(t.endpointId, t.eventId, t.round),
+    index("webhook_deliveries_event_idx").on(t.eventId, t.round),
     index("webhook_deliveries_org_endpoint_created_idx").on(t.orgId, t.endpointId, t.createdAt, t.id),
     index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index("webhook_deliveries_created_idx").on(t.createdAt),

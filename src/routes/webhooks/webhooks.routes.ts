@@ -84,7 +84,7 @@ export const deleteWebhookRoute = createRoute({
   path: "/api/v1/webhooks/{id}",
   tags,
   summary: "Delete a webhook endpoint",
-  description: "Scope `admin`. Its delivery log goes with it; queued attempts stop.",
+  description: "Scope `admin`. Its delivery log goes out of reach (purged after 30 days); queued attempts stop.",
   security: API_KEY_SECURITY,
   middleware: [requireScope("admin")] as const,
   request: { params: webhookParam },

@@ -11,8 +11,11 @@ import { WebhookQueueMessage } from "./messages";
 
 /** Attempts run side by side (each mostly waits on the receiver), within Workers' 6 open connections. */
 const CONCURRENT_ATTEMPTS = 6;
-/** Fan-outs up to this many deliveries make their first attempts in the same invocation. */
-const INLINE_FIRST_ATTEMPTS = 100;
+/**
+ * Fan-outs up to this many deliveries (two rounds of connections) make their first attempts in the
+ * same invocation; larger ones are queued, so Queues spreads them over concurrent consumers.
+ */
+const INLINE_FIRST_ATTEMPTS = 12;
 
 function logError(queue: string, fields: Record<string, unknown>) {
   console.error(JSON.stringify({ level: "error", queue, ...fields }));

@@ -1,10 +1,11 @@
+import { z } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { ApiError, codeForStatus, problemResponse } from "./lib/errors";
 import { type AppRouter, createRouter } from "./lib/openapi";
-import { withMiddlewareResponses } from "./lib/openapi-headers";
+import { completeDocument } from "./lib/openapi-headers";
 import { adminAuth } from "./middleware/admin-auth";
 import { apiKeyAuth } from "./middleware/auth";
 import { jsonBodyLimit } from "./middleware/body-limit";
@@ -64,16 +65,20 @@ function isAuthenticatedApiPath(path: string): boolean {
 export function createApp(): AppRouter {
   const app = createRouter();
 
+  const allowedMethods = methodIndex(app);
   app.use("*", requestId);
-  app.use("/api/v1/*", jsonBodyLimit);
-  app.use("/admin/*", jsonBodyLimit);
   app.use("/admin/*", adminAuth);
+  app.use("/admin/*", jsonBodyLimit);
   app.use(
     "/admin/*",
     idempotency(() => OPERATOR_SCOPE),
   );
-  for (const middleware of [apiKeyAuth, pointBudget, idempotency((c) => c.get("auth").orgId)]) {
-    app.use("/api/v1/*", (c, next) => (isAuthenticatedApiPath(c.req.path) ? middleware(c, next) : next()));
+  // Credentials first (a missing key is 401 whatever the body), then the budget, then the body cap
+  // (before idempotency reads the body). A path no route answers skips all of it and is a plain 404.
+  const authenticated = (c: Context<AppEnv>) =>
+    isAuthenticatedApiPath(c.req.path) && allowedMethods(c.req.path).length > 0;
+  for (const middleware of [apiKeyAuth, pointBudget, jsonBodyLimit, idempotency((c) => c.get("auth").orgId)]) {
+    app.use("/api/v1/*", (c, next) => (authenticated(c) ? middleware(c, next) : next()));
   }
 
   for (const router of ROUTERS) app.route("/", router);
@@ -89,9 +94,10 @@ export function createApp(): AppRouter {
     description: "The operator token (`ADMIN_TOKEN` secret). Without it configured, every `/admin` route answers 401.",
   });
 
+  registerMetaRoutes(app);
   let document: unknown;
   app.get(OPENAPI_PATH, (c) => {
-    document ??= withMiddlewareResponses(
+    document ??= completeDocument(
       app.getOpenAPI31Document({
         openapi: "3.1.0",
         info: { title: "Parley API", version: c.env.APP_VERSION, description: API_DESCRIPTION },
@@ -112,7 +118,6 @@ export function createApp(): AppRouter {
   });
   app.get(DOCS_PATH, Scalar({ url: OPENAPI_PATH, pageTitle: "Parley API reference" }));
 
-  const allowedMethods = methodIndex(app);
   app.notFound((c) => {
     const allow = allowedMethods(c.req.path);
     if (allow.length > 0) {
@@ -124,6 +129,28 @@ export function createApp(): AppRouter {
   });
   app.onError(renderError);
   return app;
+}
+
+/** The document itself and its reference page are routes too; they are served by plain handlers. */
+function registerMetaRoutes(app: AppRouter) {
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: OPENAPI_PATH,
+    tags: ["Meta"],
+    summary: "This OpenAPI 3.1 document",
+    description: "No authentication. Generated from the same zod schemas that validate requests.",
+    security: [],
+    responses: { 200: { description: "The document.", content: { "application/json": { schema: z.object({}) } } } },
+  });
+  app.openAPIRegistry.registerPath({
+    method: "get",
+    path: DOCS_PATH,
+    tags: ["Meta"],
+    summary: "Interactive API reference",
+    description: "No authentication. An HTML page (Scalar) that renders this document.",
+    security: [],
+    responses: { 200: { description: "The page.", content: { "text/html": { schema: z.string() } } } },
+  });
 }
 
 /** For a path, the methods some route answers it with (built once, on first use). */

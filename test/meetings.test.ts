@@ -14,7 +14,8 @@ describe("meetings", () => {
     const org = await createOrg();
     const end = new Date(Date.now() + 7_200_000);
     end.setUTCMilliseconds(0);
-    const offset = `${end.toISOString().slice(0, 11)}${String((end.getUTCHours() + 1) % 24).padStart(2, "0")}${end.toISOString().slice(13, 19)}+01:00`;
+    // The same instant written as local time at +01:00 (the wall clock one hour ahead, across midnight too).
+    const offset = `${new Date(end.getTime() + 3_600_000).toISOString().slice(0, 19)}+01:00`;
     const { res, body } = await createMeeting(org, { endDate: offset });
     expect(res.status).toBe(201);
     expect(body.meetingId).toMatch(/^mtg_/);
@@ -111,6 +112,7 @@ describe("meetings", () => {
       [{ templateType: "viewerMode", roomMode: "normal", isLocked: false }, ["body.isLocked", "body.roomMode"]],
       [{ recording: { type: "none", startTrigger: "automatic" } }, ["body.recording.startTrigger"]],
       [{ isLocked: "yes" }, ["body.isLocked"]],
+      [{ endDate: inHours(-1), roomMode: "huge" }, ["body.endDate", "body.roomMode"]],
     ];
     for (const [patch, locations] of cases) {
       const res = await org.api("/api/v1/meetings", { method: "POST", json: { endDate: inHours(1), ...patch } });

@@ -17,6 +17,18 @@ describe("protocol and errors", () => {
     const api = await org.api("/api/v1/nothing-here");
     expect(api.status).toBe(404);
     expect((await problem(api)).code).toBe("not_found");
+    // An unknown route is 404 with or without credentials; a known one without them is 401.
+    expect((await call("/api/v1/nothing-here")).status).toBe(404);
+    expect((await call("/api/v1/organization")).status).toBe(401);
+  });
+
+  it("asks for credentials before reading an oversize body", async () => {
+    const res = await call("/api/v1/api-keys", { method: "POST", json: { name: "x".repeat(2 * 1024 * 1024) } });
+    expect(res.status).toBe(401);
+    const org = await createOrg("professional");
+    const limited = await org.api("/api/v1/api-keys", { method: "POST", json: { name: "x".repeat(2 * 1024 * 1024) } });
+    expect(limited.status).toBe(413);
+    expect(limited.headers.get("x-ratelimit-limit")).toBe("1000");
   });
 
   it("answers 405 with Allow for a known path and the wrong method", async () => {

@@ -299,6 +299,11 @@ describe("reading and deleting recordings", () => {
       cursor = page.cursor;
     } while (cursor);
     expect(seen).toEqual([...sizes].sort((a, b) => a - b));
+    const first = (await (await org.api("/api/v1/recordings?sortBy=sizeInMegaBytes:asc&limit=1")).json()) as {
+      cursor: string;
+    };
+    const otherOrder = await org.api(`/api/v1/recordings?sortBy=createdAt:desc&cursor=${first.cursor}`);
+    expect(((await problem(otherOrder)).errors as { location: string }[])[0]?.location).toBe("query.cursor");
     const bad = await org.api("/api/v1/recordings?sortBy=filename:asc");
     expect(((await problem(bad)).errors as { location: string }[])[0]?.location).toBe("query.sortBy");
   });
@@ -401,6 +406,11 @@ describe("access links", () => {
     await problem(unsatisfiable);
     const several = await call(path, { headers: { range: "bytes=0-1,5-6" } });
     expect(several.status).toBe(200);
+    const etag = (await call(path, { method: "HEAD" })).headers.get("etag") as string;
+    const cached = await call(path, { headers: { "if-none-match": etag } });
+    expect(cached.status).toBe(304);
+    expect(cached.headers.get("etag")).toBe(etag);
+    expect((await call(path, { headers: { "if-none-match": '"other"' } })).status).toBe(200);
     const backwards = await call(path, { headers: { range: "bytes=5-3" } });
     expect(backwards.status).toBe(200);
     expect(backwards.headers.get("content-length")).toBe("1000");

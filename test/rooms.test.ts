@@ -144,6 +144,10 @@ describe("room themes", () => {
     expect(wrongJson.status).toBe(400);
     const noImage = await org.api(path, { method: "PUT", body: logoForm(PNG, "image/png", "picture") });
     expect(noImage.status).toBe(400);
+    expect(((await problem(noImage)).errors as { location: string; message: string }[])[0]).toEqual({
+      location: "body.image",
+      message: "Required file",
+    });
     expect((await env.RECORDINGS.list({ prefix: "room-logos/" })).objects).toHaveLength(0);
   });
 

@@ -192,6 +192,8 @@ describe("webhook endpoints", () => {
       [{ url: "https://example.com/hook", events: ["*", "meeting.created"] }, "body.events"],
       [{ url: "https://example.com/hook", events: [] }, "body.events"],
       [{ url: "https://example.com/hook", events: ["*"], secret: "mine" }, "body.secret"],
+      [{ url: "https://10.0.0.1/x", events: ["bogus.event"] }, "body.url"],
+      [{ url: "https://10.0.0.1/x", events: ["bogus.event"] }, "body.events.0"],
     ];
     for (const [body, location] of cases) {
       const res = await org.api("/api/v1/webhooks", { method: "POST", json: body });

@@ -55,11 +55,29 @@ function headersFor(method: string, status: string, authenticated: boolean): Hea
   return names;
 }
 
+/** Paths whose GET also answers HEAD as a documented part of the contract (SPEC §5: file links). */
+const HEAD_PATHS = ["/files/recordings/{recordingId}"];
+
+/** HEAD operations: the GET's parameters and statuses, with headers only. */
+function addHeadOperations(document: OpenAPIObject) {
+  for (const path of HEAD_PATHS) {
+    const item = document.paths?.[path] as Record<string, Operation & Record<string, unknown>> | undefined;
+    const get = item?.get;
+    if (!item || !get) continue;
+    const responses = Object.fromEntries(
+      Object.entries(get.responses ?? {}).map(([status, response]) => [status, { description: response.description }]),
+    );
+    item.head = { ...get, operationId: undefined, summary: `${String(get.summary)} (headers only)`, responses };
+  }
+}
+
 /**
- * Completes the generated document with what middleware adds: response headers on every response,
- * and the 400 every operation with validated parameters or a body can answer.
+ * Completes the generated document with what the framework and middleware add: HEAD where it is
+ * part of the contract, response headers on every response, and the 400 every operation with
+ * validated parameters or a body can answer.
  */
-export function withMiddlewareResponses(document: OpenAPIObject): OpenAPIObject {
+export function completeDocument(document: OpenAPIObject): OpenAPIObject {
+  addHeadOperations(document);
   document.components ??= {};
   document.components.headers = { ...document.components.headers, ...HEADERS };
   for (const [path, item] of Object.entries(document.paths ?? {})) {

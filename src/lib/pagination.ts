@@ -7,13 +7,15 @@ import { ApiError } from "./errors";
 export interface Cursor {
   v: number | string;
   id: string;
+  /** The list's sort order, for lists that take `sortBy`: a cursor only continues the order it came from. */
+  s?: string;
 }
 
 export function encodeCursor(cursor: Cursor): string {
   return base64UrlEncode(JSON.stringify(cursor));
 }
 
-export function decodeCursor(encoded: string | undefined): Cursor | null {
+export function decodeCursor(encoded: string | undefined, sort?: string): Cursor | null {
   if (encoded === undefined || encoded === "") return null;
   const text = base64UrlDecode(encoded);
   try {
@@ -24,16 +26,21 @@ export function decodeCursor(encoded: string | undefined): Cursor | null {
       "v" in parsed &&
       "id" in parsed &&
       (typeof parsed.v === "number" || typeof parsed.v === "string") &&
-      typeof parsed.id === "string"
+      typeof parsed.id === "string" &&
+      (sort === undefined || ("s" in parsed && parsed.s === sort))
     ) {
-      return { v: parsed.v, id: parsed.id };
+      return { v: parsed.v, id: parsed.id, ...(sort === undefined ? {} : { s: sort }) };
     }
   } catch {
     // fall through to the validation error below
   }
-  throw new ApiError("validation_error", "The cursor is not valid; pass back a cursor from a previous page.", {
-    errors: [{ location: "query.cursor", message: "Invalid cursor" }],
-  });
+  throw new ApiError(
+    "validation_error",
+    "The cursor is not valid; pass back a cursor from a previous page of the same list and sortBy.",
+    {
+      errors: [{ location: "query.cursor", message: "Invalid cursor" }],
+    },
+  );
 }
 
 /**

@@ -199,14 +199,12 @@ export async function listRecordings(
   orgId: string,
   query: { limit: number; cursor?: string; meetingId?: string; roomName?: string; sortBy?: RecordingSort },
 ) {
-  const [field, direction] = (query.sortBy ?? "createdAt:desc").split(":") as [
-    keyof typeof RECORDING_SORTS,
-    "asc" | "desc",
-  ];
+  const sort = query.sortBy ?? "createdAt:desc";
+  const [field, direction] = sort.split(":") as [keyof typeof RECORDING_SORTS, "asc" | "desc"];
   // Nulls (recordings without a startDate) sort as 0 so the keyset stays total.
   const column: SQL =
     field === "startDate" ? sql`coalesce(${recordings.startDate}, 0)` : sql`${RECORDING_SORTS[field]}`;
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursor(query.cursor, sort);
   const past = direction === "desc" ? lt : gt;
   const roomName = query.roomName && !query.roomName.startsWith("/") ? `/${query.roomName}` : query.roomName;
   const rows = await db
@@ -230,7 +228,7 @@ export async function listRecordings(
     .limit(query.limit + 1);
   const sortValue = (r: RecordingRow) =>
     field === "startDate" ? (r.startDate ?? 0) : field === "sizeInMegaBytes" ? r.sizeBytes : r.createdAt;
-  return toPage(rows, query.limit, (r) => ({ v: sortValue(r), id: r.id }), toRecording);
+  return toPage(rows, query.limit, (r) => ({ v: sortValue(r), id: r.id, s: sort }), toRecording);
 }
 
 /**

@@ -14,7 +14,7 @@ export const recordingFileRoute = createRoute({
   tags: ["Recordings"],
   summary: "Download a recording through an access link",
   description:
-    "No API key: the signed `token` from `access-link` opens exactly this recording until it expires. Supports `HEAD` and a single `Range` (206 with `Content-Range`; 416 when unsatisfiable). A tampered, expired or other-recording token → 403.",
+    "No API key: the signed `token` from `access-link` opens exactly this recording until it expires. Supports `HEAD`, `If-None-Match` (304) and a single `Range` (206 with `Content-Range`; 416 when unsatisfiable). A tampered, expired or other-recording token → 403.",
   security: [],
   request: {
     params: z.object({
@@ -35,6 +35,7 @@ export const recordingFileRoute = createRoute({
       description: "The requested range.",
       content: { "application/octet-stream": { schema: z.any().openapi({ type: "string", format: "binary" }) } },
     },
+    304: { description: "`If-None-Match` matched the file's `ETag`: the client's copy is current." },
     ...errorResponses(400, 403, 404, 500),
     416: {
       description:
@@ -90,6 +91,16 @@ export async function serveRecordingFile(c: Context<AppEnv>, recordingId: string
     "Content-Disposition": contentDisposition(row.filename),
     "Cache-Control": "private, no-store",
   });
+  // A client that already holds this version gets 304 (the object never changes under its key).
+  if (
+    c.req
+      .header("if-none-match")
+      ?.split(",")
+      .some((tag) => tag.trim() === head.httpEtag || tag.trim() === "*")
+  ) {
+    headers.delete("Content-Disposition");
+    return new Response(null, { status: 304, headers });
+  }
   const range = parseRange(c.req.header("range"), head.size);
   if (range === null) {
     throw new ApiError("validation_error", `The requested range is outside the file's ${head.size} bytes.`, {

@@ -18,11 +18,20 @@ export const MeetingFieldSchema = z.enum(MEETING_FIELDS);
 
 export const CreateMeetingBody = z
   .strictObject({
-    endDate: z.iso.datetime({ offset: true }).openapi({
-      description:
-        "When the meeting ends (ISO 8601; an offset is normalised to UTC). Not in the past, at most one year ahead. The room stays usable until one hour after it.",
-      example: "2026-11-21T17:00:00+01:00",
-    }),
+    // Checked on the field itself, so the problem is listed even when other fields fail too.
+    endDate: z.iso
+      .datetime({ offset: true })
+      .superRefine((value, ctx) => {
+        const end = Date.parse(value);
+        const now = Date.now();
+        if (end <= now) ctx.addIssue({ code: "custom", message: "Must be in the future" });
+        if (end > now + YEAR_MS) ctx.addIssue({ code: "custom", message: "Must be at most one year ahead" });
+      })
+      .openapi({
+        description:
+          "When the meeting ends (ISO 8601; an offset is normalised to UTC). Not in the past, at most one year ahead. The room stays usable until one hour after it.",
+        example: "2026-11-21T17:00:00+01:00",
+      }),
     isLocked: z.boolean().optional().openapi({ description: "Knock to enter. Default false." }),
     roomMode: z.enum(["normal", "group"]).optional().openapi({ description: "Default `normal`." }),
     roomNamePrefix: z
@@ -50,11 +59,6 @@ export const CreateMeetingBody = z
     metadata: z.string().max(1000).optional().openapi({ description: "Returned as given.", example: "booking-4711" }),
   })
   .superRefine((body, ctx) => {
-    const end = Date.parse(body.endDate);
-    const now = Date.now();
-    if (end <= now) ctx.addIssue({ code: "custom", path: ["endDate"], message: "Must be in the future" });
-    if (end > now + YEAR_MS)
-      ctx.addIssue({ code: "custom", path: ["endDate"], message: "Must be at most one year ahead" });
     if (body.templateType === "viewerMode") {
       if (body.roomMode === "normal") {
         ctx.addIssue({ code: "custom", path: ["roomMode"], message: "viewerMode rooms are group rooms" });

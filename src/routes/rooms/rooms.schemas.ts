@@ -42,7 +42,8 @@ export const ResetLogoBody = z.strictObject({ theme: z.literal("default") }).ope
 
 export const LogoUploadBody = z
   .object({
-    image: z.any().openapi({ type: "string", format: "binary", description: "PNG or JPEG, ≤ 600 kB." }),
+    // Checked by the handler, which answers a missing file part and a wrong body type more precisely.
+    image: z.any().optional().openapi({ type: "string", format: "binary", description: "PNG or JPEG, ≤ 600 kB." }),
   })
   .openapi("LogoUpload");
 

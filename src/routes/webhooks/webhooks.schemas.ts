@@ -1,10 +1,15 @@
 import { z } from "@hono/zod-openapi";
 import { DELIVERY_STATUSES, WEBHOOK_STATUSES } from "../../db/schema";
+import { checkWebhookUrl } from "../../lib/webhook-url";
 import { EVENT_TYPES } from "../../services/events";
 import { Timestamp } from "../shared.schemas";
 
 const EventFilter = z
-  .array(z.union([z.literal("*"), z.enum(EVENT_TYPES)]))
+  .array(
+    z.union([z.literal("*"), z.enum(EVENT_TYPES)], {
+      error: `Unknown event type; expected "*" or one of ${EVENT_TYPES.join(", ")}`,
+    }),
+  )
   .min(1)
   .max(EVENT_TYPES.length)
   .refine((events) => !events.includes("*") || events.length === 1, { message: '"*" must be the only entry' })
@@ -13,11 +18,21 @@ const EventFilter = z
     example: ["meeting.created", "recording.finished"],
   });
 
-const Url = z.string().min(1).max(2048).openapi({
-  description:
-    "`https` only; no credentials; no loopback, private, link-local, CGNAT, multicast, reserved or metadata addresses in any spelling. Plain `http` to loopback only when `ALLOW_INSECURE_WEBHOOKS=true` (local development).",
-  example: "https://example.com/webhooks/parley",
-});
+// The rules that hold in every environment are checked here, so a bad URL is listed with the other
+// problems; the loopback exception for local development is decided by the service, which knows the env.
+const Url = z
+  .string()
+  .min(1)
+  .max(2048)
+  .superRefine((url, ctx) => {
+    const check = checkWebhookUrl(url, { allowInsecure: true });
+    if (!check.ok) ctx.addIssue({ code: "custom", message: check.reason });
+  })
+  .openapi({
+    description:
+      "`https` only; no credentials; no loopback, private, link-local, CGNAT, multicast, reserved or metadata addresses in any spelling. Plain `http` to loopback only when `ALLOW_INSECURE_WEBHOOKS=true` (local development).",
+    example: "https://example.com/webhooks/parley",
+  });
 
 const Description = z.string().max(500);
 

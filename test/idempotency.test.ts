@@ -20,6 +20,23 @@ describe("Idempotency-Key", () => {
     expect(count?.n).toBe(1);
   });
 
+  it("treats the same parameters in another JSON layout as the same request", async () => {
+    const org = await createOrg("enterprise");
+    const headers = { "idempotency-key": "layout-1", "content-type": "application/json" };
+    const first = await org.api("/api/v1/api-keys", {
+      method: "POST",
+      headers,
+      body: '{"name":"same","scopes":["read"]}',
+    });
+    const again = await org.api("/api/v1/api-keys", {
+      method: "POST",
+      headers,
+      body: '{ "scopes": ["read"],\n  "name": "same" }',
+    });
+    expect(again.status).toBe(first.status);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+  });
+
   it("answers 422 when the key is reused for a different request", async () => {
     const org = await createOrg("enterprise");
     const headers = { "idempotency-key": "abc-2" };

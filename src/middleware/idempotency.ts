@@ -12,13 +12,34 @@ const REPLAYED_HEADERS = ["content-type", "location"];
 /** Statuses whose responses must not carry a body, even an empty one. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
+/** JSON with its object keys sorted, so the same parameters in another layout are the same request. */
+function canonicalJson(text: string): string {
+  const sortKeys = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(sortKeys)
+      : value && typeof value === "object"
+        ? Object.fromEntries(
+            Object.entries(value)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([k, v]) => [k, sortKeys(v)]),
+          )
+        : value;
+  try {
+    return JSON.stringify(sortKeys(JSON.parse(text)));
+  } catch {
+    return text; // malformed: the route answers 400, and the raw text is still a fingerprint
+  }
+}
+
 async function fingerprint(c: Context<AppEnv>): Promise<string> {
   const url = new URL(c.req.url);
   url.searchParams.sort();
   const type = c.req.header("content-type") ?? "";
-  // JSON bodies are small and capped, so they are part of the fingerprint; raw uploads are
-  // streamed and never buffered, so they are identified by their declared type and length.
-  const body = /json/i.test(type) ? await c.req.text() : `length:${c.req.header("content-length") ?? "?"}`;
+  // JSON bodies are small and capped, so their parameters are part of the fingerprint; raw uploads
+  // are streamed and never buffered, so they are identified by their declared type and length.
+  const body = /json/i.test(type)
+    ? canonicalJson(await c.req.text())
+    : `length:${c.req.header("content-length") ?? "?"}`;
   return sha256Hex(`${c.req.method} ${url.pathname}?${url.searchParams}\n${type}\n${body}`);
 }
 

@@ -9,7 +9,15 @@
 // Env: BENCH_SECONDS (per phase, default 10), BENCH_CONNECTIONS (default 20), BENCH_ROUNDS (default 2),
 //      BENCH_WARMUP_SECONDS (per route before measuring, default 2).
 import autocannon from "autocannon";
-import { call, createBenchOrganization, envInt, progress, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
+import {
+  call,
+  createBenchOrganization,
+  envInt,
+  progress,
+  runBench,
+  startLocalWorker,
+  wranglerVersion,
+} from "./local-worker.mjs";
 
 const POINTS_PER_MINUTE = 100_000_000;
 const SECONDS = envInt("BENCH_SECONDS", 10, 1);
@@ -140,9 +148,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(`[bench] failed: ${error instanceof Error ? error.message : error}`);
-  process.exitCode = 1;
-}
+await runBench(main);

@@ -6,7 +6,7 @@
 // the worker's CPU time; the Workers limit it must stay well under is 30 s (paid plan default).
 //
 // Env: BENCH_MEETINGS (default 100000).
-import { call, cpuMs, envInt, progress, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
+import { call, cpuMs, envInt, progress, runBench, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
 
 const MEETINGS = envInt("BENCH_MEETINGS", 100_000, 1);
 const ORG_ID = "org_benchExpiry0000000000";
@@ -80,9 +80,4 @@ async function countExpired(worker) {
   return Number(rows[0]?.n ?? 0);
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(`[bench] failed: ${error instanceof Error ? error.message : error}`);
-  process.exitCode = 1;
-}
+await runBench(main);

@@ -13,6 +13,16 @@ const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const HOST = "127.0.0.1";
 const READY_TIMEOUT_MS = 90_000;
 
+/** Runs a bench's `main`, turning any failure into one clear line and a non-zero exit code. */
+export async function runBench(main) {
+  try {
+    await main();
+  } catch (error) {
+    console.error(`[bench] failed: ${error instanceof Error ? error.message : error}`);
+    process.exitCode = 1;
+  }
+}
+
 export function progress(message) {
   process.stderr.write(`[bench] ${message}\n`);
 }

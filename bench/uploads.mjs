@@ -5,7 +5,15 @@
 //
 // Env: BENCH_MULTIPART_MB (largest multipart upload, default 1024).
 import { readFileSync } from "node:fs";
-import { call, createBenchOrganization, envInt, progress, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
+import {
+  call,
+  createBenchOrganization,
+  envInt,
+  progress,
+  runBench,
+  startLocalWorker,
+  wranglerVersion,
+} from "./local-worker.mjs";
 
 // Decimal megabytes, as SPEC §5 counts them (direct uploads: up to 100 MB = 100,000,000 bytes).
 const MB = 1_000_000;
@@ -126,9 +134,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(`[bench] failed: ${error instanceof Error ? error.message : error}`);
-  process.exitCode = 1;
-}
+await runBench(main);

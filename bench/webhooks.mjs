@@ -20,7 +20,15 @@
 import { readFileSync } from "node:fs";
 import { Webhook } from "standardwebhooks";
 import { startReceiver } from "../scripts/webhook-receiver.mjs";
-import { call, createBenchOrganization, envInt, progress, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
+import {
+  call,
+  createBenchOrganization,
+  envInt,
+  progress,
+  runBench,
+  startLocalWorker,
+  wranglerVersion,
+} from "./local-worker.mjs";
 
 const POINTS_PER_MINUTE = 100_000_000;
 const EVENTS = envInt("BENCH_WEBHOOK_EVENTS", 2000, 1);
@@ -374,9 +382,4 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(`[bench] failed: ${error instanceof Error ? error.message : error}`);
-  process.exitCode = 1;
-}
+await runBench(main);

@@ -2,10 +2,11 @@ import { z } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "./env";
 import { ApiError, codeForStatus, problemResponse } from "./lib/errors";
 import { type AppRouter, createRouter } from "./lib/openapi";
-import { completeDocument } from "./lib/openapi-headers";
+import { completeDocument } from "./lib/openapi-document";
 import { adminAuth } from "./middleware/admin-auth";
 import { apiKeyAuth } from "./middleware/auth";
 import { jsonBodyLimit } from "./middleware/body-limit";
@@ -75,8 +76,11 @@ export function createApp(): AppRouter {
   );
   // Credentials first (a missing key is 401 whatever the body), then the budget, then the body cap
   // (before idempotency reads the body). A path no route answers skips all of it and is a plain 404.
+  // The router has already matched this request, so a known route costs no extra work; only a
+  // request no route takes (unknown path or wrong method) consults the method index.
   const authenticated = (c: Context<AppEnv>) =>
-    isAuthenticatedApiPath(c.req.path) && allowedMethods(c.req.path).length > 0;
+    isAuthenticatedApiPath(c.req.path) &&
+    (matchedRoutes(c).some((route) => route.method !== "ALL") || allowedMethods(c.req.path).length > 0);
   for (const middleware of [apiKeyAuth, pointBudget, jsonBodyLimit, idempotency((c) => c.get("auth").orgId)]) {
     app.use("/api/v1/*", (c, next) => (authenticated(c) ? middleware(c, next) : next()));
   }

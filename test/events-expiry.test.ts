@@ -3,17 +3,11 @@ import { describe, expect, it } from "vitest";
 import { EXPIRY_LIMITS, expireMeetings } from "../src/cron/expire-meetings";
 import { sweepEventOutbox } from "../src/cron/retention";
 import worker from "../src/index";
-import { createOrg, env, problem, type TestOrg } from "./helpers";
+import { createMeeting, createOrg, env, problem, type TestOrg } from "./helpers";
 
 type EventBody = { id: string; type: string; createdAt: string; data: Record<string, unknown> };
 
-async function newMeeting(org: TestOrg) {
-  const res = await org.api("/api/v1/meetings", {
-    method: "POST",
-    json: { endDate: new Date(Date.now() + 3_600_000).toISOString() },
-  });
-  return (await res.json()) as { meetingId: string; roomName: string };
-}
+const newMeeting = async (org: TestOrg) => (await createMeeting(org)).body;
 
 /** Bulk-inserts `count` meetings for `orgId` that expired a while ago, in one SQL statement. */
 async function seedExpired(orgId: string, count: number) {

@@ -65,4 +65,29 @@ export async function problem(res: Response) {
   return body;
 }
 
+export const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
+export type MeetingBody = Record<string, unknown> & { meetingId: string; roomName: string; roomUrl: string };
+
+/** Creates a meeting through the API, ending in two hours unless `body` says otherwise. */
+export async function createMeeting(
+  org: TestOrg,
+  body: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) {
+  const res = await org.api("/api/v1/meetings", { method: "POST", headers, json: { endDate: inHours(2), ...body } });
+  return { res, body: (await res.clone().json()) as MeetingBody };
+}
+
+/** Container signatures the upload sniffing recognises. */
+export const WEBM_HEAD = [0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81];
+export const MP4_HEAD = [0, 0, 0, 0x18, ...new TextEncoder().encode("ftypmp42"), 0, 0, 0, 0];
+
+/** `size` bytes of a patterned file that starts with `head`. */
+export function media(size: number, head = WEBM_HEAD): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + 7) & 0xff;
+  bytes.set(head.slice(0, size));
+  return bytes;
+}
+
 export { env };

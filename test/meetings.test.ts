@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createOrg, env, problem, type TestOrg } from "./helpers";
-
-const inHours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOString();
-type MeetingBody = Record<string, unknown> & { meetingId: string; roomName: string; roomUrl: string };
-
-async function createMeeting(org: TestOrg, body: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const res = await org.api("/api/v1/meetings", { method: "POST", headers, json: { endDate: inHours(2), ...body } });
-  return { res, body: (await res.clone().json()) as MeetingBody };
-}
+import { createMeeting, createOrg, env, inHours, type MeetingBody, problem } from "./helpers";
 
 describe("meetings", () => {
   it("creates a meeting with Whereby's fields and defaults", async () => {

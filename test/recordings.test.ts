@@ -5,17 +5,7 @@ import { abortStaleRecordingUploads } from "../src/cron/recording-uploads";
 import { toHex } from "../src/lib/encoding";
 import { signFileToken } from "../src/services/access-links";
 import { PART_SIZE } from "../src/services/recording-uploads";
-import { call, createOrg, env, problem, type TestOrg } from "./helpers";
-
-const WEBM_HEAD = [0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81];
-const MP4_HEAD = [0, 0, 0, 0x18, ...new TextEncoder().encode("ftypmp42"), 0, 0, 0, 0];
-
-function media(size: number, head = WEBM_HEAD): Uint8Array {
-  const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + 7) & 0xff;
-  bytes.set(head.slice(0, size));
-  return bytes;
-}
+import { call, createMeeting, createOrg, env, MP4_HEAD, media, problem, type TestOrg, WEBM_HEAD } from "./helpers";
 
 const sha256 = async (bytes: Uint8Array) => toHex(await crypto.subtle.digest("SHA-256", bytes));
 
@@ -73,12 +63,7 @@ describe("direct upload", () => {
   it("links a meeting of the caller's organization and refuses anyone else's", async () => {
     const org = await createOrg();
     const other = await createOrg();
-    const meeting = (await (
-      await org.api("/api/v1/meetings", {
-        method: "POST",
-        json: { endDate: new Date(Date.now() + 3_600_000).toISOString() },
-      })
-    ).json()) as { meetingId: string; roomName: string };
+    const { body: meeting } = await createMeeting(org);
     const ok = (await (
       await upload(org, media(1000), "audio/webm", `meetingId=${meeting.meetingId}`)
     ).json()) as Recording;

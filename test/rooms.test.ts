@@ -1,15 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { call, createOrg, env, problem, type TestOrg } from "./helpers";
+import { call, createMeeting, createOrg, env, problem, type TestOrg } from "./helpers";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82, 1, 2, 3, 4]);
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70, 0]);
 
 async function room(org: TestOrg): Promise<{ name: string; meetingId: string }> {
-  const res = await org.api("/api/v1/meetings", {
-    method: "POST",
-    json: { endDate: new Date(Date.now() + 3_600_000).toISOString(), roomNamePrefix: "themed" },
-  });
-  const body = (await res.json()) as { roomName: string; meetingId: string };
+  const { body } = await createMeeting(org, { roomNamePrefix: "themed" });
   return { name: body.roomName.slice(1), meetingId: body.meetingId };
 }
 

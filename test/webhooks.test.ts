@@ -7,7 +7,7 @@ import { sweepEventOutbox } from "../src/cron/retention";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
 import { fanOutEvents } from "../src/services/webhook-deliveries";
-import { admin, createOrg, problem, type TestOrg } from "./helpers";
+import { admin, createMeeting, createOrg, media, problem, type TestOrg } from "./helpers";
 
 interface Received {
   headers: Record<string, string>;
@@ -61,14 +61,6 @@ async function deliveries(org: TestOrg, webhookId: string): Promise<Delivery[]> 
   const res = await org.api(`/api/v1/webhooks/${webhookId}/deliveries`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { results: Delivery[] }).results;
-}
-
-async function createMeeting(org: TestOrg): Promise<{ meetingId: string }> {
-  const res = await org.api("/api/v1/meetings", {
-    method: "POST",
-    json: { endDate: new Date(Date.now() + 3_600_000).toISOString() },
-  });
-  return res.json();
 }
 
 /** Runs the webhooks consumer on hand-made messages, as the queue would. */
@@ -244,7 +236,7 @@ describe("delivery", () => {
     const everything = await createWebhook(org, all.url);
     await createWebhook(org, onlyRecordings.url, ["recording.finished"]);
 
-    const meeting = await createMeeting(org);
+    const { body: meeting } = await createMeeting(org);
     await org.api(`/api/v1/meetings/${meeting.meetingId}`, { method: "DELETE" });
     await expect.poll(async () => (await received(all.name)).length, { timeout: 10_000 }).toBe(2);
 
@@ -281,17 +273,17 @@ describe("delivery", () => {
     await createWebhook(org, recordingsHook.url, ["recording.finished", "recording.deleted"]);
     await createWebhook(org, expiryHook.url, ["meeting.expired"]);
 
-    const webm = new Uint8Array(2000);
-    webm.set([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01, 0x42, 0xf7, 0x81]);
     const uploaded = await org.api("/api/v1/recordings?filename=a.webm", {
       method: "POST",
       headers: { "content-type": "video/webm" },
-      body: webm,
+      body: media(2000),
     });
     const { recordingId } = (await uploaded.json()) as { recordingId: string };
     await org.api(`/api/v1/recordings/${recordingId}`, { method: "DELETE" });
 
-    const { meetingId } = await createMeeting(org);
+    const {
+      body: { meetingId },
+    } = await createMeeting(org);
     await env.DB.prepare("UPDATE meetings SET end_date = ?, expires_at = ? WHERE id = ?")
       .bind(Date.now() - 3_700_000, Date.now() - 100_000, meetingId)
       .run();

@@ -1,6 +1,7 @@
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
+import { isJsonContentType } from "../lib/content-type";
 import { ApiError } from "../lib/errors";
 
 /** JSON request bodies are small by contract; uploads declare their own, larger limits. */
@@ -20,6 +21,6 @@ const limitJson = bodyLimit({
  */
 export const jsonBodyLimit = createMiddleware<AppEnv>(async (c, next) => {
   const type = c.req.header("content-type") ?? "";
-  if (c.req.raw.body === null || !/^application\/([a-z0-9.+-]*\+)?json/i.test(type)) return next();
+  if (c.req.raw.body === null || !isJsonContentType(type)) return next();
   return limitJson(c, next);
 });

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
+import { isJsonContentType } from "../lib/content-type";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { orgGate } from "../services/org-gate";
@@ -37,7 +38,7 @@ async function fingerprint(c: Context<AppEnv>): Promise<string> {
   const type = c.req.header("content-type") ?? "";
   // JSON bodies are small and capped, so their parameters are part of the fingerprint; raw uploads
   // are streamed and never buffered, so they are identified by their declared type and length.
-  const body = /json/i.test(type)
+  const body = isJsonContentType(type)
     ? canonicalJson(await c.req.text())
     : `length:${c.req.header("content-length") ?? "?"}`;
   return sha256Hex(`${c.req.method} ${url.pathname}?${url.searchParams}\n${type}\n${body}`);

@@ -6,9 +6,8 @@ import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { decodeCursor, olderThan, toPage } from "../lib/pagination";
-import { effectiveLimits } from "../lib/plans";
+import type { PlanLimits } from "../lib/plans";
 import { iso, isoOrNull } from "../lib/time";
-import { getOrganization } from "./organizations";
 
 export interface ApiKey {
   id: string;
@@ -40,16 +39,17 @@ export interface KeyGate {
 
 /**
  * Issues a key, refusing with `plan_limit_reached` beyond the plan's count. The count check and
- * the insert are one SQL statement, so concurrent creations cannot overshoot the limit.
+ * the insert are one SQL statement, so concurrent creations cannot overshoot the limit. `org`
+ * comes from the caller: the gate's snapshot on the API, a D1 read on the operator route.
  */
 export async function createApiKey(
   db: Database,
   gate: KeyGate,
-  orgId: string,
+  org: { id: string; plan: string; limits: PlanLimits },
   input: { name: string; scopes?: ApiKeyScope[] },
 ): Promise<ApiKey & { key: string }> {
-  const org = await getOrganization(db, orgId);
-  const limit = effectiveLimits(org.plan, org.limitOverrides).apiKeys;
+  const orgId = org.id;
+  const limit = org.limits.apiKeys;
   const key = generateApiKey();
   const row: ApiKeyRow = {
     id: newId("key"),

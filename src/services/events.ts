@@ -60,18 +60,6 @@ export async function publishEvents(env: Env, db: Database, eventIds: string[]):
   );
 }
 
-/** Records events on their own (no surrounding change) and publishes them. */
-export async function emit(env: Env, db: Database, ...emitted: DomainEvent[]): Promise<void> {
-  const [first, ...rest] = emitted.map((e) => recordEvent(db, e));
-  if (!first) return;
-  await db.batch([first, ...rest]);
-  await publishEvents(
-    env,
-    db,
-    emitted.map((e) => e.id),
-  );
-}
-
 export interface PublicEvent {
   id: string;
   type: EventType;

@@ -184,7 +184,6 @@ interface AttemptOutcome {
   durationMs: number;
   error: string | null;
   retryAfterMs: number | null;
-  gone: boolean;
 }
 
 /** One HTTP attempt: signed, 15 s budget, redirects not followed, the response body discarded. */
@@ -200,7 +199,6 @@ async function send(
     durationMs: 0,
     error,
     retryAfterMs: null,
-    gone: false,
   });
   // Re-checked at delivery: the rules may have tightened since the endpoint was saved.
   const check = checkWebhookUrl(endpoint.url, { allowInsecure });
@@ -232,7 +230,6 @@ async function send(
       durationMs: Date.now() - started,
       error: ok ? null : `HTTP ${response.status}${redirect ? " (redirects are not followed)" : ""}`,
       retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now()),
-      gone: response.status === 410,
     };
   } catch (error) {
     const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
@@ -284,11 +281,14 @@ export async function attemptDelivery(env: Env, db: Database, message: DeliveryM
   }
   const outcome = await send(endpoint, event, env.ALLOW_INSECURE_WEBHOOKS === "true", now);
   const finishedAt = Date.now();
-  const last = message.attempt >= MAX_ATTEMPTS || outcome.gone;
+  const last = message.attempt >= MAX_ATTEMPTS || isGone(outcome);
   const delayMs = outcome.ok || last ? null : retryDelayMs(message.attempt, outcome.retryAfterMs);
   const status = outcome.ok ? "succeeded" : last ? "failed" : "pending";
   await record(env, db, delivery, message.attempt, { ...outcome, status, delayMs }, finishedAt, endpoint);
 }
+
+/** `410 Gone`: the receiver says the endpoint no longer exists (SPEC §8: disable at once). */
+const isGone = (result: { responseStatus?: number | null }) => result.responseStatus === 410;
 
 type AttemptRecord = Partial<AttemptOutcome> & { status: WebhookDeliveryRow["status"]; delayMs?: number | null };
 
@@ -338,8 +338,8 @@ async function record(
     statements.push(
       sql`UPDATE ${webhookEndpoints} SET failing_since = coalesce(failing_since, ${now}) WHERE id = ${endpoint.id} AND ${ours}`,
     );
-    const reason = result.gone ? "gone" : "failing";
-    const due = result.gone ? sql`1` : sql`failing_since <= ${now - DISABLE_AFTER_FAILING_MS}`;
+    const reason = isGone(result) ? "gone" : "failing";
+    const due = reason === "gone" ? sql`1` : sql`failing_since <= ${now - DISABLE_AFTER_FAILING_MS}`;
     const disabling = sql`${ours} AND EXISTS (SELECT 1 FROM ${webhookEndpoints}
                                                WHERE id = ${endpoint.id} AND status = 'enabled' AND ${due})`;
     disabled = newEvent(

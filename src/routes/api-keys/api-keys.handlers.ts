@@ -7,7 +7,7 @@ import type { createApiKeyRoute, listApiKeysRoute, revokeApiKeyRoute } from "./a
 
 export const createKey: RouteHandler<typeof createApiKeyRoute, AppEnv> = async (c) => {
   const { orgId } = c.get("auth");
-  const key = await createApiKey(createDb(c.env.DB), orgGate(c.env, orgId), orgId, c.req.valid("json"));
+  const key = await createApiKey(createDb(c.env.DB), orgGate(c.env, orgId), c.get("org"), c.req.valid("json"));
   return c.json(key, 201);
 };
 

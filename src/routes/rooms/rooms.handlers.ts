@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import type { AppEnv } from "../../env";
+import { isJsonContentType } from "../../lib/content-type";
 import { ApiError } from "../../lib/errors";
 import {
   ensureLiveRoom,
@@ -34,7 +35,7 @@ export const putLogo: RouteHandler<typeof putLogoRoute, AppEnv> = async (c) => {
   const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
   const type = (c.req.header("content-type") ?? "").toLowerCase();
   const isMultipart = type.startsWith("multipart/form-data");
-  if (!isMultipart && !/^application\/([\w.+-]+\+)?json\b/.test(type)) {
+  if (!isMultipart && !isJsonContentType(type)) {
     throw new ApiError(
       "unsupported_media_type",
       'Send multipart/form-data with `image`, or JSON { "theme": "default" }.',

@@ -78,9 +78,17 @@ export function createApp(): AppRouter {
   // (before idempotency reads the body). A path no route answers skips all of it and is a plain 404.
   // The router has already matched this request, so a known route costs no extra work; only a
   // request no route takes (unknown path or wrong method) consults the method index.
-  const authenticated = (c: Context<AppEnv>) =>
-    isAuthenticatedApiPath(c.req.path) &&
-    (matchedRoutes(c).some((route) => route.method !== "ALL") || allowedMethods(c.req.path).length > 0);
+  const decided = new WeakMap<Request, boolean>(); // once per request, not once per middleware
+  const authenticated = (c: Context<AppEnv>) => {
+    let answer = decided.get(c.req.raw);
+    if (answer === undefined) {
+      answer =
+        isAuthenticatedApiPath(c.req.path) &&
+        (matchedRoutes(c).some((route) => route.method !== "ALL") || allowedMethods(c.req.path).length > 0);
+      decided.set(c.req.raw, answer);
+    }
+    return answer;
+  };
   for (const middleware of [apiKeyAuth, pointBudget, jsonBodyLimit, idempotency((c) => c.get("auth").orgId)]) {
     app.use("/api/v1/*", (c, next) => (authenticated(c) ? middleware(c, next) : next()));
   }

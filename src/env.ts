@@ -32,6 +32,16 @@ export function meetingConfig(env: Env): { roomBaseUrl: string; roomKeySecret: s
   return { roomBaseUrl: env.ROOM_BASE_URL, roomKeySecret };
 }
 
+/** Where Parley's own links (`/files/…`) point: `PUBLIC_BASE_URL`, else the request's origin; no trailing slash. */
+export function publicBaseUrl(env: Env, requestUrl: string): string {
+  return (env.PUBLIC_BASE_URL || new URL(requestUrl).origin).replace(/\/+$/, "");
+}
+
+/** Local development only: webhooks to loopback, over plain `http` too. */
+export function allowInsecureWebhooks(env: Env): boolean {
+  return env.ALLOW_INSECURE_WEBHOOKS === "true";
+}
+
 export function fileTokenSecret(env: Env): string {
   const value = secret(env.FILE_TOKEN_SECRET);
   if (!value) throw new Error("FILE_TOKEN_SECRET is not configured");

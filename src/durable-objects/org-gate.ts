@@ -141,14 +141,9 @@ export class OrgGate extends DurableObject<Env> {
         delta,
       )
       .toArray()[0];
-    return row?.value ?? 0;
-  }
-
-  private usageCounter(counter: UsageCounter): number {
-    return (
-      this.sql.exec<{ value: number }>("SELECT value FROM usage_counters WHERE name = ?", counter).toArray()[0]
-        ?.value ?? 0
-    );
+    const value = row?.value ?? 0;
+    this.counters.set(counter, value);
+    return value;
   }
 
   private snapshot(config: GateConfig, now: number): OrgSnapshot {
@@ -160,8 +155,8 @@ export class OrgGate extends DurableObject<Env> {
       createdAt: config.createdAt,
       limits: config.limits,
       aiGenerations: this.currentAiUsage(config, now),
-      storageBytes: this.usageCounter("storageBytes"),
-      transcriptionSeconds: this.usageCounter("transcriptionSeconds"),
+      storageBytes: this.counters.get("storageBytes") ?? 0,
+      transcriptionSeconds: this.counters.get("transcriptionSeconds") ?? 0,
     };
   }
 

@@ -1,15 +1,22 @@
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-/** Unbiased random base62 string (rejection sampling, so every character is equally likely). */
-export function randomBase62(length: number): string {
+/**
+ * Unbiased random string over `alphabet` (rejection sampling, so every character is equally
+ * likely). Bytes from 248 up are rejected: 248 is a multiple of both 62 and 31, the alphabets used.
+ */
+export function randomString(alphabet: string, length: number): string {
   let out = "";
   while (out.length < length) {
     const bytes = crypto.getRandomValues(new Uint8Array(length * 2));
     for (const byte of bytes) {
-      if (byte < 248 && out.length < length) out += BASE62[byte % 62];
+      if (byte < 248 && out.length < length) out += alphabet[byte % alphabet.length];
     }
   }
   return out;
+}
+
+export function randomBase62(length: number): string {
+  return randomString(BASE62, length);
 }
 
 /** Fixed-width base62 encoding of a non-negative integer. */
@@ -50,11 +57,18 @@ export function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export function base64UrlEncode(text: string): string {
-  const bytes = new TextEncoder().encode(text);
+export function bytesToBase64(bytes: Uint8Array): string {
   let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(binary);
+}
+
+export function bytesToBase64Url(bytes: Uint8Array): string {
+  return bytesToBase64(bytes).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export function base64UrlEncode(text: string): string {
+  return bytesToBase64Url(new TextEncoder().encode(text));
 }
 
 export function base64UrlDecode(encoded: string): string | null {

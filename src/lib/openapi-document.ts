@@ -1,4 +1,5 @@
-import type { AppRouter } from "./openapi";
+import { isReplayableStatus } from "./http";
+import { type AppRouter, ERROR_DESCRIPTIONS } from "./openapi";
 
 type OpenAPIObject = ReturnType<AppRouter["getOpenAPI31Document"]>;
 
@@ -49,7 +50,7 @@ function headersFor(method: string, status: string, authenticated: boolean): Hea
   if (authenticated && status !== "401") names.push(...BUDGET_HEADERS);
   if (status === "401") names.push("WWW-Authenticate");
   if (status === "429" || status === "503") names.push("Retry-After");
-  if (method === "post" && Number(status) < 500 && status !== "409" && status !== "429") {
+  if (method === "post" && isReplayableStatus(Number(status))) {
     names.push("Idempotent-Replayed");
   }
   return names;
@@ -88,7 +89,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
       const responses = operation.responses;
       if ((operation.parameters?.length || operation.requestBody) && !responses["400"]) {
         responses["400"] = {
-          description: "Validation failed (`validation_error`); `errors` lists every problem.",
+          description: ERROR_DESCRIPTIONS[400],
           content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
         };
       }

@@ -67,7 +67,7 @@ export const ProblemSchema = z
   })
   .openapi("Problem", { description: "RFC 9457 problem details; `code` is one of a closed set." });
 
-const DESCRIPTIONS: Record<number, string> = {
+export const ERROR_DESCRIPTIONS = {
   400: "Validation failed (`validation_error`); `errors` lists every problem.",
   401: "Missing, malformed, unknown or revoked credentials (`unauthorized`).",
   403: "No API access on this plan, organization suspended or cancelled, or missing scope (`forbidden`).",
@@ -80,7 +80,7 @@ const DESCRIPTIONS: Record<number, string> = {
   429: "Point budget exhausted (`rate_limited`), with `Retry-After` and `msLeft`.",
   500: "Unexpected error (`internal_error`); no internals are exposed.",
   503: "AI provider not configured or failing (`ai_unavailable`).",
-};
+} satisfies Record<ErrorStatus, string>;
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
@@ -90,7 +90,7 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
     statuses.map((status) => [
       status,
       {
-        description: DESCRIPTIONS[status] ?? "Error",
+        description: ERROR_DESCRIPTIONS[status],
         content: { "application/problem+json": { schema: ProblemSchema } },
       },
     ]),

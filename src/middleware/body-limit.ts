@@ -1,8 +1,8 @@
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
-import { isJsonContentType } from "../lib/content-type";
 import { ApiError } from "../lib/errors";
+import { isJsonContentType } from "../lib/http";
 
 /** JSON request bodies are small by contract; uploads declare their own, larger limits. */
 export const JSON_BODY_LIMIT_BYTES = 1024 * 1024;

@@ -1,14 +1,12 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
-import { isJsonContentType } from "../lib/content-type";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
+import { isJsonContentType, isReplayableStatus } from "../lib/http";
 import { orgGate } from "../services/org-gate";
 
 const MAX_KEY_LENGTH = 255;
-/** Responses worth replaying; 409/429/5xx are transient, so a retry runs the request again. */
-const isReplayable = (status: number) => status < 500 && status !== 409 && status !== 429;
 const REPLAYED_HEADERS = ["content-type", "location"];
 /** Statuses whose responses must not carry a body, even an empty one. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
@@ -81,7 +79,7 @@ export function idempotency(scopeOf: (c: Context<AppEnv>) => string) {
     let completed = false;
     try {
       await next();
-      if (isReplayable(c.res.status)) {
+      if (isReplayableStatus(c.res.status)) {
         const headers = REPLAYED_HEADERS.flatMap((name): [string, string][] => {
           const value = c.res.headers.get(name);
           return value === null ? [] : [[name, value]];

@@ -1,4 +1,6 @@
+import type { z } from "zod";
 import { AiJobMessage, StorageJobMessage } from "./messages";
+import { parseBatch } from "./parse";
 import { consumeStorageJobs } from "./storage-jobs";
 import { consumeWebhooks, consumeWebhooksDeadLetters } from "./webhooks";
 
@@ -8,25 +10,20 @@ type Consumer = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
  * Until the AI consumer lands, its queue acknowledges what it can parse (nothing produces AI jobs
  * yet) and drops what it cannot, loudly.
  */
-function acknowledging(schema: { safeParse(value: unknown): { success: boolean } }, queue: string): Consumer {
+function acknowledging(schema: z.ZodType): Consumer {
   return async (batch) => {
-    for (const message of batch.messages) {
-      if (!schema.safeParse(message.body).success) {
-        console.error(JSON.stringify({ level: "error", queue, messageId: message.id, problem: "unparseable message" }));
-      }
-      message.ack();
-    }
+    for (const { message } of parseBatch(batch, schema)) message.ack();
   };
 }
 
 const CONSUMERS: Record<string, Consumer> = {
   webhooks: consumeWebhooks,
-  "ai-jobs": acknowledging(AiJobMessage, "ai-jobs"),
+  "ai-jobs": acknowledging(AiJobMessage),
   "webhooks-dlq": consumeWebhooksDeadLetters,
-  "ai-jobs-dlq": acknowledging(AiJobMessage, "ai-jobs-dlq"),
+  "ai-jobs-dlq": acknowledging(AiJobMessage),
   "storage-jobs": consumeStorageJobs,
   // Exhausted storage jobs are logged; the objects they name stay, and a later request can retry.
-  "storage-jobs-dlq": acknowledging(StorageJobMessage, "storage-jobs-dlq"),
+  "storage-jobs-dlq": acknowledging(StorageJobMessage),
 };
 
 /** Dispatches a batch to its queue's consumer. */

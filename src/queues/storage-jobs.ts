@@ -1,10 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { recordings } from "../db/schema";
+import { toHex } from "../lib/encoding";
 import { publishEvents } from "../services/events";
 import { orgGate } from "../services/org-gate";
-import { deleteRecording } from "../services/recordings";
+import { deleteRecording, findRecording } from "../services/recordings";
 import { StorageJobMessage } from "./messages";
+import { logQueueError, parseBatch } from "./parse";
 
 /** Capped exponential backoff for retried messages (seconds). */
 const retryDelay = (attempts: number) => Math.min(12 * 60 * 60, 10 * 2 ** Math.min(attempts, 12));
@@ -21,19 +23,13 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
     }
     return;
   }
-  const row = (
-    await db
-      .select()
-      .from(recordings)
-      .where(and(eq(recordings.id, job.recordingId), eq(recordings.orgId, job.orgId)))
-      .limit(1)
-  )[0];
+  const row = await findRecording(db, job.orgId, job.recordingId);
   if (row?.status !== "ready" || row.sha256) return;
   const object = await env.RECORDINGS.get(row.r2Key);
   if (!object) return;
   const digest = new crypto.DigestStream("SHA-256");
   await object.body.pipeTo(digest);
-  const sha256 = [...new Uint8Array(await digest.digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const sha256 = toHex(await digest.digest);
   await db
     .update(recordings)
     .set({ sha256 })
@@ -42,22 +38,12 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
 
 /** `storage-jobs` consumer: each message acked on success, retried with backoff on failure. */
 export async function consumeStorageJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    const parsed = StorageJobMessage.safeParse(message.body);
-    if (!parsed.success) {
-      console.error(
-        JSON.stringify({ level: "error", queue: batch.queue, messageId: message.id, problem: "unparseable message" }),
-      );
-      message.ack();
-      continue;
-    }
+  for (const { message, body } of parseBatch(batch, StorageJobMessage)) {
     try {
-      await handle(env, parsed.data);
+      await handle(env, body);
       message.ack();
     } catch (error) {
-      console.error(
-        JSON.stringify({ level: "error", queue: batch.queue, kind: parsed.data.kind, error: String(error) }),
-      );
+      logQueueError(batch.queue, { kind: body.kind, error: String(error) });
       message.retry({ delaySeconds: retryDelay(message.attempts) });
     }
   }

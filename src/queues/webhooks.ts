@@ -8,6 +8,7 @@ import {
   fanOutEvents,
 } from "../services/webhook-deliveries";
 import { WebhookQueueMessage } from "./messages";
+import { logQueueError, parseBatch } from "./parse";
 
 /** Attempts run side by side (each mostly waits on the receiver), within Workers' 6 open connections. */
 const CONCURRENT_ATTEMPTS = 6;
@@ -17,27 +18,10 @@ const CONCURRENT_ATTEMPTS = 6;
  */
 const INLINE_FIRST_ATTEMPTS = 12;
 
-function logError(queue: string, fields: Record<string, unknown>) {
-  console.error(JSON.stringify({ level: "error", queue, ...fields }));
-}
-
 type Parsed = { message: Message<unknown>; body: WebhookQueueMessage };
 
 /** Backoff for messages whose work threw: 5 s doubling to 5 min, about 25 min before dead-lettering. */
 const retryDelaySeconds = (attempts: number) => Math.min(300, 5 * 2 ** Math.max(0, attempts - 1));
-
-function parseAll(batch: MessageBatch<unknown>): Parsed[] {
-  const parsed: Parsed[] = [];
-  for (const message of batch.messages) {
-    const result = WebhookQueueMessage.safeParse(message.body);
-    if (result.success) parsed.push({ message, body: result.data });
-    else {
-      logError(batch.queue, { messageId: message.id, problem: "unparseable message" });
-      message.ack();
-    }
-  }
-  return parsed;
-}
 
 async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -68,7 +52,7 @@ async function firstAttempts(env: Env, db: Database, deliveryIds: string[], queu
     try {
       await attemptDelivery(env, db, message);
     } catch (error) {
-      logError(queue, { kind: message.kind, deliveryId, error: String(error) });
+      logQueueError(queue, { kind: message.kind, deliveryId, error: String(error) });
       await enqueueAttempts(env, [{ deliveryId, attempt: 1, delayMs: 5_000 }]);
     }
   });
@@ -81,7 +65,7 @@ async function firstAttempts(env: Env, db: Database, deliveryIds: string[], queu
  */
 export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const db = createDb(env.DB);
-  const parsed = parseAll(batch);
+  const parsed = parseBatch(batch, WebhookQueueMessage);
   // Fan-outs go in groups of up to 1,000 events, each acked or retried on its own.
   let group: Parsed[] = [];
   let groupEvents: string[] = [];
@@ -93,7 +77,7 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
       await firstAttempts(env, db, await fanOutEvents(db, eventIds), batch.queue);
       for (const p of messages) p.message.ack();
     } catch (error) {
-      logError(batch.queue, { kind: "events.v1", error: String(error) });
+      logQueueError(batch.queue, { kind: "events.v1", error: String(error) });
       for (const p of messages) p.message.retry({ delaySeconds: retryDelaySeconds(p.message.attempts) });
     }
   };
@@ -111,7 +95,7 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
       await attemptDelivery(env, db, body);
       message.ack();
     } catch (error) {
-      logError(batch.queue, { kind: body.kind, deliveryId: body.deliveryId, error: String(error) });
+      logQueueError(batch.queue, { kind: body.kind, deliveryId: body.deliveryId, error: String(error) });
       message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   });
@@ -125,18 +109,21 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
  */
 export async function consumeWebhooksDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const db = createDb(env.DB);
-  for (const { message, body } of parseAll(batch)) {
+  for (const { message, body } of parseBatch(batch, WebhookQueueMessage)) {
     if (body.kind === "delivery.v1") {
       try {
         await deadLetteredAttempt(env, db, body);
       } catch (error) {
-        logError(batch.queue, { kind: body.kind, deliveryId: body.deliveryId, error: String(error) });
+        logQueueError(batch.queue, { kind: body.kind, deliveryId: body.deliveryId, error: String(error) });
         // Should these retries run out too, the row is still pending and due: the overdue sweeper re-queues it.
         message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
         continue;
       }
     } else {
-      logError(batch.queue, { kind: body.kind, problem: "fan-out failed repeatedly; the outbox sweeper retries it" });
+      logQueueError(batch.queue, {
+        kind: body.kind,
+        problem: "fan-out failed repeatedly; the outbox sweeper retries it",
+      });
     }
     message.ack();
   }

@@ -1,5 +1,5 @@
-import { bytesToBase64Url, hmacSha256, timingSafeEqualStrings } from "../lib/crypto";
-import { base64UrlDecode, base64UrlEncode } from "../lib/encoding";
+import { hmacSha256, timingSafeEqualStrings } from "../lib/crypto";
+import { base64UrlDecode, base64UrlEncode, bytesToBase64Url } from "../lib/encoding";
 
 interface FileClaims {
   /** Recording id the token opens. */

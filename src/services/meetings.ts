@@ -2,7 +2,8 @@ import { and, desc, eq, gt, isNull, like, sql } from "drizzle-orm";
 import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
 import { type MeetingRow, meetings, type RecordingSettings, type RoomMode, roomThemes } from "../db/schema";
-import { bytesToBase64Url, hmacSha256 } from "../lib/crypto";
+import { hmacSha256 } from "../lib/crypto";
+import { bytesToBase64Url } from "../lib/encoding";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { decodeCursor, olderThan, toPage } from "../lib/pagination";
@@ -127,7 +128,8 @@ export async function createMeeting(
   }
 }
 
-const live = (now: number) => and(isNull(meetings.deletedAt), gt(meetings.expiresAt, now));
+/** A meeting neither deleted nor past its hour of grace. */
+export const live = (now: number) => and(isNull(meetings.deletedAt), gt(meetings.expiresAt, now));
 
 export async function getMeeting(db: Database, orgId: string, meetingId: string, now = Date.now()) {
   const row = (

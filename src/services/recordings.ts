@@ -62,8 +62,11 @@ export interface RecordingMetadata {
 }
 
 /** Resolves metadata: the meeting (any of this org's, also ended ones) supplies the room name. */
+/** Room names are stored with their leading slash; clients may leave it off. */
+const storedRoomName = (name: string) => (name.startsWith("/") ? name : `/${name}`);
+
 export async function resolveMetadata(db: Database, orgId: string, input: RecordingMetadata, location: string) {
-  let roomName = input.roomName ? (input.roomName.startsWith("/") ? input.roomName : `/${input.roomName}`) : null;
+  let roomName = input.roomName ? storedRoomName(input.roomName) : null;
   if (input.meetingId) {
     const meeting = (
       await db
@@ -171,7 +174,11 @@ export function uploadCutShort(error: unknown): ApiError {
   );
 }
 
-async function findRecording(db: Database, orgId: string, recordingId: string): Promise<RecordingRow | undefined> {
+export async function findRecording(
+  db: Database,
+  orgId: string,
+  recordingId: string,
+): Promise<RecordingRow | undefined> {
   return (
     await db
       .select()
@@ -206,7 +213,7 @@ export async function listRecordings(
     field === "startDate" ? sql`coalesce(${recordings.startDate}, 0)` : sql`${RECORDING_SORTS[field]}`;
   const after = decodeCursor(query.cursor, sort);
   const past = direction === "desc" ? lt : gt;
-  const roomName = query.roomName && !query.roomName.startsWith("/") ? `/${query.roomName}` : query.roomName;
+  const roomName = query.roomName ? storedRoomName(query.roomName) : undefined;
   const rows = await db
     .select()
     .from(recordings)

@@ -1,9 +1,10 @@
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { meetings, type RoomBackground, type RoomThemeRow, roomThemes, type ThemeTokens } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { roomLogoKey } from "../storage/keys";
+import { live } from "./meetings";
 
 /** 600 kB, as Whereby documents for room logos. */
 export const LOGO_MAX_BYTES = 600_000;
@@ -24,14 +25,7 @@ export async function ensureLiveRoom(db: Database, orgId: string, roomName: stri
     await db
       .select({ id: meetings.id })
       .from(meetings)
-      .where(
-        and(
-          eq(meetings.orgId, orgId),
-          eq(meetings.roomName, stored),
-          isNull(meetings.deletedAt),
-          gt(meetings.expiresAt, now),
-        ),
-      )
+      .where(and(eq(meetings.orgId, orgId), eq(meetings.roomName, stored), live(now)))
       .limit(1)
   )[0];
   if (!row) throw new ApiError("not_found", `No room ${stored}.`);
@@ -42,7 +36,7 @@ export function toRoomTheme(row: RoomThemeRow | undefined, logoBaseUrl: string):
   return {
     tokens: row?.tokens ?? {},
     tokensPreset: row?.tokensPreset ?? "default",
-    logoUrl: row?.logoId ? `${logoBaseUrl.replace(/\/+$/, "")}/files/${roomLogoKey(row.logoId)}` : null,
+    logoUrl: row?.logoId ? `${logoBaseUrl}/files/${roomLogoKey(row.logoId)}` : null,
     roomBackground: row?.roomBackground ?? DEFAULT_BACKGROUND,
   };
 }

@@ -9,6 +9,8 @@ import {
   webhookDeliveries,
   webhookEndpoints,
 } from "../db/schema";
+import { allowInsecureWebhooks } from "../env";
+import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import { checkWebhookUrl } from "../lib/webhook-url";
 import type { DeliveryMessage } from "../queues/messages";
@@ -147,7 +149,7 @@ export async function fanOutEvents(db: Database, eventIds: string[], now = Date.
   return (results.at(-1)?.results ?? []).map((d) => d.id);
 }
 
-const newDeliveryId = () => `dlv_${crypto.randomUUID().replaceAll("-", "")}`;
+const newDeliveryId = () => newId("dlv");
 
 /**
  * Creates and queues fresh deliveries of one event to the given endpoints (redeliver, test).
@@ -279,7 +281,7 @@ export async function attemptDelivery(env: Env, db: Database, message: DeliveryM
     await record(env, db, delivery, message.attempt, { status: "failed", error }, now);
     return;
   }
-  const outcome = await send(endpoint, event, env.ALLOW_INSECURE_WEBHOOKS === "true", now);
+  const outcome = await send(endpoint, event, allowInsecureWebhooks(env), now);
   const finishedAt = Date.now();
   const last = message.attempt >= MAX_ATTEMPTS || isGone(outcome);
   const delayMs = outcome.ok || last ? null : retryDelayMs(message.attempt, outcome.retryAfterMs);

@@ -1,6 +1,6 @@
 /** Standard Webhooks signing (https://www.standardwebhooks.com): `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`. */
 
-import { bytesToBase64 } from "../lib/crypto";
+import { bytesToBase64 } from "../lib/encoding";
 
 const SECRET_PREFIX = "whsec_";
 const encoder = new TextEncoder();

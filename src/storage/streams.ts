@@ -1,3 +1,4 @@
+import { toHex } from "../lib/encoding";
 import { ApiError } from "../lib/errors";
 import { RECORDING_TYPES, SNIFF_BYTES, sniffFamily } from "./media-types";
 
@@ -67,7 +68,7 @@ export function checkedUpload(
       let sha256: string | null = null;
       if (digest && digestWriter) {
         await digestWriter.close();
-        sha256 = [...new Uint8Array(await digest.digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+        sha256 = toHex(await digest.digest);
       }
       resolveDone({ size, sha256 });
     },

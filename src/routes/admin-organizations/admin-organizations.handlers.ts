@@ -1,7 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import type { AppEnv } from "../../env";
-import { effectiveLimits } from "../../lib/plans";
 import { createApiKey } from "../../services/api-keys";
 import { orgGate } from "../../services/org-gate";
 import {
@@ -40,7 +39,6 @@ export const update: RouteHandler<typeof updateOrganizationRoute, AppEnv> = asyn
 export const createKey: RouteHandler<typeof createOrganizationKeyRoute, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const db = createDb(c.env.DB);
-  const org = await getOrganization(db, id);
-  const limits = effectiveLimits(org.plan, org.limitOverrides);
-  return c.json(await createApiKey(db, orgGate(c.env, id), { ...org, limits }, c.req.valid("json")), 201);
+  const org = toOrganization(await getOrganization(db, id));
+  return c.json(await createApiKey(db, orgGate(c.env, id), org, c.req.valid("json")), 201);
 };

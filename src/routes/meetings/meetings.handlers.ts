@@ -1,9 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { createDb } from "../../db/client";
 import { type AppEnv, meetingConfig } from "../../env";
 import { ApiError } from "../../lib/errors";
-import { publishEvents } from "../../services/events";
 import {
   createMeeting,
   deleteMeeting,
@@ -13,6 +11,7 @@ import {
   type MeetingField,
   toMeeting,
 } from "../../services/meetings";
+import { publishLater } from "../publish-later";
 import type { createMeetingRoute, deleteMeetingRoute, getMeetingRoute, listMeetingsRoute } from "./meetings.routes";
 
 function parseFields(raw: string | string[] | undefined): MeetingField[] {
@@ -24,17 +23,6 @@ function parseFields(raw: string | string[] | undefined): MeetingField[] {
     });
   }
   return names as MeetingField[];
-}
-
-/** Sends events after the response; the outbox sweeper covers an isolate that dies first. */
-function publishLater(c: Context<AppEnv>, ...published: { id: string }[]) {
-  c.executionCtx.waitUntil(
-    publishEvents(
-      c.env,
-      createDb(c.env.DB),
-      published.map((e) => e.id),
-    ),
-  );
 }
 
 export const create: RouteHandler<typeof createMeetingRoute, AppEnv> = async (c) => {

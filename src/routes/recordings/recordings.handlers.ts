@@ -1,11 +1,10 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createDb } from "../../db/client";
-import { type AppEnv, fileTokenSecret } from "../../env";
+import { type AppEnv, fileTokenSecret, publicBaseUrl } from "../../env";
 import { ApiError } from "../../lib/errors";
 import type { StorageJobMessage } from "../../queues/messages";
 import { signFileToken } from "../../services/access-links";
-import { publishEvents } from "../../services/events";
 import { orgGate } from "../../services/org-gate";
 import { abortUpload, completeUpload, createUpload, PART_SIZE, uploadPart } from "../../services/recording-uploads";
 import {
@@ -18,6 +17,7 @@ import {
 } from "../../services/recordings";
 import { recordingMediaType } from "../../storage/media-types";
 import { requiredLength } from "../../storage/streams";
+import { publishLater } from "../publish-later";
 import type {
   abortUploadRoute,
   accessLinkRoute,
@@ -59,7 +59,7 @@ export const upload: RouteHandler<typeof uploadRecordingRoute, AppEnv> = async (
     metadata: c.req.valid("query"),
   });
   await orgGate(c.env, orgId).addUsage("storageBytes", row.sizeBytes);
-  c.executionCtx.waitUntil(publishEvents(c.env, db, [event.id]));
+  publishLater(c, event);
   return c.json(toRecording(row), 201);
 };
 
@@ -78,7 +78,7 @@ export const remove: RouteHandler<typeof deleteRecordingRoute, AppEnv> = async (
   const deleted = await deleteRecording(db, c.env.RECORDINGS, orgId, c.req.valid("param").recordingId);
   if (!deleted) throw new ApiError("not_found", `No recording ${c.req.valid("param").recordingId}.`);
   await orgGate(c.env, orgId).addUsage("storageBytes", -deleted.freedBytes);
-  c.executionCtx.waitUntil(publishEvents(c.env, db, [deleted.event.id]));
+  publishLater(c, deleted.event);
   return c.body(null, 204);
 };
 
@@ -97,8 +97,8 @@ export const accessLink: RouteHandler<typeof accessLinkRoute, AppEnv> = async (c
   if (row.status !== "ready") throw new ApiError("not_found", `Recording ${row.id} has not finished uploading.`);
   const expires = Date.now() + c.req.valid("query").validForSeconds * 1000;
   const token = await signFileToken(fileTokenSecret(c.env), row.id, expires);
-  const base = c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
-  return c.json({ accessLink: `${base.replace(/\/+$/, "")}/files/recordings/${row.id}?token=${token}`, expires }, 200);
+  const base = publicBaseUrl(c.env, c.req.url);
+  return c.json({ accessLink: `${base}/files/recordings/${row.id}?token=${token}`, expires }, 200);
 };
 
 export const startUpload: RouteHandler<typeof createUploadRoute, AppEnv> = async (c) => {
@@ -138,7 +138,7 @@ export const complete: RouteHandler<typeof completeUploadRoute, AppEnv> = async 
   await orgGate(c.env, orgId).addUsage("storageBytes", row.sizeBytes);
   const checksum: StorageJobMessage = { kind: "recordings.checksum.v1", orgId, recordingId: row.id };
   await c.env.STORAGE_JOBS_QUEUE.send(checksum);
-  c.executionCtx.waitUntil(publishEvents(c.env, db, [event.id]));
+  publishLater(c, event);
   return c.json(toRecording(row), 201);
 };
 

@@ -1,8 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
-import type { AppEnv } from "../../env";
-import { isJsonContentType } from "../../lib/content-type";
+import { type AppEnv, publicBaseUrl } from "../../env";
 import { ApiError } from "../../lib/errors";
+import { isJsonContentType } from "../../lib/http";
 import {
   ensureLiveRoom,
   getRoomTheme,
@@ -17,8 +17,7 @@ export const getTheme: RouteHandler<typeof getThemeRoute, AppEnv> = async (c) =>
   const db = createDb(c.env.DB);
   const { orgId } = c.get("auth");
   const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
-  const logoBase = c.env.PUBLIC_BASE_URL || new URL(c.req.url).origin;
-  return c.json(toRoomTheme(await getRoomTheme(db, orgId, roomName), logoBase), 200);
+  return c.json(toRoomTheme(await getRoomTheme(db, orgId, roomName), publicBaseUrl(c.env, c.req.url)), 200);
 };
 
 export const putTokens: RouteHandler<typeof putTokensRoute, AppEnv> = async (c) => {

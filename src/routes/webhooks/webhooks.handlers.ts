@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
-import type { AppEnv } from "../../env";
+import { type AppEnv, allowInsecureWebhooks } from "../../env";
 import { listDeliveries } from "../../services/webhook-delivery-log";
 import { sendTestEvent } from "../../services/webhook-resends";
 import {
@@ -23,10 +23,13 @@ import type {
   updateWebhookRoute,
 } from "./webhooks.routes";
 
-const allowInsecure = (env: Env) => env.ALLOW_INSECURE_WEBHOOKS === "true";
-
 export const create: RouteHandler<typeof createWebhookRoute, AppEnv> = async (c) => {
-  const created = await createWebhook(createDb(c.env.DB), c.get("org"), c.req.valid("json"), allowInsecure(c.env));
+  const created = await createWebhook(
+    createDb(c.env.DB),
+    c.get("org"),
+    c.req.valid("json"),
+    allowInsecureWebhooks(c.env),
+  );
   return c.json(created, 201);
 };
 
@@ -43,7 +46,7 @@ export const update: RouteHandler<typeof updateWebhookRoute, AppEnv> = async (c)
     c.get("auth").orgId,
     c.req.valid("param").id,
     c.req.valid("json"),
-    allowInsecure(c.env),
+    allowInsecureWebhooks(c.env),
   );
   return c.json(updated, 200);
 };

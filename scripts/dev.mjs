@@ -34,7 +34,10 @@ function log(message) {
 function checkPrerequisites() {
   const [major, minor] = process.versions.node.split(".").map(Number);
   if (major < 22 || (major === 22 && minor < 12)) {
-    console.error(`[parley dev] Node.js >= 22.12 is required (Wrangler's floor); this is ${process.version}.`);
+    console.error(
+      `[parley dev] Node.js >= 22.12 is required (Wrangler's floor); this is ${process.version}. ` +
+        "Start it with `npm run dev`, which uses the Node.js 22 that `npm install` puts in node_modules/.bin.",
+    );
     process.exit(1);
   }
   if (!existsSync(WRANGLER)) {

@@ -185,6 +185,24 @@ describe("multipart completion after a crash", () => {
     expect(await finishedEvents(org)).toBe(1);
   });
 
+  it("is finished for uploads claimed by the old code (upload id cleared) once the migration has run", async () => {
+    const org = await createOrg();
+    const { recordingId, parts } = await uploadWithPart(org);
+    const row = (await env.DB.prepare("SELECT r2_key, r2_upload_id FROM recordings WHERE id = ?")
+      .bind(recordingId)
+      .first<{ r2_key: string; r2_upload_id: string }>()) as { r2_key: string; r2_upload_id: string };
+    await env.RECORDINGS.resumeMultipartUpload(row.r2_key, row.r2_upload_id).complete(parts);
+    await env.DB.prepare("UPDATE recordings SET upload_id = NULL WHERE id = ?").bind(recordingId).run();
+    const migration = env.TEST_MIGRATIONS.find((m) => m.name.includes("recording_completion"));
+    const claimLegacy = migration?.queries.find((q) => q.includes("UPDATE")) as string;
+    await env.DB.prepare(claimLegacy).run();
+
+    await sweepRecordingUploads(env, afterLease());
+    expect(await recording(org, recordingId)).toMatchObject({ status: "ready", sizeInBytes: SIZE });
+    expect(await storageBytes(org)).toBe(SIZE);
+    expect(await finishedEvents(org)).toBe(1);
+  });
+
   it("leaves no object behind when the recording is deleted before the sweeper runs", async () => {
     const org = await createOrg();
     const { recordingId } = await crashedCompletion(org, "after");

@@ -5,7 +5,7 @@ import { recordingStored } from "../services/upload-claims";
 
 /**
  * Finishes or undoes completions whose worker died, then aborts multipart uploads left unfinished for
- * 24 hours (bounded pages per run). Returns how many uploads it settled.
+ * 24 hours (bounded pages per run). Returns how many it finished or aborted as stale.
  */
 export async function sweepRecordingUploads(env: Env, now: number): Promise<number> {
   const db = createDb(env.DB);

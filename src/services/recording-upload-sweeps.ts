@@ -1,6 +1,6 @@
 import { and, eq, isNull, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { recordings } from "../db/schema";
+import { type RecordingRow, recordings } from "../db/schema";
 import type { DomainEvent } from "./events";
 import { UPLOAD_TTL_MS } from "./recording-uploads";
 import {
@@ -18,20 +18,21 @@ function logSweepError(recordingId: string, error: unknown): void {
 
 /**
  * Scheduled: claims whose worker died (lease run out) are carried through. An abort is finished; a
- * completion is finished when R2 holds the object and undone when it does not. Returns the recordings this run made ready, whose bytes and events the caller settles.
+ * completion is finished when R2 holds the object and undone when it does not. Returns the recordings
+ * this run made ready, whose bytes and events the caller settles.
  */
 export async function recoverStalledClaims(
   db: Database,
   bucket: R2Bucket,
   now: number,
   limit = 100,
-): Promise<{ row: ClaimedUpload; event: DomainEvent }[]> {
+): Promise<{ row: RecordingRow; event: DomainEvent }[]> {
   const stalled = await db
     .select()
     .from(recordings)
     .where(and(eq(recordings.status, "uploading"), lt(recordings.completingAt, now - COMPLETION_LEASE_MS)))
     .limit(limit);
-  const finished: { row: ClaimedUpload; event: DomainEvent }[] = [];
+  const finished: { row: RecordingRow; event: DomainEvent }[] = [];
   for (const row of stalled) {
     try {
       const claim = await takeOverClaim(db, row as ClaimedUpload, now);
@@ -43,7 +44,7 @@ export async function recoverStalledClaims(
         continue;
       }
       const done = await finishUpload(db, bucket, claim, object.size, now);
-      if (done.event) finished.push({ row: done.row as ClaimedUpload, event: done.event });
+      if (done.event) finished.push({ row: done.row, event: done.event });
     } catch (error) {
       logSweepError(row.id, error);
     }

@@ -17,7 +17,10 @@ export const recordings = sqliteTable(
     endDate: integer("end_date"),
     status: text("status").$type<"uploading" | "ready">().notNull(),
     r2Key: text("r2_key").notNull(),
-    /** Multipart only: Parley's upload id (kept once ready, so a retried complete is recognised), R2's upload id and the fixed part size. */
+    /**
+     * Multipart only: Parley's upload id (kept once ready, so a retried complete is recognised), R2's
+     * upload id and the fixed part size.
+     */
     uploadId: text("upload_id"),
     r2UploadId: text("r2_upload_id"),
     partSize: integer("part_size"),

@@ -178,7 +178,7 @@ describe("multipart upload", () => {
         timeout: 10_000,
       })
       .toBe(await sha256(whole));
-  });
+  }, 20_000); // 30 MB through R2 and a background job: slow on a loaded machine
 
   it("enforces part rules and checks every part on completion", async () => {
     const org = await createOrg();

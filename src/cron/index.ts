@@ -1,5 +1,5 @@
 import { expireMeetings } from "./expire-meetings";
-import { abortStaleRecordingUploads } from "./recording-uploads";
+import { sweepRecordingUploads } from "./recording-uploads";
 import { purgeExpiredRecords, sweepEventOutbox, sweepOverdueDeliveries } from "./retention";
 
 /** One scheduled job: idempotent and bounded, so overlapping or repeated runs are harmless. */
@@ -7,13 +7,7 @@ export type ScheduledJob = (env: Env, scheduledTime: number) => Promise<unknown>
 
 /** Jobs by cron expression. */
 export const JOBS: Record<string, ScheduledJob[]> = {
-  "* * * * *": [
-    expireMeetings,
-    sweepEventOutbox,
-    sweepOverdueDeliveries,
-    purgeExpiredRecords,
-    abortStaleRecordingUploads,
-  ],
+  "* * * * *": [expireMeetings, sweepEventOutbox, sweepOverdueDeliveries, purgeExpiredRecords, sweepRecordingUploads],
 };
 
 export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {

@@ -1,7 +1,20 @@
 import { createDb } from "../db/client";
-import { abortStaleUploads } from "../services/recording-uploads";
+import { publishEvents } from "../services/events";
+import { abortStaleUploads, recoverStalledClaims } from "../services/recording-upload-sweeps";
+import { recordingStored } from "../services/upload-claims";
 
-/** Aborts multipart uploads left unfinished for 24 hours (a bounded page per run). */
-export function abortStaleRecordingUploads(env: Env, now: number): Promise<number> {
-  return abortStaleUploads(createDb(env.DB), env.RECORDINGS, now);
+/**
+ * Finishes or undoes completions whose worker died, then aborts multipart uploads left unfinished for
+ * 24 hours (bounded pages per run). Returns how many it finished or aborted as stale.
+ */
+export async function sweepRecordingUploads(env: Env, now: number): Promise<number> {
+  const db = createDb(env.DB);
+  const finished = await recoverStalledClaims(db, env.RECORDINGS, now);
+  for (const { row } of finished) await recordingStored(env, row);
+  await publishEvents(
+    env,
+    db,
+    finished.map((f) => f.event.id),
+  );
+  return finished.length + (await abortStaleUploads(db, env.RECORDINGS, now));
 }

@@ -48,6 +48,13 @@ export class ApiError extends Error {
 
 export const PROBLEM_TYPE_BASE = "https://parley.dev/problems/";
 
+/** A problem lists at most this many field issues, so a pathological body cannot produce a huge answer. */
+export const MAX_PROBLEM_ERRORS = 20;
+/** Locations echo client-chosen keys; both texts are clipped for the same reason. */
+const MAX_ISSUE_TEXT = 200;
+
+const clip = (text: string) => (text.length > MAX_ISSUE_TEXT ? `${text.slice(0, MAX_ISSUE_TEXT - 1)}…` : text);
+
 /** Renders an RFC 9457 problem details response. */
 export function problemResponse(error: ApiError, requestId: string, instance: string): Response {
   const body: Record<string, unknown> = {
@@ -60,7 +67,15 @@ export function problemResponse(error: ApiError, requestId: string, instance: st
     requestId,
     ...error.options.extensions,
   };
-  if (error.options.errors) body.errors = error.options.errors;
+  const errors = error.options.errors;
+  if (errors) {
+    body.errors = errors
+      .slice(0, MAX_PROBLEM_ERRORS)
+      .map((issue) => ({ location: clip(issue.location), message: clip(issue.message) }));
+    if (errors.length > MAX_PROBLEM_ERRORS) {
+      body.detail = `${error.message} Only the first ${MAX_PROBLEM_ERRORS} problems are listed; ${errors.length - MAX_PROBLEM_ERRORS} more were omitted.`;
+    }
+  }
   const headers = new Headers(error.options.headers);
   headers.set("Content-Type", "application/problem+json");
   headers.set("X-Request-Id", requestId);

@@ -1,6 +1,13 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { ApiError, ERROR_CODES, type ErrorCode, type FieldIssue, PROBLEM_TYPE_BASE } from "./errors";
+import {
+  ApiError,
+  ERROR_CODES,
+  type ErrorCode,
+  type FieldIssue,
+  MAX_PROBLEM_ERRORS,
+  PROBLEM_TYPE_BASE,
+} from "./errors";
 
 const LOCATION_BY_TARGET: Record<string, string> = {
   json: "body",
@@ -56,8 +63,11 @@ export const ProblemSchema = z
     requestId: z.string().openapi({ example: "req_5hQ2bT0cX9aLr1mZ3uV7wy" }),
     errors: z
       .array(z.object({ location: z.string().openapi({ example: "body.name" }), message: z.string() }))
+      .max(MAX_PROBLEM_ERRORS)
       .optional()
-      .openapi({ description: "Every validation problem, with where it is (`body.…`, `query.…`, `path.…`)." }),
+      .openapi({
+        description: `Each validation problem, with where it is (\`body.…\`, \`query.…\`, \`path.…\`); at most ${MAX_PROBLEM_ERRORS}, and \`detail\` says how many more were left out.`,
+      }),
     msLeft: z
       .number()
       .int()

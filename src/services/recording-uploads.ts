@@ -1,12 +1,24 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type RecordingRow, recordingParts, recordings } from "../db/schema";
+import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { recordingKey } from "../storage/keys";
 import { checkedUpload } from "../storage/streams";
-import { type DomainEvent, recordEvent } from "./events";
-import { finishedEvent, type RecordingMetadata, resolveMetadata, uploadCutShort } from "./recordings";
+import { type RecordingMetadata, resolveMetadata, uploadCutShort } from "./recordings";
+import {
+  type ClaimedUpload,
+  COMPLETION_LEASE_MS,
+  claimUpload,
+  discardUpload,
+  type FinishedUpload,
+  finishUpload,
+  releaseClaim,
+  takeOverClaim,
+} from "./upload-claims";
+
+export { COMPLETION_LEASE_MS } from "./upload-claims";
 
 /** Every part but the last is exactly this size (R2 wants equal parts of at least 5 MiB). */
 export const PART_SIZE = 10 * 1024 * 1024;
@@ -37,18 +49,28 @@ export async function createUpload(
     uploadId: newId("upl"),
     r2UploadId: multipart.uploadId,
     partSize: PART_SIZE,
+    completingAt: null,
+    partsDigest: null,
     createdAt: Date.now(),
   };
   await db.insert(recordings).values(row);
   return row;
 }
 
-async function getUpload(db: Database, orgId: string, uploadId: string): Promise<RecordingRow> {
+/** An upload still open for parts: not yet claimed by a complete or an abort. */
+async function getOpenUpload(db: Database, orgId: string, uploadId: string): Promise<RecordingRow> {
   const row = (
     await db
       .select()
       .from(recordings)
-      .where(and(eq(recordings.uploadId, uploadId), eq(recordings.orgId, orgId), eq(recordings.status, "uploading")))
+      .where(
+        and(
+          eq(recordings.uploadId, uploadId),
+          eq(recordings.orgId, orgId),
+          eq(recordings.status, "uploading"),
+          isNull(recordings.completingAt),
+        ),
+      )
       .limit(1)
   )[0];
   if (!row?.r2UploadId) throw new ApiError("not_found", `No unfinished upload ${uploadId}.`);
@@ -62,7 +84,7 @@ export async function uploadPart(
   orgId: string,
   part: { uploadId: string; partNumber: number; body: ReadableStream<Uint8Array>; length: number },
 ): Promise<{ partNumber: number; etag: string }> {
-  const row = await getUpload(db, orgId, part.uploadId);
+  const row = await getOpenUpload(db, orgId, part.uploadId);
   const { stream, check } = checkedUpload(part.body, {
     contentType: part.partNumber === 1 ? row.contentType : null,
     maxBytes: part.length,
@@ -86,18 +108,15 @@ export async function uploadPart(
   return { partNumber: part.partNumber, etag: uploaded.etag };
 }
 
-/**
- * Completes an upload after checking the client's part list against what Parley received: numbers
- * 1…n without gaps, matching etags, every part but the last exactly `partSize` bytes.
- */
-export async function completeUpload(
-  db: Database,
-  bucket: R2Bucket,
-  orgId: string,
-  uploadId: string,
-  parts: { partNumber: number; etag: string }[],
-): Promise<{ row: RecordingRow; event: DomainEvent }> {
-  const row = await getUpload(db, orgId, uploadId);
+const cleanEtag = (etag: string) => etag.replaceAll('"', "");
+
+/** Identifies a part list, so a retried complete can be told from one with other parts. */
+const partsDigest = (parts: Part[]) => sha256Hex(parts.map((p) => `${p.partNumber}:${cleanEtag(p.etag)}`).join("\n"));
+
+type Part = { partNumber: number; etag: string };
+
+/** Checks the client's part list against what Parley received: 1…n without gaps, matching etags, equal sizes. */
+async function checkParts(db: Database, row: RecordingRow, parts: Part[]): Promise<void> {
   const received = new Map(
     (await db.select().from(recordingParts).where(eq(recordingParts.recordingId, row.id))).map((p) => [
       p.partNumber,
@@ -114,7 +133,7 @@ export async function completeUpload(
       });
     } else if (!stored) {
       errors.push({ location: `body.parts.${index}.partNumber`, message: "This part was never uploaded" });
-    } else if (stored.etag !== part.etag.replaceAll('"', "")) {
+    } else if (stored.etag !== cleanEtag(part.etag)) {
       errors.push({ location: `body.parts.${index}.etag`, message: "Does not match the uploaded part's etag" });
     } else if (index < parts.length - 1 && stored.size !== row.partSize) {
       errors.push({
@@ -124,74 +143,100 @@ export async function completeUpload(
     }
   });
   if (errors.length > 0) throw new ApiError("validation_error", "The part list does not match the upload.", { errors });
-
-  await claimUpload(db, orgId, uploadId);
-  let object: R2Object;
-  try {
-    object = await bucket
-      .resumeMultipartUpload(row.r2Key, row.r2UploadId as string)
-      .complete(parts.map((p) => ({ partNumber: p.partNumber, etag: p.etag.replaceAll('"', "") })));
-  } catch (error) {
-    await db
-      .update(recordings)
-      .set({ uploadId })
-      .where(and(eq(recordings.id, row.id), eq(recordings.orgId, orgId)));
-    throw error;
-  }
-  const now = Date.now();
-  const ready: RecordingRow = { ...row, status: "ready", sizeBytes: object.size, uploadId: null, r2UploadId: null };
-  const event = finishedEvent(ready, now);
-  await db.batch([
-    db
-      .update(recordings)
-      .set({ status: "ready", sizeBytes: object.size, uploadId: null, r2UploadId: null })
-      .where(and(eq(recordings.id, row.id), eq(recordings.orgId, orgId))),
-    db.delete(recordingParts).where(eq(recordingParts.recordingId, row.id)),
-    recordEvent(db, event),
-  ]);
-  return { row: ready, event };
 }
 
 /**
- * Takes the upload out of play before anything slow happens: clearing `upload_id` is atomic, so of
- * two concurrent completes or aborts exactly one proceeds and the other gets a 404.
+ * Completes an upload: checks the part list, claims the upload (recorded in D1 before R2 is asked, so
+ * a worker dying mid-way leaves a claim the sweeper can finish or undo), completes it in R2 and makes
+ * the recording ready. A retry with the same parts is answered with the recording, finishing a
+ * crashed completion on the way; a retry with other parts is a 409.
  */
-async function claimUpload(db: Database, orgId: string, uploadId: string): Promise<RecordingRow> {
-  const claimed = await db
-    .update(recordings)
-    .set({ uploadId: null })
-    .where(and(eq(recordings.uploadId, uploadId), eq(recordings.orgId, orgId), eq(recordings.status, "uploading")))
-    .returning();
-  const row = claimed[0];
-  if (!row) throw new ApiError("not_found", `No unfinished upload ${uploadId}.`);
-  return row;
-}
-
-async function discardUpload(db: Database, bucket: R2Bucket, row: RecordingRow): Promise<void> {
-  await db.batch([
-    db.delete(recordings).where(and(eq(recordings.id, row.id), eq(recordings.orgId, row.orgId))),
-    db.delete(recordingParts).where(eq(recordingParts.recordingId, row.id)),
-  ]);
-  if (row.r2UploadId) {
-    await bucket
-      .resumeMultipartUpload(row.r2Key, row.r2UploadId)
-      .abort()
-      .catch(() => {});
+export async function completeUpload(
+  db: Database,
+  bucket: R2Bucket,
+  orgId: string,
+  uploadId: string,
+  parts: Part[],
+  now = Date.now(),
+): Promise<FinishedUpload> {
+  const digest = await partsDigest(parts);
+  let row = await findUpload(db, orgId, uploadId);
+  if (row?.status === "uploading" && row.completingAt === null) {
+    await checkParts(db, row, parts);
+    const claim = await claimUpload(db, orgId, { id: row.id }, digest, now);
+    if (claim) return completeInR2(db, bucket, claim, parts, now);
+    row = await findUpload(db, orgId, uploadId);
   }
+  if (row?.status === "uploading" && row.completingAt === null) {
+    throw new ApiError("conflict", `Upload ${uploadId} changed while this request ran; retry.`);
+  }
+  if (!row || (row.status === "uploading" && row.partsDigest === null)) {
+    throw new ApiError("not_found", `No unfinished upload ${uploadId}.`);
+  }
+  if (row.partsDigest !== digest) {
+    throw new ApiError("conflict", `Upload ${uploadId} was completed (or is being completed) with other parts.`);
+  }
+  if (row.status === "ready") return { row, event: null };
+  return resumeCompletion(db, bucket, row as ClaimedUpload, parts, now);
 }
 
+/** A retry of a completion under way or crashed: finished if R2 holds the object, taken over once its lease ran out. */
+async function resumeCompletion(
+  db: Database,
+  bucket: R2Bucket,
+  claim: ClaimedUpload,
+  parts: Part[],
+  now: number,
+): Promise<FinishedUpload> {
+  const object = await bucket.head(claim.r2Key);
+  if (object) return finishUpload(db, bucket, claim, object.size, now);
+  const taken = claim.completingAt < now - COMPLETION_LEASE_MS ? await takeOverClaim(db, claim, now) : null;
+  if (!taken) throw new ApiError("conflict", "This upload is being completed; retry in a moment.");
+  return completeInR2(db, bucket, taken, parts, now);
+}
+
+async function completeInR2(
+  db: Database,
+  bucket: R2Bucket,
+  claim: ClaimedUpload,
+  parts: Part[],
+  now: number,
+): Promise<FinishedUpload> {
+  let size: number;
+  try {
+    const object = await bucket
+      .resumeMultipartUpload(claim.r2Key, claim.r2UploadId as string)
+      .complete(parts.map((p) => ({ partNumber: p.partNumber, etag: cleanEtag(p.etag) })));
+    size = object.size;
+  } catch (error) {
+    // A complete can succeed with only its answer lost: what R2 holds decides.
+    const object = await bucket.head(claim.r2Key);
+    if (!object) {
+      await releaseClaim(db, claim);
+      throw error;
+    }
+    size = object.size;
+  }
+  return finishUpload(db, bucket, claim, size, now);
+}
+
+async function findUpload(db: Database, orgId: string, uploadId: string): Promise<RecordingRow | undefined> {
+  return (
+    await db
+      .select()
+      .from(recordings)
+      .where(and(eq(recordings.uploadId, uploadId), eq(recordings.orgId, orgId)))
+      .limit(1)
+  )[0];
+}
+
+/** Aborts an open upload; one being completed is a 409, a finished or unknown one a 404. */
 export async function abortUpload(db: Database, bucket: R2Bucket, orgId: string, uploadId: string): Promise<void> {
-  await discardUpload(db, bucket, await claimUpload(db, orgId, uploadId));
-}
-
-/** Scheduled: aborts uploads left unfinished for 24 h, a bounded page per run. */
-export async function abortStaleUploads(db: Database, bucket: R2Bucket, now: number, limit = 100): Promise<number> {
-  const stale = await db
-    .select()
-    .from(recordings)
-    .where(and(eq(recordings.status, "uploading"), lt(recordings.createdAt, now - UPLOAD_TTL_MS)))
-    .limit(limit);
-  // Rows whose upload_id is already cleared were claimed by a complete that never finished; they go too.
-  for (const row of stale) await discardUpload(db, bucket, row);
-  return stale.length;
+  const claim = await claimUpload(db, orgId, { uploadId }, null, Date.now());
+  if (claim) return discardUpload(db, bucket, claim);
+  const row = await findUpload(db, orgId, uploadId);
+  if (row?.status === "uploading" && row.partsDigest !== null) {
+    throw new ApiError("conflict", `Upload ${uploadId} is being completed.`);
+  }
+  throw new ApiError("not_found", `No unfinished upload ${uploadId}.`);
 }

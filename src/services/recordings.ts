@@ -154,6 +154,8 @@ export async function uploadRecording(
     uploadId: null,
     r2UploadId: null,
     partSize: null,
+    completingAt: null,
+    partsDigest: null,
     createdAt: now,
   };
   const event = finishedEvent(row, now);
@@ -240,7 +242,8 @@ export async function listRecordings(
 
 /**
  * Deletes a recording's bytes and row and records `recording.deleted`; an unfinished multipart
- * upload is aborted. Returns null when there was nothing (left) to delete.
+ * upload is aborted. R2 goes first and its failures propagate, so a row is never removed while its
+ * object may remain. Returns null when there was nothing (left) to delete.
  */
 export async function deleteRecording(
   db: Database,
@@ -251,21 +254,18 @@ export async function deleteRecording(
 ): Promise<{ event: DomainEvent; freedBytes: number } | null> {
   const row = await findRecording(db, orgId, recordingId);
   if (!row) return null;
-  if (row.status === "uploading" && row.r2UploadId) {
-    await bucket
-      .resumeMultipartUpload(row.r2Key, row.r2UploadId)
-      .abort()
-      .catch(() => {});
-  } else {
-    await bucket.delete(row.r2Key);
-  }
+  if (row.r2UploadId) await bucket.resumeMultipartUpload(row.r2Key, row.r2UploadId).abort();
+  // Also for an unfinished upload: a complete under way may have produced the object already.
+  await bucket.delete(row.r2Key);
   const event = newEvent(orgId, "recording.deleted", { recordingId, meetingId: row.meetingId }, now);
   // The event is recorded only if the row is still there, so concurrent deletes emit it once.
-  const [recorded] = await sqlBatch(db, [
+  const [recorded, deleted] = await sqlBatch<{ status: RecordingRow["status"]; size_bytes: number }>(db, [
     recordEventWhere(event, sql`EXISTS (SELECT 1 FROM ${recordings} WHERE id = ${recordingId} AND org_id = ${orgId})`),
-    db.delete(recordings).where(and(eq(recordings.id, recordingId), eq(recordings.orgId, orgId))),
+    sql`DELETE FROM ${recordings} WHERE id = ${recordingId} AND org_id = ${orgId} RETURNING status, size_bytes`,
     db.delete(recordingParts).where(eq(recordingParts.recordingId, recordingId)),
   ]);
   if ((recorded?.meta.changes ?? 0) === 0) return null;
-  return { event, freedBytes: row.status === "ready" ? row.sizeBytes : 0 };
+  // What was deleted decides, not what was read: a completion may have made it ready in between.
+  const gone = deleted?.results[0];
+  return { event, freedBytes: gone?.status === "ready" ? gone.size_bytes : 0 };
 }

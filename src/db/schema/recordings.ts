@@ -17,10 +17,23 @@ export const recordings = sqliteTable(
     endDate: integer("end_date"),
     status: text("status").$type<"uploading" | "ready">().notNull(),
     r2Key: text("r2_key").notNull(),
-    /** Multipart only: Parley's upload id, R2's upload id and the fixed part size. */
+    /**
+     * Multipart only: Parley's upload id (kept once ready, so a retried complete is recognised), R2's
+     * upload id and the fixed part size.
+     */
     uploadId: text("upload_id"),
     r2UploadId: text("r2_upload_id"),
     partSize: integer("part_size"),
+    /**
+     * Multipart only: set when a complete or an abort claims the upload, before R2 is asked, so a
+     * claim whose worker died can be found, finished or undone; it is the claim's token too.
+     */
+    completingAt: integer("completing_at"),
+    /**
+     * SHA-256 of the part list the upload was completed with; null while unclaimed or when aborting;
+     * empty for completions claimed before it was recorded.
+     */
+    partsDigest: text("parts_digest"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
@@ -29,6 +42,7 @@ export const recordings = sqliteTable(
     index("recordings_org_room_idx").on(t.orgId, t.roomName),
     index("recordings_upload_idx").on(t.uploadId).where(sql`upload_id IS NOT NULL`),
     index("recordings_uploading_idx").on(t.createdAt).where(sql`status = 'uploading'`),
+    index("recordings_completing_idx").on(t.completingAt).where(sql`completing_at IS NOT NULL`),
   ],
 );
 

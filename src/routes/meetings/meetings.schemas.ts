@@ -101,9 +101,12 @@ export const MeetingSchema = z
 
 export const FieldsQuery = z.strictObject({
   fields: z
-    .union([z.string(), z.array(z.string())])
+    .union([z.string().max(200), z.array(z.string().max(200)).max(10)])
     .optional()
-    .openapi({ description: "Comma-separated or repeated: `hostRoomUrl`, `viewerRoomUrl`.", example: "hostRoomUrl" }),
+    .openapi({
+      description: "Comma-separated or repeated (at most 10 times): `hostRoomUrl`, `viewerRoomUrl`.",
+      example: "hostRoomUrl",
+    }),
 });
 
 export const MeetingIdParam = z.object({

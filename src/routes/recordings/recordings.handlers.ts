@@ -15,6 +15,7 @@ import {
   toRecording,
   uploadRecording,
 } from "../../services/recordings";
+import { recordingStored } from "../../services/upload-claims";
 import { recordingMediaType } from "../../storage/media-types";
 import { requiredLength } from "../../storage/streams";
 import { publishLater } from "../publish-later";
@@ -135,10 +136,11 @@ export const complete: RouteHandler<typeof completeUploadRoute, AppEnv> = async 
     c.req.valid("param").uploadId,
     c.req.valid("json").parts,
   );
-  await orgGate(c.env, orgId).addUsage("storageBytes", row.sizeBytes);
-  const checksum: StorageJobMessage = { kind: "recordings.checksum.v1", orgId, recordingId: row.id };
-  await c.env.STORAGE_JOBS_QUEUE.send(checksum);
-  publishLater(c, event);
+  // A retry of a finished completion answers the same recording without counting or emitting again.
+  if (event) {
+    await recordingStored(c.env, row);
+    publishLater(c, event);
+  }
   return c.json(toRecording(row), 201);
 };
 

@@ -207,8 +207,7 @@ export const completeUploadRoute = createRoute({
   path: "/api/v1/recordings/uploads/{uploadId}/complete",
   tags,
   summary: "Complete a multipart upload",
-  description:
-    "Scope `write`. Lists every part 1…n with its etag; checked against what was uploaded. Emits `recording.finished`.",
+  description: `Scope \`write\`. Lists every part 1…n (at most ${MAX_PARTS}) with its etag; checked against what was uploaded. Emits \`recording.finished\`. Safe to retry: repeated with the same parts after the upload completed (also when the first answer was lost), it answers 201 with the recording again and emits and counts nothing twice; with other parts, or while a completion is still running, it is 409. A completion whose worker died is finished by a retry or by the scheduled sweeper (after two minutes if R2 had not completed it).`,
   security: API_KEY_SECURITY,
   middleware: [requireScope("write")] as const,
   request: {
@@ -227,9 +226,10 @@ export const abortUploadRoute = createRoute({
   path: "/api/v1/recordings/uploads/{uploadId}",
   tags,
   summary: "Abort a multipart upload",
-  description: "Scope `write`. Uploaded parts are discarded; nothing is left behind.",
+  description:
+    "Scope `write`. Uploaded parts are discarded; nothing is left behind. 409 while a completion of the upload is running.",
   security: API_KEY_SECURITY,
   middleware: [requireScope("write")] as const,
   request: { params: uploadParam },
-  responses: { 204: { description: "Aborted." }, ...errorResponses(404, ...AUTHENTICATED_ERRORS) },
+  responses: { 204: { description: "Aborted." }, ...errorResponses(404, 409, ...AUTHENTICATED_ERRORS) },
 });

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MAX_PARTS } from "../../services/recording-uploads";
 import { RECORDING_TYPES } from "../../storage/media-types";
 import { Timestamp } from "../shared.schemas";
 
@@ -61,7 +62,11 @@ export const UploadSchema = z
 
 export const CompleteUploadBody = z
   .strictObject({
-    parts: z.array(z.strictObject({ partNumber: z.number().int().min(1), etag: z.string().min(1).max(200) })).min(1),
+    parts: z
+      .array(z.strictObject({ partNumber: z.number().int().min(1).max(MAX_PARTS), etag: z.string().min(1).max(200) }))
+      .min(1)
+      .max(MAX_PARTS)
+      .openapi({ description: `Every uploaded part, 1…n in order (at most ${MAX_PARTS}).` }),
   })
   .openapi("CompleteUploadRequest");
 

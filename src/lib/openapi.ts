@@ -103,7 +103,7 @@ export const AUTHENTICATED_ERRORS = [401, 403, 429, 500] as const;
 export const IdempotencyKeyHeader = z.object({
   "idempotency-key": z.string().max(255).optional().openapi({
     description:
-      "Makes a POST safe to retry: the same key and request within 24 h replays the first response with `Idempotent-Replayed: true`.",
+      "Makes a POST safe to retry: the same key and request from the same API key within 24 h replays the first response with `Idempotent-Replayed: true`.",
     example: "9f1c0a4e-2b8d-4d1e-9a57-3c2f8b1e6d40",
   }),
 });

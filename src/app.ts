@@ -13,6 +13,7 @@ import { jsonBodyLimit } from "./middleware/body-limit";
 import { pointBudget } from "./middleware/budget";
 import { idempotency } from "./middleware/idempotency";
 import { requestId } from "./middleware/request-id";
+import { securityHeaders } from "./middleware/security-headers";
 import { adminOrganizationsRouter } from "./routes/admin-organizations/admin-organizations.index";
 import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
 import { eventsRouter } from "./routes/events/events.index";
@@ -69,6 +70,7 @@ export function createApp(): AppRouter {
 
   const allowedMethods = methodIndex(app);
   app.use("*", requestId);
+  app.use("*", securityHeaders);
   app.use("/admin/*", adminAuth);
   app.use("/admin/*", jsonBodyLimit);
   app.use(

@@ -100,6 +100,9 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
 /** Errors every authenticated `/api/v1` route can answer. */
 export const AUTHENTICATED_ERRORS = [401, 403, 429, 500] as const;
 
+/** Response headers of a response that carries a secret (its handler sends `NO_STORE`). */
+export const SECRET_RESPONSE_HEADERS = { "Cache-Control": { $ref: "#/components/headers/Cache-Control" } };
+
 export const IdempotencyKeyHeader = z.object({
   "idempotency-key": z.string().max(255).optional().openapi({
     description:

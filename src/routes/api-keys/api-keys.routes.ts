@@ -1,5 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { AUTHENTICATED_ERRORS, errorResponses, IdempotencyKeyHeader, ListQuery, listSchema } from "../../lib/openapi";
+import {
+  AUTHENTICATED_ERRORS,
+  errorResponses,
+  IdempotencyKeyHeader,
+  ListQuery,
+  listSchema,
+  SECRET_RESPONSE_HEADERS,
+} from "../../lib/openapi";
 import { requireScope } from "../../middleware/scope";
 import { API_KEY_SECURITY, ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, IdParam } from "../shared.schemas";
 
@@ -21,6 +28,7 @@ export const createApiKeyRoute = createRoute({
   responses: {
     201: {
       description: "The new key, with its secret.",
+      headers: SECRET_RESPONSE_HEADERS,
       content: { "application/json": { schema: CreatedApiKeySchema } },
     },
     ...errorResponses(400, 409, 413, 415, 422, ...AUTHENTICATED_ERRORS),

@@ -7,8 +7,8 @@ import { orgGate } from "../../services/org-gate";
 import type { createApiKeyRoute, listApiKeysRoute, revokeApiKeyRoute } from "./api-keys.routes";
 
 export const createKey: RouteHandler<typeof createApiKeyRoute, AppEnv> = async (c) => {
-  const { orgId } = c.get("auth");
-  const key = await createApiKey(createDb(c.env.DB), orgGate(c.env, orgId), c.get("org"), c.req.valid("json"));
+  const { orgId, scopes } = c.get("auth");
+  const key = await createApiKey(createDb(c.env.DB), orgGate(c.env, orgId), c.get("org"), c.req.valid("json"), scopes);
   return c.json(key, 201, NO_STORE);
 };
 

@@ -18,7 +18,8 @@ export const createApiKeyRoute = createRoute({
   tags,
   summary: "Create an API key",
   description:
-    "Scope `admin`. The secret `key` is in this response only. Beyond the plan's key count → 403 `plan_limit_reached`.",
+    "Scope `admin`. The secret `key` is in this response only. Beyond the plan's key count → 403 `plan_limit_reached`.\n\n" +
+    "A key can only grant scopes it holds: asking for others → 403 `forbidden` naming them. Without `scopes`, the new key gets the creating key's scopes (all three for a full key).",
   security: API_KEY_SECURITY,
   middleware: [requireScope("admin")] as const,
   request: {

@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { isWellFormedApiKey } from "../src/lib/api-key-token";
 import { sha256Hex } from "../src/lib/crypto";
+import { base64UrlEncode } from "../src/lib/encoding";
 import { orgGate } from "../src/services/org-gate";
 import { admin, createOrg, env, problem, withKey } from "./helpers";
 
@@ -177,6 +178,10 @@ describe("API keys", () => {
     expect(new Set(seen).size).toBe(5);
     const bad = await org.api("/api/v1/api-keys?cursor=not-a-cursor");
     expect(bad.status).toBe(400);
+    const forged = base64UrlEncode(JSON.stringify({ v: "not-a-time", id: "key_x" }));
+    const nonNumeric = await org.api(`/api/v1/api-keys?cursor=${forged}`);
+    expect(nonNumeric.status).toBe(400);
+    expect(((await problem(nonNumeric)).errors as { location: string }[])[0]?.location).toBe("query.cursor");
     const outOfRange = await org.api("/api/v1/api-keys?limit=101");
     expect(((await problem(outOfRange)).errors as { location: string }[])[0]?.location).toBe("query.limit");
   });

@@ -281,4 +281,13 @@ describe("Idempotency-Key and credentials", () => {
     expect(stored).not.toContain("prl_plaintext");
     expect(stored).toContain("new-1");
   });
+
+  it("refuses to keep a response body that is not sealed", async () => {
+    const org = await createOrg("enterprise");
+    const gate = orgGate(env, org.id);
+    expect((await gate.idempotencyBegin("plain-1", "print")).state).toBe("started");
+    await gate.idempotencyComplete("plain-1", "print", { status: 201, headers: [], body: '{"key":"prl_clear"}' });
+    expect(await storedIdempotency(org.id)).not.toContain("prl_clear");
+    expect((await gate.idempotencyBegin("plain-1", "print")).state).toBe("started");
+  });
 });

@@ -1,3 +1,5 @@
+import { isSealed } from "../lib/crypto";
+
 /** How long a finished request's response is replayed for (SPEC §1). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
@@ -85,6 +87,11 @@ export class IdempotencyStore {
   }
 
   complete(key: string, fingerprint: string, response: StoredResponse, now: number): void {
+    // Never a body in clear (e.g. from a Worker still on older code during a deploy): forget the record instead.
+    if (!isSealed(response.body)) {
+      this.release(key, fingerprint);
+      return;
+    }
     this.sql.exec(
       `UPDATE idempotency SET state = 'done', status = ?, headers = ?, body = ?, expires_at = ?
        WHERE key = ? AND fingerprint = ? AND state = 'running'`,

@@ -35,6 +35,11 @@ export async function hmacSha256(secretValue: string, message: string): Promise<
 
 const SEALED_PREFIX = "v1.";
 
+/** Whether `text` has the shape `sealWithCredential` gives (not whether it opens). */
+export function isSealed(text: string): boolean {
+  return text.startsWith(SEALED_PREFIX);
+}
+
 async function credentialKey(credential: string, salt: Uint8Array, context: string): Promise<CryptoKey> {
   const material = await crypto.subtle.importKey("raw", encoder.encode(credential), "HKDF", false, ["deriveKey"]);
   return crypto.subtle.deriveKey(

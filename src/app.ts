@@ -13,6 +13,7 @@ import { jsonBodyLimit } from "./middleware/body-limit";
 import { pointBudget } from "./middleware/budget";
 import { idempotency } from "./middleware/idempotency";
 import { requestId } from "./middleware/request-id";
+import { securityHeaders } from "./middleware/security-headers";
 import { adminOrganizationsRouter } from "./routes/admin-organizations/admin-organizations.index";
 import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
 import { eventsRouter } from "./routes/events/events.index";
@@ -55,8 +56,9 @@ nothing; requests refused later (401 after admission, 403 for a missing scope, 4
 
 **Errors** are RFC 9457 problem details with a closed set of \`code\`s. Unknown body fields are rejected.
 
-**Idempotency**: every POST accepts \`Idempotency-Key\` (≤ 255 chars), kept 24 h per organization. Responses
-with status < 500 other than 409 and 429 are replayed; others release the key so a retry runs again.`;
+**Idempotency**: every POST accepts \`Idempotency-Key\` (≤ 255 chars), kept 24 h per API key (the same key
+from another API key of the organization is another request). Responses with status < 500 other than 409 and
+429 are replayed, only after the key's scope is checked; others release the key so a retry runs again.`;
 
 function isAuthenticatedApiPath(path: string): boolean {
   return path.startsWith("/api/v1/") && path !== OPENAPI_PATH;
@@ -68,14 +70,16 @@ export function createApp(): AppRouter {
 
   const allowedMethods = methodIndex(app);
   app.use("*", requestId);
+  app.use("*", securityHeaders);
   app.use("/admin/*", adminAuth);
   app.use("/admin/*", jsonBodyLimit);
   app.use(
     "/admin/*",
-    idempotency(() => OPERATOR_SCOPE),
+    idempotency(() => ({ space: OPERATOR_SCOPE, caller: OPERATOR_SCOPE })),
   );
   // Credentials first (a missing key is 401 whatever the body), then the budget, then the body cap
-  // (before idempotency reads the body). A path no route answers skips all of it and is a plain 404.
+  // (before the route's scope guard, which then honours Idempotency-Key). A path no route answers
+  // skips all of it and is a plain 404.
   // The router has already matched this request, so a known route costs no extra work; only a
   // request no route takes (unknown path or wrong method) consults the method index.
   const decided = new WeakMap<Request, boolean>(); // once per request, not once per middleware
@@ -89,7 +93,7 @@ export function createApp(): AppRouter {
     }
     return answer;
   };
-  for (const middleware of [apiKeyAuth, pointBudget, jsonBodyLimit, idempotency((c) => c.get("auth").orgId)]) {
+  for (const middleware of [apiKeyAuth, pointBudget, jsonBodyLimit]) {
     app.use("/api/v1/*", (c, next) => (authenticated(c) ? middleware(c, next) : next()));
   }
 

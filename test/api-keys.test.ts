@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { isWellFormedApiKey } from "../src/lib/api-key-token";
 import { sha256Hex } from "../src/lib/crypto";
+import { base64UrlEncode } from "../src/lib/encoding";
 import { orgGate } from "../src/services/org-gate";
 import { admin, createOrg, env, problem, withKey } from "./helpers";
 
@@ -34,6 +35,34 @@ describe("API keys", () => {
     const org = await createOrg("professional");
     const res = await org.api("/api/v1/api-keys", { method: "POST", json: { name: "default" } });
     expect(((await res.json()) as { scopes: string[] }).scopes).toEqual(["read", "write", "admin"]);
+  });
+
+  it("limits a new key to the creating key's scopes, and defaults to them", async () => {
+    const org = await createOrg("enterprise", { scopes: ["admin"] });
+    const minted = await org.api("/api/v1/api-keys", { method: "POST", json: { name: "w", scopes: ["write"] } });
+    expect(minted.status).toBe(403);
+    const refusal = await problem(minted);
+    expect(refusal.code).toBe("forbidden");
+    expect(refusal.detail).toContain("`write`");
+    const all = await org.api("/api/v1/api-keys", {
+      method: "POST",
+      json: { name: "all", scopes: ["read", "write", "admin"] },
+    });
+    const allDetail = (await problem(all)).detail as string;
+    expect(allDetail).toContain("`read`, `write`");
+    expect(allDetail).not.toContain("`admin`");
+    const defaulted = await org.api("/api/v1/api-keys", { method: "POST", json: { name: "d" } });
+    expect(defaulted.status).toBe(201);
+    expect(((await defaulted.json()) as { scopes: string[] }).scopes).toEqual(["admin"]);
+    const count = await env.DB.prepare("SELECT count(*) AS n FROM api_keys WHERE org_id = ?")
+      .bind(org.id)
+      .first<{ n: number }>();
+    expect(count?.n).toBe(2);
+
+    const reader = await createOrg("enterprise", { scopes: ["admin", "read"] });
+    const subset = await reader.api("/api/v1/api-keys", { method: "POST", json: { name: "r", scopes: ["read"] } });
+    expect(subset.status).toBe(201);
+    expect(((await subset.json()) as { scopes: string[] }).scopes).toEqual(["read"]);
   });
 
   it("refuses keys beyond the plan's count with plan_limit_reached, also under concurrency", async () => {
@@ -149,6 +178,10 @@ describe("API keys", () => {
     expect(new Set(seen).size).toBe(5);
     const bad = await org.api("/api/v1/api-keys?cursor=not-a-cursor");
     expect(bad.status).toBe(400);
+    const forged = base64UrlEncode(JSON.stringify({ v: "not-a-time", id: "key_x" }));
+    const nonNumeric = await org.api(`/api/v1/api-keys?cursor=${forged}`);
+    expect(nonNumeric.status).toBe(400);
+    expect(((await problem(nonNumeric)).errors as { location: string }[])[0]?.location).toBe("query.cursor");
     const outOfRange = await org.api("/api/v1/api-keys?limit=101");
     expect(((await problem(outOfRange)).errors as { location: string }[])[0]?.location).toBe("query.limit");
   });

@@ -61,6 +61,7 @@ describe("OpenAPI document", () => {
         for (const [status, response] of Object.entries(op.responses)) {
           const headers = Object.keys(response.headers ?? {});
           expect(headers, `${where} ${status}`).toContain("X-Request-Id");
+          expect(headers, `${where} ${status}`).toContain("X-Content-Type-Options");
           if (path.startsWith("/api/v1/") && op.security?.length && status !== "401") {
             expect(headers, `${where} ${status}`).toContain("RateLimit");
           }
@@ -69,6 +70,23 @@ describe("OpenAPI document", () => {
         }
       }
     }
+  });
+
+  it("documents Cache-Control: no-store on the responses that carry a secret", async () => {
+    const doc = (await (await call(OPENAPI_PATH)).json()) as Doc;
+    const secretResponses = [
+      ["/api/v1/api-keys", "post", "201"],
+      ["/admin/v1/organizations/{id}/api-keys", "post", "201"],
+      ["/api/v1/webhooks", "post", "201"],
+      ["/api/v1/webhooks/{id}/rotate-secret", "post", "200"],
+    ] as const;
+    for (const [path, method, status] of secretResponses) {
+      const headers = doc.paths[path]?.[method]?.responses[status]?.headers ?? {};
+      expect(Object.keys(headers), `${method} ${path}`).toContain("Cache-Control");
+    }
+    expect(Object.keys(doc.paths["/api/v1/meetings"]?.post?.responses["201"]?.headers ?? {})).not.toContain(
+      "Cache-Control",
+    );
   });
 
   it("is built once per isolate", async () => {

@@ -1,7 +1,7 @@
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
-import { call, createOrg, env, problem } from "./helpers";
+import { admin, call, createOrg, env, problem } from "./helpers";
 
 describe("protocol and errors", () => {
   it("404s unknown routes as problem+json", async () => {
@@ -128,5 +128,53 @@ describe("protocol and errors", () => {
     expect(docs.status).toBe(200);
     expect(docs.headers.get("content-type")).toContain("text/html");
     expect(await docs.text()).toContain("/api/v1/openapi.json");
+  });
+
+  it("sends X-Content-Type-Options: nosniff on every response", async () => {
+    const org = await createOrg("professional");
+    const responses = [
+      await call("/health"),
+      await call("/nope"),
+      await call("/api/v1/organization"),
+      await call("/api/v1/openapi.json"),
+      await call("/docs"),
+      await call("/health", { method: "DELETE" }),
+      await org.api("/api/v1/organization"),
+      await org.api("/api/v1/meetings?limit=0"),
+      await org.api("/api/v1/api-keys", { method: "POST", json: { name: "n" } }),
+      await call("/admin/v1/organizations"),
+      await call("/files/recordings/rec_x?token=forged"),
+    ];
+    for (const res of responses) expect(res.headers.get("x-content-type-options"), res.url).toBe("nosniff");
+    const app = createApp();
+    app.get("/boom", () => {
+      throw new Error("boom");
+    });
+    const crashed = await app.fetch(new Request("https://parley.test/boom"), env, createExecutionContext());
+    expect(crashed.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("marks every response that carries a secret Cache-Control: no-store, replays too", async () => {
+    const org = await createOrg("enterprise");
+    const idempotent = { "idempotency-key": "no-store-1" };
+    const keyInit = { method: "POST", headers: idempotent, json: { name: "n" } };
+    const created = await org.api("/api/v1/api-keys", keyInit);
+    const replayed = await org.api("/api/v1/api-keys", keyInit);
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+    const operatorKey = await admin(`/admin/v1/organizations/${org.id}/api-keys`, {
+      method: "POST",
+      json: { name: "op" },
+    });
+    const hook = await org.api("/api/v1/webhooks", {
+      method: "POST",
+      json: { url: "https://example.com/no-store", events: ["*"] },
+    });
+    const { id } = (await hook.clone().json()) as { id: string };
+    const rotated = await org.api(`/api/v1/webhooks/${id}/rotate-secret`, { method: "POST" });
+    for (const [name, res] of Object.entries({ created, replayed, operatorKey, hook, rotated })) {
+      expect(res.status, name).toBeLessThan(300);
+      expect(res.headers.get("cache-control"), name).toBe("no-store");
+    }
+    expect((await org.api("/api/v1/webhooks")).headers.get("cache-control")).toBeNull();
   });
 });

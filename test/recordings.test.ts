@@ -118,6 +118,30 @@ describe("direct upload", () => {
     expect(await storedObjects(org.id)).toBe(0);
   });
 
+  it("refuses media types named after Object.prototype properties, on uploads and parts", async () => {
+    const org = await createOrg();
+    const uploadId = (
+      (await (
+        await org.api("/api/v1/recordings/uploads", {
+          method: "POST",
+          json: { filename: "x.webm", contentType: "video/webm" },
+        })
+      ).json()) as { uploadId: string }
+    ).uploadId;
+    for (const type of ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf; codecs=x"]) {
+      const direct = await upload(org, media(5000), type);
+      expect(direct.status, type).toBe(415);
+      expect((await problem(direct)).code).toBe("unsupported_media_type");
+      const part = await org.api(`/api/v1/recordings/uploads/${uploadId}/parts/1`, {
+        method: "PUT",
+        headers: { "content-type": type },
+        body: media(5000),
+      });
+      expect(part.status, type).toBe(415);
+    }
+    expect(await rows(org.id)).toBe(1); // only the upload started above
+  });
+
   it("accepts every documented container by its bytes", async () => {
     const org = await createOrg();
     const heads: [string, number[]][] = [

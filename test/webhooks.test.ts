@@ -669,6 +669,18 @@ describe("nothing lost", () => {
 });
 
 describe("redelivery", () => {
+  it("needs the admin scope, like the rest of webhooks", async () => {
+    const writer = await createOrg("professional", { scopes: ["read", "write"] });
+    await createMeeting(writer);
+    const eventId = ((await (await writer.api("/api/v1/events")).json()) as { results: { id: string }[] }).results[0]
+      ?.id;
+    const refused = await writer.api(`/api/v1/events/${eventId}/redeliver`, { method: "POST" });
+    expect(refused.status).toBe(403);
+    expect((await problem(refused)).detail).toContain("`admin`");
+    const adminOnly = await createOrg("professional", { scopes: ["admin"] });
+    expect((await adminOnly.api("/api/v1/events/evt_nope/redeliver", { method: "POST" })).status).toBe(404);
+  });
+
   it("404s unknown and other organizations' events, 409s a disabled target", async () => {
     const org = await createOrg();
     const other = await createOrg();

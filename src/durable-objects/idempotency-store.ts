@@ -1,3 +1,5 @@
+import { isSealed } from "../lib/crypto";
+
 /** How long a finished request's response is replayed for (SPEC §1). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /**
@@ -12,7 +14,14 @@ export const IDEMPOTENCY_SCHEMA = `
     status INTEGER, headers TEXT, body TEXT, lease_until INTEGER NOT NULL, expires_at INTEGER NOT NULL
   );
   CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
+  CREATE TABLE IF NOT EXISTS idempotency_migrations (name TEXT PRIMARY KEY);
 `;
+
+/**
+ * Records written before bodies were sealed hold responses (new API keys, webhook secrets) in
+ * clear, under keys that no longer match any request: removed once, on the object's first start.
+ */
+const DROP_UNSEALED = "sealed-bodies";
 
 export interface StoredResponse {
   status: number;
@@ -36,9 +45,18 @@ type Row = {
   expires_at: number;
 };
 
-/** Idempotency-Key records in the Durable Object's SQLite; every method is synchronous, hence atomic. */
+/**
+ * Idempotency-Key records in the Durable Object's SQLite; every method is synchronous, hence
+ * atomic. Bodies arrive sealed with the caller's credential, which this store never sees.
+ */
 export class IdempotencyStore {
-  constructor(private readonly sql: SqlStorage) {}
+  constructor(private readonly sql: SqlStorage) {
+    const done = sql.exec("SELECT 1 FROM idempotency_migrations WHERE name = ?", DROP_UNSEALED).toArray().length > 0;
+    if (!done) {
+      sql.exec("DELETE FROM idempotency WHERE body IS NOT NULL AND substr(body, 1, 3) != 'v1.'");
+      sql.exec("INSERT INTO idempotency_migrations (name) VALUES (?)", DROP_UNSEALED);
+    }
+  }
 
   begin(key: string, fingerprint: string, now: number): IdempotencyBegin {
     this.sql.exec(
@@ -69,6 +87,11 @@ export class IdempotencyStore {
   }
 
   complete(key: string, fingerprint: string, response: StoredResponse, now: number): void {
+    // Never a body in clear (e.g. from a Worker still on older code during a deploy): forget the record instead.
+    if (!isSealed(response.body)) {
+      this.release(key, fingerprint);
+      return;
+    }
     this.sql.exec(
       `UPDATE idempotency SET state = 'done', status = ?, headers = ?, body = ?, expires_at = ?
        WHERE key = ? AND fingerprint = ? AND state = 'running'`,

@@ -71,12 +71,17 @@ export function base64UrlEncode(text: string): string {
   return bytesToBase64Url(new TextEncoder().encode(text));
 }
 
-export function base64UrlDecode(encoded: string): string | null {
+export function base64UrlToBytes(encoded: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(encoded)) return null;
   try {
     const binary = atob(encoded.replaceAll("-", "+").replaceAll("_", "/"));
-    return new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
+    return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
   } catch {
     return null;
   }
+}
+
+export function base64UrlDecode(encoded: string): string | null {
+  const bytes = base64UrlToBytes(encoded);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
 }

@@ -79,6 +79,7 @@ export function problemResponse(error: ApiError, requestId: string, instance: st
   const headers = new Headers(error.options.headers);
   headers.set("Content-Type", "application/problem+json");
   headers.set("X-Request-Id", requestId);
+  headers.set("X-Content-Type-Options", "nosniff");
   if (error.code === "unauthorized" && !headers.has("WWW-Authenticate")) {
     headers.set("WWW-Authenticate", 'Bearer realm="parley"');
   }

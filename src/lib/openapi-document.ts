@@ -18,6 +18,11 @@ const string = { type: "string" } as const;
 /** Headers the middleware adds to responses, described once and referenced from every response. */
 const HEADERS = {
   "X-Request-Id": { description: "The request's id (the client's own, if it sent a sane one).", schema: string },
+  "X-Content-Type-Options": { description: "`nosniff` on every response.", schema: string },
+  "Cache-Control": {
+    description: "`no-store` on responses that carry a secret (a new API key, a webhook signing secret).",
+    schema: string,
+  },
   "X-RateLimit-Limit": { description: "The organization's point budget per rolling 60 s.", schema: integer },
   "X-RateLimit-Remaining": { description: "Points left right now.", schema: integer },
   "X-RateLimit-Reset": { description: "HTTP-date when the full budget is back.", schema: string },
@@ -45,7 +50,7 @@ const BUDGET_HEADERS: HeaderName[] = [
 ];
 
 function headersFor(method: string, status: string, authenticated: boolean): HeaderName[] {
-  const names: HeaderName[] = ["X-Request-Id"];
+  const names: HeaderName[] = ["X-Request-Id", "X-Content-Type-Options"];
   // 401 is decided before the budget is consulted; every other authenticated answer carries it.
   if (authenticated && status !== "401") names.push(...BUDGET_HEADERS);
   if (status === "401") names.push("WWW-Authenticate");

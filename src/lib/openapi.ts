@@ -110,10 +110,13 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
 /** Errors every authenticated `/api/v1` route can answer. */
 export const AUTHENTICATED_ERRORS = [401, 403, 429, 500] as const;
 
+/** Response headers of a response that carries a secret (its handler sends `NO_STORE`). */
+export const SECRET_RESPONSE_HEADERS = { "Cache-Control": { $ref: "#/components/headers/Cache-Control" } };
+
 export const IdempotencyKeyHeader = z.object({
   "idempotency-key": z.string().max(255).optional().openapi({
     description:
-      "Makes a POST safe to retry: the same key and request within 24 h replays the first response with `Idempotent-Replayed: true`.",
+      "Makes a POST safe to retry: the same key and request from the same API key within 24 h replays the first response with `Idempotent-Replayed: true`.",
     example: "9f1c0a4e-2b8d-4d1e-9a57-3c2f8b1e6d40",
   }),
 });

@@ -5,7 +5,8 @@ import { ApiError } from "./errors";
 
 /** A keyset position: the sort value of the last row returned and its id as a tie-breaker. */
 export interface Cursor {
-  v: number | string;
+  /** Every list sorts by an integer column (a time in ms, a size in bytes). */
+  v: number;
   id: string;
   /** The list's sort order, for lists that take `sortBy`: a cursor only continues the order it came from. */
   s?: string;
@@ -15,32 +16,31 @@ export function encodeCursor(cursor: Cursor): string {
   return base64UrlEncode(JSON.stringify(cursor));
 }
 
+const invalidCursor = () =>
+  new ApiError(
+    "validation_error",
+    "The cursor is not valid; pass back a cursor from a previous page of the same list and sortBy.",
+    { errors: [{ location: "query.cursor", message: "Invalid cursor" }] },
+  );
+
+/**
+ * Decodes a client's cursor strictly: anything but a position this list could have handed out is
+ * a 400, never a silently empty or shifted page.
+ */
 export function decodeCursor(encoded: string | undefined, sort?: string): Cursor | null {
   if (encoded === undefined || encoded === "") return null;
   const text = base64UrlDecode(encoded);
+  let parsed: unknown;
   try {
-    const parsed: unknown = text === null ? null : JSON.parse(text);
-    if (
-      parsed &&
-      typeof parsed === "object" &&
-      "v" in parsed &&
-      "id" in parsed &&
-      (typeof parsed.v === "number" || typeof parsed.v === "string") &&
-      typeof parsed.id === "string" &&
-      (sort === undefined || ("s" in parsed && parsed.s === sort))
-    ) {
-      return { v: parsed.v, id: parsed.id, ...(sort === undefined ? {} : { s: sort }) };
-    }
+    parsed = text === null ? null : JSON.parse(text);
   } catch {
-    // fall through to the validation error below
+    throw invalidCursor();
   }
-  throw new ApiError(
-    "validation_error",
-    "The cursor is not valid; pass back a cursor from a previous page of the same list and sortBy.",
-    {
-      errors: [{ location: "query.cursor", message: "Invalid cursor" }],
-    },
-  );
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw invalidCursor();
+  const { v, id, s } = parsed as Record<string, unknown>;
+  if (!Number.isSafeInteger(v) || typeof id !== "string" || id === "") throw invalidCursor();
+  if (sort !== undefined && s !== sort) throw invalidCursor();
+  return { v: v as number, id, ...(sort === undefined ? {} : { s: sort }) };
 }
 
 /**
@@ -62,6 +62,5 @@ export function toPage<Row, Out>(
 
 /** Rows after `cursor` in newest-first order: older `createdAt`, or the same one with a smaller id. */
 export function olderThan(cursor: Cursor, createdAt: SQLiteColumn, id: SQLiteColumn): SQL | undefined {
-  const at = Number(cursor.v);
-  return or(lt(createdAt, at), and(eq(createdAt, at), lt(id, cursor.id)));
+  return or(lt(createdAt, cursor.v), and(eq(createdAt, cursor.v), lt(id, cursor.id)));
 }

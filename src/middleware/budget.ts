@@ -4,10 +4,17 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { orgGate } from "../services/org-gate";
 
-const COST_BY_METHOD: Record<string, number> = { GET: 1, HEAD: 1, DELETE: 2, POST: 3, PUT: 3, PATCH: 3 };
+const COST_BY_METHOD = new Map([
+  ["GET", 1],
+  ["HEAD", 1],
+  ["DELETE", 2],
+  ["POST", 3],
+  ["PUT", 3],
+  ["PATCH", 3],
+]);
 
 export function pointCost(method: string): number {
-  return COST_BY_METHOD[method.toUpperCase()] ?? 1;
+  return COST_BY_METHOD.get(method.toUpperCase()) ?? 1;
 }
 
 function budgetHeaders(state: BudgetState, secondsUntil: number): Record<string, string> {

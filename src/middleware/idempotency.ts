@@ -1,13 +1,14 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
-import { sha256Hex } from "../lib/crypto";
+import { openWithCredential, sealWithCredential, sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { isJsonContentType, isReplayableStatus } from "../lib/http";
 import { orgGate } from "../services/org-gate";
+import { bearerToken } from "./admin-auth";
 
 const MAX_KEY_LENGTH = 255;
-const REPLAYED_HEADERS = ["content-type", "location"];
+const REPLAYED_HEADERS = ["content-type", "location", "cache-control"];
 /** Statuses whose responses must not carry a body, even an empty one. */
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
@@ -42,12 +43,22 @@ async function fingerprint(c: Context<AppEnv>): Promise<string> {
   return sha256Hex(`${c.req.method} ${url.pathname}?${url.searchParams}\n${type}\n${body}`);
 }
 
+/** Whose records these are: kept in `space`'s Durable Object, replayed only to `caller`. */
+export interface IdempotencyCaller {
+  /** The organization (or the operator's own space). */
+  space: string;
+  /** The API key's id, or the operator: the same Idempotency-Key from another caller is another record. */
+  caller: string;
+}
+
 /**
- * `Idempotency-Key` for every POST (SPEC §1): the first response is kept for 24 h in the scope's
- * Durable Object and replayed for the same request; a different request with the key is 422, a
- * second one while the first still runs is 409. `scopeOf` names the key space (the organization).
+ * `Idempotency-Key` for every POST (SPEC §1): the first response is kept for 24 h in the space's
+ * Durable Object and replayed for the same caller and request; a different request with the key
+ * is 422, a second one while the first still runs is 409. Runs after authorization (a replay must
+ * never skip a check), and stores bodies sealed with the caller's credential, which Parley never
+ * stores, so the keys and secrets some responses carry are not kept in clear.
  */
-export function idempotency(scopeOf: (c: Context<AppEnv>) => string) {
+export function idempotency(callerOf: (c: Context<AppEnv>) => IdempotencyCaller) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const key = c.req.header("idempotency-key");
     if (c.req.method !== "POST" || key === undefined) return next();
@@ -56,10 +67,15 @@ export function idempotency(scopeOf: (c: Context<AppEnv>) => string) {
         errors: [{ location: "header.idempotency-key", message: "Must be 1–255 characters" }],
       });
     }
-    const scope = scopeOf(c);
-    const gate = orgGate(c.env, scope);
+    const credential = bearerToken(c.req.header("authorization"));
+    if (!credential) throw new Error("idempotency runs only after authentication");
+    const { space, caller } = callerOf(c);
+    // A header value cannot hold a newline, so caller and key never blur into another pair.
+    const record = `${caller}\n${key}`;
+    const gate = orgGate(c.env, space);
     const print = await fingerprint(c);
-    const begun = await gate.idempotencyBegin(key, print);
+    const sealContext = `parley/idempotency/v1\n${record}\n${print}`;
+    const begun = await gate.idempotencyBegin(record, print);
     if (begun.state === "mismatch") {
       throw new ApiError(
         "idempotency_key_reused",
@@ -70,9 +86,17 @@ export function idempotency(scopeOf: (c: Context<AppEnv>) => string) {
       throw new ApiError("conflict", "A request with this Idempotency-Key is still being processed; retry shortly.");
     }
     if (begun.state === "replay") {
+      const body = await openWithCredential(credential, sealContext, begun.response.body);
+      if (body === null) {
+        // Only when the credential changed under the same caller (a rotated ADMIN_TOKEN).
+        throw new ApiError(
+          "idempotency_key_reused",
+          "This Idempotency-Key was used with other credentials; use a new key for a new request.",
+        );
+      }
       const headers = new Headers(begun.response.headers);
       headers.set("Idempotent-Replayed", "true");
-      const { status, body } = begun.response;
+      const { status } = begun.response;
       c.res = new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, headers });
       return;
     }
@@ -84,15 +108,15 @@ export function idempotency(scopeOf: (c: Context<AppEnv>) => string) {
           const value = c.res.headers.get(name);
           return value === null ? [] : [[name, value]];
         });
-        await gate.idempotencyComplete(key, print, {
+        await gate.idempotencyComplete(record, print, {
           status: c.res.status,
           headers,
-          body: await c.res.clone().text(),
+          body: await sealWithCredential(credential, sealContext, await c.res.clone().text()),
         });
         completed = true;
       }
     } finally {
-      if (!completed) await gate.idempotencyRelease(key, print);
+      if (!completed) await gate.idempotencyRelease(record, print);
     }
   });
 }

@@ -49,7 +49,10 @@ export const CreateApiKeyBody = z
       .min(1)
       .max(3)
       .optional()
-      .openapi({ description: "Defaults to all three scopes.", example: ["read", "write"] }),
+      .openapi({
+        description: "Defaults to all three; on the API, to the creating key's scopes, the most it may grant.",
+        example: ["read", "write"],
+      }),
   })
   .openapi("CreateApiKeyRequest");
 

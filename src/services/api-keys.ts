@@ -38,16 +38,34 @@ export interface KeyGate {
 }
 
 /**
+ * The scopes a new key gets: what was asked for, else all of `grantable`. A key can only pass on
+ * scopes it holds itself (`grantable` is the creating key's scopes; the operator may grant all).
+ */
+function grantedScopes(requested: ApiKeyScope[] | undefined, grantable: readonly ApiKeyScope[]): ApiKeyScope[] {
+  const missing = API_KEY_SCOPES.filter((s) => requested?.includes(s) && !grantable.includes(s));
+  if (missing.length > 0) {
+    throw new ApiError(
+      "forbidden",
+      `This API key cannot grant scopes it does not hold: ${missing.map((s) => `\`${s}\``).join(", ")}.`,
+    );
+  }
+  return [...new Set(requested ?? grantable)];
+}
+
+/**
  * Issues a key, refusing with `plan_limit_reached` beyond the plan's count. The count check and
  * the insert are one SQL statement, so concurrent creations cannot overshoot the limit. `org`
  * comes from the caller: the gate's snapshot on the API, a D1 read on the operator route.
+ * `grantable` limits the new key's scopes to the creating key's own.
  */
 export async function createApiKey(
   db: Database,
   gate: KeyGate,
   org: { id: string; plan: string; limits: PlanLimits },
   input: { name: string; scopes?: ApiKeyScope[] },
+  grantable: readonly ApiKeyScope[] = API_KEY_SCOPES,
 ): Promise<ApiKey & { key: string }> {
+  const scopes = grantedScopes(input.scopes, grantable);
   const orgId = org.id;
   const limit = org.limits.apiKeys;
   const key = generateApiKey();
@@ -57,7 +75,7 @@ export async function createApiKey(
     name: input.name,
     prefix: apiKeyPrefix(key),
     keyHash: await sha256Hex(key),
-    scopes: [...new Set<ApiKeyScope>(input.scopes ?? API_KEY_SCOPES)],
+    scopes,
     createdAt: Date.now(),
     lastUsedAt: null,
     revokedAt: null,

@@ -225,9 +225,7 @@ export async function listRecordings(
         eq(recordings.status, "ready"),
         query.meetingId ? eq(recordings.meetingId, query.meetingId) : undefined,
         roomName ? eq(recordings.roomName, roomName) : undefined,
-        after
-          ? or(past(column, Number(after.v)), and(eq(column, Number(after.v)), past(recordings.id, after.id)))
-          : undefined,
+        after ? or(past(column, after.v), and(eq(column, after.v), past(recordings.id, after.id))) : undefined,
       ),
     )
     .orderBy(

@@ -1,28 +1,31 @@
 /** Container families told apart by their first bytes. */
 type Family = "isobmff" | "ebml" | "mpeg-audio" | "wav" | "ogg" | "flac";
 
-/** Declared `Content-Type` → the container its bytes must be (SPEC §5: mp4, webm, mkv, mp3, wav, m4a, ogg, flac). */
-export const RECORDING_TYPES: Record<string, Family> = {
-  "video/mp4": "isobmff",
-  "audio/mp4": "isobmff",
-  "audio/x-m4a": "isobmff",
-  "audio/m4a": "isobmff",
-  "video/webm": "ebml",
-  "audio/webm": "ebml",
-  "video/x-matroska": "ebml",
-  "video/matroska": "ebml",
-  "audio/x-matroska": "ebml",
-  "audio/mpeg": "mpeg-audio",
-  "audio/mp3": "mpeg-audio",
-  "audio/wav": "wav",
-  "audio/x-wav": "wav",
-  "audio/wave": "wav",
-  "audio/vnd.wave": "wav",
-  "audio/ogg": "ogg",
-  "video/ogg": "ogg",
-  "audio/flac": "flac",
-  "audio/x-flac": "flac",
-};
+/**
+ * Declared `Content-Type` → the container its bytes must be (SPEC §5: mp4, webm, mkv, mp3, wav, m4a, ogg, flac).
+ * A `Map`, not an object literal: a client-sent type such as `constructor` must not find `Object.prototype`.
+ */
+export const RECORDING_TYPES: ReadonlyMap<string, Family> = new Map<string, Family>([
+  ["video/mp4", "isobmff"],
+  ["audio/mp4", "isobmff"],
+  ["audio/x-m4a", "isobmff"],
+  ["audio/m4a", "isobmff"],
+  ["video/webm", "ebml"],
+  ["audio/webm", "ebml"],
+  ["video/x-matroska", "ebml"],
+  ["video/matroska", "ebml"],
+  ["audio/x-matroska", "ebml"],
+  ["audio/mpeg", "mpeg-audio"],
+  ["audio/mp3", "mpeg-audio"],
+  ["audio/wav", "wav"],
+  ["audio/x-wav", "wav"],
+  ["audio/wave", "wav"],
+  ["audio/vnd.wave", "wav"],
+  ["audio/ogg", "ogg"],
+  ["video/ogg", "ogg"],
+  ["audio/flac", "flac"],
+  ["audio/x-flac", "flac"],
+]);
 
 /** Bytes needed to recognise every family. */
 export const SNIFF_BYTES = 12;
@@ -43,5 +46,5 @@ export function sniffFamily(head: Uint8Array): Family | null {
 /** The media type without parameters, lowercased; `null` when it is not an allowed recording type. */
 export function recordingMediaType(header: string | undefined): string | null {
   const type = (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  return type in RECORDING_TYPES ? type : null;
+  return RECORDING_TYPES.has(type) ? type : null;
 }

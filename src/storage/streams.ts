@@ -18,7 +18,7 @@ export function checkedUpload(
   body: ReadableStream<Uint8Array>,
   options: { contentType: string | null; maxBytes: number; sha256: boolean },
 ): { stream: ReadableStream<Uint8Array>; check: StreamCheck } {
-  const expected = options.contentType ? RECORDING_TYPES[options.contentType] : undefined;
+  const expected = options.contentType ? RECORDING_TYPES.get(options.contentType) : undefined;
   const digest = options.sha256 ? new crypto.DigestStream("SHA-256") : null;
   const digestWriter = digest?.getWriter();
   let head = new Uint8Array(0);

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import type { AppEnv } from "../../env";
+import { NO_STORE } from "../../lib/http";
 import { createApiKey } from "../../services/api-keys";
 import { orgGate } from "../../services/org-gate";
 import {
@@ -40,5 +41,5 @@ export const createKey: RouteHandler<typeof createOrganizationKeyRoute, AppEnv> 
   const { id } = c.req.valid("param");
   const db = createDb(c.env.DB);
   const org = toOrganization(await getOrganization(db, id));
-  return c.json(await createApiKey(db, orgGate(c.env, id), org, c.req.valid("json")), 201);
+  return c.json(await createApiKey(db, orgGate(c.env, id), org, c.req.valid("json")), 201, NO_STORE);
 };

@@ -1,5 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { errorResponses, IdempotencyKeyHeader, ListQuery, listSchema } from "../../lib/openapi";
+import {
+  errorResponses,
+  IdempotencyKeyHeader,
+  ListQuery,
+  listSchema,
+  SECRET_RESPONSE_HEADERS,
+} from "../../lib/openapi";
 import { ADMIN_SECURITY, CreateApiKeyBody, CreatedApiKeySchema, IdParam } from "../shared.schemas";
 import { AdminOrganizationSchema, CreateOrganizationBody, UpdateOrganizationBody } from "./admin-organizations.schemas";
 
@@ -86,6 +92,7 @@ export const createOrganizationKeyRoute = createRoute({
   responses: {
     201: {
       description: "The new key, with its secret.",
+      headers: SECRET_RESPONSE_HEADERS,
       content: { "application/json": { schema: CreatedApiKeySchema } },
     },
     ...errorResponses(400, 403, 404, 409, 413, 415, 422, ...ADMIN_ERRORS),

@@ -1,5 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { AUTHENTICATED_ERRORS, errorResponses, IdempotencyKeyHeader, ListQuery, listSchema } from "../../lib/openapi";
+import {
+  AUTHENTICATED_ERRORS,
+  errorResponses,
+  IdempotencyKeyHeader,
+  ListQuery,
+  listSchema,
+  SECRET_RESPONSE_HEADERS,
+} from "../../lib/openapi";
 import { requireScope } from "../../middleware/scope";
 import { API_KEY_SECURITY, ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, IdParam } from "../shared.schemas";
 
@@ -11,7 +18,8 @@ export const createApiKeyRoute = createRoute({
   tags,
   summary: "Create an API key",
   description:
-    "Scope `admin`. The secret `key` is in this response only. Beyond the plan's key count → 403 `plan_limit_reached`.",
+    "Scope `admin`. The secret `key` is in this response only. Beyond the plan's key count → 403 `plan_limit_reached`.\n\n" +
+    "A key can only grant scopes it holds: asking for others → 403 `forbidden` naming them. Without `scopes`, the new key gets the creating key's scopes (all three for a full key).",
   security: API_KEY_SECURITY,
   middleware: [requireScope("admin")] as const,
   request: {
@@ -21,6 +29,7 @@ export const createApiKeyRoute = createRoute({
   responses: {
     201: {
       description: "The new key, with its secret.",
+      headers: SECRET_RESPONSE_HEADERS,
       content: { "application/json": { schema: CreatedApiKeySchema } },
     },
     ...errorResponses(400, 409, 413, 415, 422, ...AUTHENTICATED_ERRORS),

@@ -65,9 +65,9 @@ export const redeliverEventRoute = createRoute({
   tags,
   summary: "Redeliver an event to webhooks",
   description:
-    "Scope `write`. Sends an event of the last 30 days again, as new deliveries (same `webhook-id`, so receivers can deduplicate): to `webhookId` if given, else to every enabled endpoint subscribed to its type. The body is optional. A disabled `webhookId` → 409.",
+    "Scope `admin`, like the rest of webhooks. Sends an event of the last 30 days again, as new deliveries (same `webhook-id`, so receivers can deduplicate): to `webhookId` if given, else to every enabled endpoint subscribed to its type. The body is optional. A disabled `webhookId` → 409.",
   security: API_KEY_SECURITY,
-  middleware: [requireScope("write")] as const,
+  middleware: [requireScope("admin")] as const,
   request: {
     params: IdParam("id", "evt_6yTq2Rk9mNb4Xc8Vw1Lp0S"),
     headers: IdempotencyKeyHeader,

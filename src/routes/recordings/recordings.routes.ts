@@ -17,7 +17,7 @@ import {
 
 const tags = ["Recordings"];
 const recordingJson = { "application/json": { schema: RecordingSchema } };
-const rawBody = Object.fromEntries(Object.keys(RECORDING_TYPES).map((type) => [type, { schema: binary }]));
+const rawBody = Object.fromEntries([...RECORDING_TYPES.keys()].map((type) => [type, { schema: binary }]));
 
 export const uploadRecordingRoute = createRoute({
   method: "post",

@@ -47,7 +47,7 @@ export const UploadQuery = z.strictObject({
 export const CreateUploadBody = z
   .strictObject({
     filename: z.string().min(1).max(255),
-    contentType: z.enum(Object.keys(RECORDING_TYPES) as [string, ...string[]]),
+    contentType: z.enum([...RECORDING_TYPES.keys()] as [string, ...string[]]),
     ...MetadataFields,
   })
   .openapi("CreateUploadRequest");

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { type AppEnv, allowInsecureWebhooks } from "../../env";
+import { NO_STORE } from "../../lib/http";
 import { listDeliveries } from "../../services/webhook-delivery-log";
 import { sendTestEvent } from "../../services/webhook-resends";
 import {
@@ -30,7 +31,7 @@ export const create: RouteHandler<typeof createWebhookRoute, AppEnv> = async (c)
     c.req.valid("json"),
     allowInsecureWebhooks(c.env),
   );
-  return c.json(created, 201);
+  return c.json(created, 201, NO_STORE);
 };
 
 export const list: RouteHandler<typeof listWebhooksRoute, AppEnv> = async (c) =>
@@ -57,7 +58,7 @@ export const remove: RouteHandler<typeof deleteWebhookRoute, AppEnv> = async (c)
 };
 
 export const rotate: RouteHandler<typeof rotateSecretRoute, AppEnv> = async (c) =>
-  c.json(await rotateWebhookSecret(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id), 200);
+  c.json(await rotateWebhookSecret(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id), 200, NO_STORE);
 
 export const test: RouteHandler<typeof testWebhookRoute, AppEnv> = async (c) =>
   c.json(await sendTestEvent(c.env, createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id), 202);

@@ -1,6 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { DELIVERY_STATUSES } from "../../db/schema";
-import { AUTHENTICATED_ERRORS, errorResponses, IdempotencyKeyHeader, ListQuery, listSchema } from "../../lib/openapi";
+import {
+  AUTHENTICATED_ERRORS,
+  errorResponses,
+  IdempotencyKeyHeader,
+  ListQuery,
+  listSchema,
+  SECRET_RESPONSE_HEADERS,
+} from "../../lib/openapi";
 import { requireScope } from "../../middleware/scope";
 import { API_KEY_SECURITY, IdParam } from "../shared.schemas";
 import {
@@ -28,7 +35,11 @@ export const createWebhookRoute = createRoute({
   middleware: [requireScope("admin")] as const,
   request: { headers: IdempotencyKeyHeader, body: { required: true, content: json(CreateWebhookBody) } },
   responses: {
-    201: { description: "The endpoint, with its secret.", content: json(WebhookWithSecretSchema) },
+    201: {
+      description: "The endpoint, with its secret.",
+      headers: SECRET_RESPONSE_HEADERS,
+      content: json(WebhookWithSecretSchema),
+    },
     ...errorResponses(400, 409, 413, 415, 422, ...AUTHENTICATED_ERRORS),
   },
 });
@@ -105,7 +116,11 @@ export const rotateSecretRoute = createRoute({
   middleware: [requireScope("admin")] as const,
   request: { params: webhookParam, headers: IdempotencyKeyHeader },
   responses: {
-    200: { description: "The endpoint with its new secret.", content: json(RotatedWebhookSchema) },
+    200: {
+      description: "The endpoint with its new secret.",
+      headers: SECRET_RESPONSE_HEADERS,
+      content: json(RotatedWebhookSchema),
+    },
     ...errorResponses(404, 409, 422, ...AUTHENTICATED_ERRORS),
   },
 });

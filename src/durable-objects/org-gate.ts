@@ -160,6 +160,11 @@ export class OrgGate extends DurableObject<Env> {
     return this.budget.state(config.limits.pointsPerMinute ?? 0, Date.now());
   }
 
+  /** The organization's status as the gate knows it (no storage read once loaded); null for an unknown org. */
+  async organizationStatus(orgId: string): Promise<GateConfig["status"] | null> {
+    return (await this.load(orgId))?.status ?? null;
+  }
+
   /** Replaces the cached organization settings after an operator change in D1. */
   async refresh(orgId: string): Promise<GateConfig | null> {
     this.loaded = false;

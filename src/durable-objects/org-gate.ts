@@ -4,8 +4,9 @@ import { createDb } from "../db/client";
 import { apiKeys, organizations } from "../db/schema";
 import { effectiveLimits, PLANS, type PlanLimits } from "../lib/plans";
 import { billingCycle } from "../lib/time";
+import { BUDGET_SCHEMA, BudgetReservations } from "./budget-reservations";
 import { IDEMPOTENCY_SCHEMA, IdempotencyStore, type StoredResponse } from "./idempotency-store";
-import { type BudgetState, RollingBudget, WINDOW_SECONDS } from "./rolling-budget";
+import { type BudgetState, RollingBudget } from "./rolling-budget";
 
 /** What the gate knows about its organization; refreshed from D1 on start and on operator changes. */
 export interface GateConfig {
@@ -52,15 +53,8 @@ export type AiReservation =
 export type { StoredResponse } from "./idempotency-store";
 
 const LAST_USED_FLUSH_MS = 30_000;
-/**
- * Budget buckets are written behind, by an alarm at most this long after a spend, instead of on
- * every request: a per-request write would hold every response behind a storage commit. The cost is
- * that a crash or redeploy of the object forgets at most this much of the most recent spending.
- */
-const BUDGET_FLUSH_MS = 1_000;
 /** A reservation that was neither committed nor refunded (a crashed job) counts as used. */
 const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS budget (second INTEGER PRIMARY KEY, used INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS ai_usage (cycle_start INTEGER PRIMARY KEY, used INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS ai_reservations (
     id TEXT PRIMARY KEY, cycle_start INTEGER NOT NULL, state TEXT NOT NULL, created_at INTEGER NOT NULL
@@ -76,6 +70,7 @@ const SCHEMA = `
 export class OrgGate extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly budget: RollingBudget;
+  private readonly reservations: BudgetReservations;
   private readonly idempotency: IdempotencyStore;
   private config: GateConfig | null = null;
   /** keyId → revoked? Unknown ids are treated as revoked. */
@@ -88,16 +83,15 @@ export class OrgGate extends DurableObject<Env> {
   /** Mirrors of small SQLite tables, so admitting a request reads no storage. */
   private readonly counters = new Map<string, number>();
   private readonly aiUsed = new Map<number, number>();
-  private readonly dirtySeconds = new Set<number>();
   private lastUsedDueAt = 0;
   private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(SCHEMA + IDEMPOTENCY_SCHEMA);
-    const rows = this.sql.exec<{ second: number; used: number }>("SELECT second, used FROM budget").toArray();
-    this.budget = new RollingBudget(rows.map((r) => [r.second, r.used]));
+    this.sql.exec(BUDGET_SCHEMA + SCHEMA + IDEMPOTENCY_SCHEMA);
+    this.reservations = new BudgetReservations(this.sql);
+    this.budget = new RollingBudget(this.reservations.load());
     this.idempotency = new IdempotencyStore(this.sql);
     for (const row of this.sql.exec<{ name: string; value: number }>("SELECT name, value FROM usage_counters")) {
       this.counters.set(row.name, row.value);
@@ -123,8 +117,7 @@ export class OrgGate extends DurableObject<Env> {
       const { admitted: _, ...rest } = decision;
       return { outcome: "rate_limited", ...rest };
     }
-    this.dirtySeconds.add(Math.floor(now / 1000));
-    this.scheduleAlarm(now + BUDGET_FLUSH_MS);
+    this.reservations.spend(cost, limit, decision.remaining + cost, now);
     this.noteKeyUse(keyId, now);
     const { admitted: _, ...state } = decision;
     return { outcome: "admitted", ...state, org: this.snapshot(config, now) };
@@ -165,6 +158,11 @@ export class OrgGate extends DurableObject<Env> {
     const config = await this.load(orgId);
     if (!config) return null;
     return this.budget.state(config.limits.pointsPerMinute ?? 0, Date.now());
+  }
+
+  /** The organization's status as the gate knows it (no storage read once loaded); null for an unknown org. */
+  async organizationStatus(orgId: string): Promise<GateConfig["status"] | null> {
+    return (await this.load(orgId))?.status ?? null;
   }
 
   /** Replaces the cached organization settings after an operator change in D1. */
@@ -265,7 +263,6 @@ export class OrgGate extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    this.flushBudget();
     if (this.lastUsed.size === 0) return;
     if (this.lastUsedDueAt > Date.now()) {
       this.scheduleAlarm(this.lastUsedDueAt);
@@ -296,7 +293,7 @@ export class OrgGate extends DurableObject<Env> {
     }
   }
 
-  /** One alarm serves both write-behinds; an earlier need moves it forward. */
+  /** An earlier need moves the alarm forward. */
   private scheduleAlarm(at: number): void {
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;
@@ -309,19 +306,6 @@ export class OrgGate extends DurableObject<Env> {
       this.scheduleAlarm(this.lastUsedDueAt);
     }
     this.lastUsed.set(keyId, now);
-  }
-
-  private flushBudget(): void {
-    for (const second of this.dirtySeconds) {
-      this.sql.exec(
-        "INSERT INTO budget (second, used) VALUES (?, ?) ON CONFLICT(second) DO UPDATE SET used = excluded.used",
-        second,
-        this.budget.bucketUsed(second),
-      );
-    }
-    this.dirtySeconds.clear();
-    const nowSecond = Math.floor(Date.now() / 1000);
-    this.sql.exec("DELETE FROM budget WHERE second <= ?", nowSecond - WINDOW_SECONDS);
   }
 
   private currentAiUsage(config: GateConfig, now: number): AiUsage {

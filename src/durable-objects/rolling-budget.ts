@@ -46,15 +46,6 @@ export class RollingBudget {
     };
   }
 
-  /** Buckets still inside the window, for persisting. */
-  entries(): [number, number][] {
-    return [...this.buckets.entries()];
-  }
-
-  bucketUsed(second: number): number {
-    return this.buckets.get(second) ?? 0;
-  }
-
   private used(): number {
     let sum = 0;
     for (const value of this.buckets.values()) sum += value;

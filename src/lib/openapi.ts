@@ -87,7 +87,7 @@ export const ERROR_DESCRIPTIONS = {
   413: "Body over the route's limit (`payload_too_large`).",
   415: "Wrong Content-Type (`unsupported_media_type`).",
   422: "Idempotency-Key reused with a different request (`idempotency_key_reused`).",
-  429: "Point budget exhausted (`rate_limited`), with `Retry-After` and `msLeft`.",
+  429: "Point budget exhausted (`rate_limited`), with `Retry-After` and `msLeft`. Also `rate_limited`: more than 30 failed authentications (unknown or revoked keys) from one client IP within a minute; that client's next attempts with keys not recently seen are refused for 60 s without being looked up.",
   500: "Unexpected error (`internal_error`); no internals are exposed.",
   503: "AI provider not configured or failing (`ai_unavailable`).",
 } satisfies Record<ErrorStatus, string>;

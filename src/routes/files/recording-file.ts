@@ -3,10 +3,12 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createDb } from "../../db/client";
 import { recordings } from "../../db/schema";
+import type { GateConfig } from "../../durable-objects/org-gate";
 import { type AppEnv, fileTokenSecret } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { errorResponses, ProblemSchema } from "../../lib/openapi";
 import { verifyFileToken } from "../../services/access-links";
+import { orgGate } from "../../services/org-gate";
 
 export const recordingFileRoute = createRoute({
   method: "get",
@@ -14,7 +16,7 @@ export const recordingFileRoute = createRoute({
   tags: ["Recordings"],
   summary: "Download a recording through an access link",
   description:
-    "No API key: the signed `token` from `access-link` opens exactly this recording until it expires. Supports `HEAD`, `If-None-Match` (304) and a single `Range` (206 with `Content-Range`; 416 when unsatisfiable). A tampered, expired or other-recording token → 403.",
+    "No API key: the signed `token` from `access-link` opens exactly this recording until it expires. Supports `HEAD`, `If-None-Match` (304) and a single `Range` (206 with `Content-Range`; 416 when unsatisfiable). A tampered, expired or other-recording token → 403; so is any link while the recording's organization is suspended or cancelled (links work again if it is reactivated).",
   security: [],
   request: {
     params: z.object({
@@ -70,19 +72,37 @@ function contentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
+const LINK_REFUSALS: Partial<Record<GateConfig["status"], string>> = {
+  suspended: "This organization's access is suspended; its links work again once it is reactivated.",
+  cancelled: "This organization's access has ended: the organization is cancelled.",
+};
+
 export async function serveRecordingFile(c: Context<AppEnv>, recordingId: string, token: string): Promise<Response> {
   if (!(await verifyFileToken(fileTokenSecret(c.env), token, recordingId))) {
     throw new ApiError("forbidden", "This link is invalid or has expired; ask for a new access link.");
   }
   const row = (
     await createDb(c.env.DB)
-      .select({ r2Key: recordings.r2Key, filename: recordings.filename, contentType: recordings.contentType })
+      .select({
+        orgId: recordings.orgId,
+        r2Key: recordings.r2Key,
+        filename: recordings.filename,
+        contentType: recordings.contentType,
+      })
       .from(recordings)
       .where(and(eq(recordings.id, recordingId), eq(recordings.status, "ready")))
       .limit(1)
   )[0];
-  const head = row ? await c.env.RECORDINGS.head(row.r2Key) : null;
-  if (!row || !head) throw new ApiError("not_found", "This recording no longer exists.");
+  // The organization's gate is asked on every request rather than cached per isolate: a suspension then
+  // closes every link at once, and the call runs alongside the R2 lookup, so it costs a hop to an object
+  // that is usually warm but no extra wait. A short per-isolate cache would spare that hop (players send
+  // many Range requests) at the price of links that keep working for its TTL after a suspension.
+  const [head, orgStatus] = row
+    ? await Promise.all([c.env.RECORDINGS.head(row.r2Key), orgGate(c.env, row.orgId).organizationStatus(row.orgId)])
+    : [null, null];
+  if (!row || !head || !orgStatus) throw new ApiError("not_found", "This recording no longer exists.");
+  const refusal = LINK_REFUSALS[orgStatus];
+  if (refusal) throw new ApiError("forbidden", refusal);
 
   const headers = new Headers({
     "Accept-Ranges": "bytes",

@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { type AppEnv, meetingConfig } from "../../env";
 import { ApiError } from "../../lib/errors";
+import { pathTo } from "../../lib/http";
 import {
   createMeeting,
   deleteMeeting,
@@ -12,7 +13,12 @@ import {
   toMeeting,
 } from "../../services/meetings";
 import { publishLater } from "../publish-later";
-import type { createMeetingRoute, deleteMeetingRoute, getMeetingRoute, listMeetingsRoute } from "./meetings.routes";
+import {
+  type createMeetingRoute,
+  type deleteMeetingRoute,
+  getMeetingRoute,
+  type listMeetingsRoute,
+} from "./meetings.routes";
 
 function parseFields(raw: string | string[] | undefined): MeetingField[] {
   const names = (Array.isArray(raw) ? raw : [raw ?? ""]).flatMap((v) => v.split(",")).filter((v) => v !== "");
@@ -29,6 +35,7 @@ export const create: RouteHandler<typeof createMeetingRoute, AppEnv> = async (c)
   const body = c.req.valid("json");
   const { row, event } = await createMeeting(createDb(c.env.DB), c.get("auth").orgId, body);
   publishLater(c, event);
+  c.header("Location", pathTo(getMeetingRoute.path, { meetingId: row.id }));
   return c.json(await toMeeting(row, meetingConfig(c.env), body.fields ?? []), 201);
 };
 

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { createDb } from "../../db/client";
 import { type AppEnv, fileTokenSecret, publicBaseUrl } from "../../env";
 import { ApiError } from "../../lib/errors";
+import { pathTo } from "../../lib/http";
 import type { StorageJobMessage } from "../../queues/messages";
 import { signFileToken } from "../../services/access-links";
 import { orgGate } from "../../services/org-gate";
@@ -18,18 +19,20 @@ import {
 import { recordingMediaType } from "../../storage/media-types";
 import { requiredLength } from "../../storage/streams";
 import { publishLater } from "../publish-later";
-import type {
-  abortUploadRoute,
-  accessLinkRoute,
-  bulkDeleteRoute,
-  completeUploadRoute,
-  createUploadRoute,
-  deleteRecordingRoute,
+import {
+  type abortUploadRoute,
+  type accessLinkRoute,
+  type bulkDeleteRoute,
+  type completeUploadRoute,
+  type createUploadRoute,
+  type deleteRecordingRoute,
   getRecordingRoute,
-  listRecordingsRoute,
-  uploadPartRoute,
-  uploadRecordingRoute,
+  type listRecordingsRoute,
+  type uploadPartRoute,
+  type uploadRecordingRoute,
 } from "./recordings.routes";
+
+const recordingPath = (recordingId: string) => pathTo(getRecordingRoute.path, { recordingId });
 
 /** Length and stream of a raw upload body, refusing what cannot be stored before reading a byte. */
 function rawUpload(c: Context<AppEnv>, maxBytes: number) {
@@ -60,6 +63,7 @@ export const upload: RouteHandler<typeof uploadRecordingRoute, AppEnv> = async (
   });
   await orgGate(c.env, orgId).addUsage("storageBytes", row.sizeBytes);
   publishLater(c, event);
+  c.header("Location", recordingPath(row.id));
   return c.json(toRecording(row), 201);
 };
 
@@ -103,6 +107,8 @@ export const accessLink: RouteHandler<typeof accessLinkRoute, AppEnv> = async (c
 
 export const startUpload: RouteHandler<typeof createUploadRoute, AppEnv> = async (c) => {
   const row = await createUpload(createDb(c.env.DB), c.env.RECORDINGS, c.get("auth").orgId, c.req.valid("json"));
+  // The upload becomes this recording, which reads `status: "uploading"` until it is completed.
+  c.header("Location", recordingPath(row.id));
   return c.json({ uploadId: row.uploadId as string, recordingId: row.id, partSize: PART_SIZE }, 201);
 };
 
@@ -139,6 +145,7 @@ export const complete: RouteHandler<typeof completeUploadRoute, AppEnv> = async 
   const checksum: StorageJobMessage = { kind: "recordings.checksum.v1", orgId, recordingId: row.id };
   await c.env.STORAGE_JOBS_QUEUE.send(checksum);
   publishLater(c, event);
+  c.header("Location", recordingPath(row.id));
   return c.json(toRecording(row), 201);
 };
 

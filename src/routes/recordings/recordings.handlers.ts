@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import { createDb } from "../../db/client";
 import { type AppEnv, fileTokenSecret, publicBaseUrl } from "../../env";
 import { ApiError } from "../../lib/errors";
-import { pathTo } from "../../lib/http";
+import { mediaTypeOf, pathTo, unsupportedMediaType } from "../../lib/http";
 import type { StorageJobMessage } from "../../queues/messages";
 import { signFileToken } from "../../services/access-links";
 import { orgGate } from "../../services/org-gate";
@@ -44,14 +44,19 @@ function rawUpload(c: Context<AppEnv>, maxBytes: number) {
   return { length, body: c.req.raw.body };
 }
 
+/** The usual slips: no type, a form upload (`curl -F`), a generic type; all want the raw file. */
+function notARecordingType(header: string | undefined) {
+  const form = mediaTypeOf(header) === "multipart/form-data";
+  return unsupportedMediaType(
+    header,
+    "This route takes the raw file as the body, with the file's own Content-Type: an audio/* or video/* type (mp4, webm, mkv, mp3, wav, m4a, ogg, flac), e.g. `video/webm` or `audio/mpeg`.",
+    `${form ? "Send the bytes themselves, not a form: `curl --data-binary @call.webm -H 'Content-Type: video/webm'`. " : ""}Files over 100 MB go through the multipart upload API: POST /api/v1/recordings/uploads.`,
+  );
+}
+
 export const upload: RouteHandler<typeof uploadRecordingRoute, AppEnv> = async (c) => {
   const contentType = recordingMediaType(c.req.header("content-type"));
-  if (!contentType) {
-    throw new ApiError(
-      "unsupported_media_type",
-      "Content-Type must be an allowed audio/* or video/* type (mp4, webm, mkv, mp3, wav, m4a, ogg, flac).",
-    );
-  }
+  if (!contentType) throw notARecordingType(c.req.header("content-type"));
   const { length, body } = rawUpload(c, DIRECT_UPLOAD_MAX_BYTES);
   const { orgId } = c.get("auth");
   const db = createDb(c.env.DB);
@@ -116,9 +121,9 @@ export const putPart: RouteHandler<typeof uploadPartRoute, AppEnv> = async (c) =
   const { uploadId, partNumber } = c.req.valid("param");
   const type = c.req.header("content-type");
   if (type && !/^application\/octet-stream\b/i.test(type) && !recordingMediaType(type)) {
-    throw new ApiError(
-      "unsupported_media_type",
-      "Send parts as application/octet-stream (or an allowed recording type).",
+    throw unsupportedMediaType(
+      type,
+      "Send each part as raw bytes with `Content-Type: application/octet-stream`, an allowed recording type, or none.",
     );
   }
   const { length, body } = rawUpload(c, PART_SIZE);

@@ -102,10 +102,11 @@ export const bulkDelete: RouteHandler<typeof bulkDeleteRoute, AppEnv> = async (c
 };
 
 export const accessLink: RouteHandler<typeof accessLinkRoute, AppEnv> = async (c) => {
+  const secret = fileTokenSecret(c.env);
   const row = await getRecording(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").recordingId);
   if (row.status !== "ready") throw new ApiError("not_found", `Recording ${row.id} has not finished uploading.`);
   const expires = Date.now() + c.req.valid("query").validForSeconds * 1000;
-  const token = await signFileToken(fileTokenSecret(c.env), row.id, expires);
+  const token = await signFileToken(secret, row.id, expires);
   const base = publicBaseUrl(c.env, c.req.url);
   return c.json({ accessLink: `${base}/files/recordings/${row.id}?token=${token}`, expires }, 200);
 };

@@ -2,9 +2,10 @@ import { z } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { matchedRoutes } from "hono/route";
+import { matchedRoutes, routePath } from "hono/route";
 import type { AppEnv } from "./env";
 import { ApiError, codeForStatus, problemResponse } from "./lib/errors";
+import { unsupportedDeclaredType } from "./lib/http";
 import { type AppRouter, createRouter } from "./lib/openapi";
 import { completeDocument } from "./lib/openapi-document";
 import { adminAuth } from "./middleware/admin-auth";
@@ -143,7 +144,8 @@ export function createApp(): AppRouter {
     }
     throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);
   });
-  app.onError(renderError);
+  const bodyTypes = declaredBodyTypes(app);
+  app.onError((error, c) => renderError(error, c, bodyTypes));
   return app;
 }
 
@@ -185,10 +187,31 @@ function methodIndex(app: AppRouter): (path: string) => string[] {
   };
 }
 
-function renderError(error: Error, c: Context<AppEnv>): Response {
+/** For a route (method and router path), the body media types its definition declares (built once, on first use). */
+function declaredBodyTypes(app: AppRouter): (method: string, path: string) => string[] {
+  let index: Map<string, string[]> | undefined;
+  return (method, path) => {
+    index ??= new Map(
+      app.openAPIRegistry.definitions.flatMap((definition): [string, string[]][] => {
+        if (definition.type !== "route" || !definition.route.request?.body) return [];
+        const { method: verb, path: template } = definition.route;
+        const key = `${verb.toUpperCase()} ${template.replace(/\{([^}]+)\}/g, ":$1")}`;
+        return [[key, Object.keys(definition.route.request.body.content)]];
+      }),
+    );
+    return index.get(`${method} ${path}`) ?? [];
+  };
+}
+
+function renderError(error: Error, c: Context<AppEnv>, bodyTypes: ReturnType<typeof declaredBodyTypes>): Response {
   const requestId = c.get("requestId") ?? "unknown";
   const path = c.req.path;
   if (error instanceof ApiError) return problemResponse(error, requestId, path);
+  // The framework's 415 knows nothing of the route; its definition says what the body may be.
+  if (error instanceof HTTPException && error.status === 415) {
+    const declared = bodyTypes(c.req.method, routePath(c));
+    return problemResponse(unsupportedDeclaredType(c.req.header("content-type"), declared), requestId, path);
+  }
   if (error instanceof HTTPException) {
     const code = codeForStatus(error.status);
     const detail = error.status === 400 ? "The request body is not valid JSON." : error.message;

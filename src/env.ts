@@ -1,6 +1,7 @@
 import type { ApiKeyScope } from "./db/schema";
 import type { OrgSnapshot } from "./durable-objects/org-gate";
 import type { BudgetState } from "./durable-objects/rolling-budget";
+import { ApiError } from "./lib/errors";
 
 /** Who is calling: set by the auth middleware on every authenticated `/api/v1` request. */
 export interface AuthContext {
@@ -25,11 +26,43 @@ export function secret(value: string | undefined): string | null {
   return value === undefined || value.trim() === "" ? null : value;
 }
 
-/** Meeting settings from vars and secrets; a missing secret is a deployment error, not a client one. */
+/** Secrets some routes cannot work without, and what fails while one is missing. */
+const REQUIRED_SECRETS = {
+  ROOM_KEY_SECRET: "meetings cannot be created or shown (their host and viewer keys derive from it)",
+  FILE_TOKEN_SECRET: "recording access links cannot be issued or opened",
+} as const;
+
+/** Isolate-global on purpose: a missing setting is logged once per isolate, not on every request. */
+const reportedMissing = new Set<string>();
+
+/**
+ * A required secret. Missing, it is a deployment error, not a client one: a 500 problem that names
+ * the setting (never a value), logged once per isolate. Callers read it before any side effect, so
+ * the failed request changed nothing and a retry after the fix runs once.
+ */
+export function requiredSecret(env: Env, name: keyof typeof REQUIRED_SECRETS): string {
+  const value = secret(env[name]);
+  if (value) return value;
+  if (!reportedMissing.has(name)) {
+    reportedMissing.add(name);
+    console.error(
+      JSON.stringify({
+        level: "error",
+        message: `configuration missing: ${name} is not set, so ${REQUIRED_SECRETS[name]}`,
+        setting: name,
+        fix: `wrangler secret put ${name} (locally: add ${name}=<long random string> to .dev.vars and restart)`,
+      }),
+    );
+  }
+  throw new ApiError(
+    "internal_error",
+    `Parley is not fully configured: the ${name} secret is not set, so ${REQUIRED_SECRETS[name]}. The operator sets it with \`wrangler secret put ${name}\` (locally, in .dev.vars).`,
+  );
+}
+
+/** Meeting settings from vars and secrets. */
 export function meetingConfig(env: Env): { roomBaseUrl: string; roomKeySecret: string } {
-  const roomKeySecret = secret(env.ROOM_KEY_SECRET);
-  if (!roomKeySecret) throw new Error("ROOM_KEY_SECRET is not configured");
-  return { roomBaseUrl: env.ROOM_BASE_URL, roomKeySecret };
+  return { roomBaseUrl: env.ROOM_BASE_URL, roomKeySecret: requiredSecret(env, "ROOM_KEY_SECRET") };
 }
 
 /** Where Parley's own links (`/files/…`) point: `PUBLIC_BASE_URL`, else the request's origin; no trailing slash. */
@@ -43,7 +76,5 @@ export function allowInsecureWebhooks(env: Env): boolean {
 }
 
 export function fileTokenSecret(env: Env): string {
-  const value = secret(env.FILE_TOKEN_SECRET);
-  if (!value) throw new Error("FILE_TOKEN_SECRET is not configured");
-  return value;
+  return requiredSecret(env, "FILE_TOKEN_SECRET");
 }

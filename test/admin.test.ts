@@ -12,6 +12,7 @@ describe("operator API", () => {
       ["GET", "/admin/v1/organizations/org_x"],
       ["PATCH", "/admin/v1/organizations/org_x"],
       ["POST", "/admin/v1/organizations/org_x/api-keys"],
+      ["GET", "/admin/v1/organizations/org_x/api-keys/key_x"],
     ]) {
       const req = new Request(`https://parley.test${path}`, {
         method,

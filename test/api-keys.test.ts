@@ -124,12 +124,24 @@ describe("API keys", () => {
     expect(new Date(flushed?.last_used_at as number).toISOString()).toBe(mine?.lastUsedAt);
   });
 
+  it("reads one active key; a revoked one is 404", async () => {
+    const org = await createOrg("professional");
+    const second = (await (await org.api("/api/v1/api-keys", { method: "POST", json: { name: "b" } })).json()) as {
+      id: string;
+    };
+    const mine = (await (await org.api(`/api/v1/api-keys/${org.keyId}`)).json()) as { lastUsedAt: string | null };
+    expect(mine.lastUsedAt).not.toBeNull(); // this very request's key, current without a D1 write
+    expect((await org.api(`/api/v1/api-keys/${second.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await org.api(`/api/v1/api-keys/${second.id}`)).status).toBe(404);
+  });
+
   it("404s another organization's key and never revokes it", async () => {
     const a = await createOrg("professional");
     const b = await createOrg("professional");
     const res = await a.api(`/api/v1/api-keys/${b.keyId}`, { method: "DELETE" });
     expect(res.status).toBe(404);
     expect((await problem(res)).code).toBe("not_found");
+    expect((await a.api(`/api/v1/api-keys/${b.keyId}`)).status).toBe(404);
     expect((await b.api("/api/v1/organization")).status).toBe(200);
   });
 
@@ -150,6 +162,7 @@ describe("API keys", () => {
     for (const [path, method] of [
       ["/api/v1/api-keys", "GET"],
       ["/api/v1/api-keys", "POST"],
+      [`/api/v1/api-keys/${org.keyId}`, "GET"],
       [`/api/v1/api-keys/${org.keyId}`, "DELETE"],
     ] as const) {
       const res = await org.api(path, { method, ...(method === "POST" ? { json: { name: "x" } } : {}) });

@@ -38,7 +38,7 @@ describe("protocol and errors", () => {
     expect(res.headers.get("allow")).toBe("GET, HEAD");
     expect((await problem(res)).code).toBe("method_not_allowed");
     const keys = await org.api(`/api/v1/api-keys/${org.keyId}`, { method: "PATCH", json: {} });
-    expect(keys.headers.get("allow")).toBe("DELETE");
+    expect(keys.headers.get("allow")).toBe("DELETE, GET, HEAD");
     const health = await call("/health", { method: "DELETE" });
     expect(health.status).toBe(405);
   });

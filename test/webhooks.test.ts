@@ -1,12 +1,12 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook as Verifier } from "standardwebhooks";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { expireMeetings } from "../src/cron/expire-meetings";
 import { sweepEventOutbox } from "../src/cron/retention";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
-import { fanOutEvents } from "../src/services/webhook-deliveries";
+import { type AttemptOptions, attemptDelivery, fanOutEvents } from "../src/services/webhook-deliveries";
 import { admin, createMeeting, createOrg, media, problem, type TestOrg } from "./helpers";
 
 interface Received {
@@ -733,5 +733,68 @@ describe("operator changes", () => {
       (await org.api("/api/v1/webhooks", { method: "POST", json: { url: "https://example.com/a", events: ["*"] } }))
         .status,
     ).toBe(201);
+  });
+});
+
+describe("delivery errors name their cause", () => {
+  /** One first attempt of a fresh delivery to `url`, made here; the delivery as the log shows it. */
+  async function attemptTo(url: string, options: AttemptOptions = {}) {
+    const org = await createOrg();
+    const endpoint = await createWebhook(org, url);
+    const eventId = await insertEvent(org.id, "meeting.created");
+    const deliveryId = await insertDelivery(org.id, endpoint.id, eventId, { attempt: 0, dueAt: Date.now() });
+    await attemptDelivery(env, createDb(env.DB), { kind: "delivery.v1", deliveryId, attempt: 1 }, Date.now(), options);
+    return (await deliveries(org, endpoint.id)).find((d) => d.id === deliveryId);
+  }
+
+  it("a closed port is a refused connection, logged as one structured line", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const delivery = await attemptTo("http://127.0.0.1:1/hook");
+      expect(delivery).toMatchObject({
+        attempt: 1,
+        status: "pending",
+        responseStatus: null,
+        error: "Connection refused: nothing accepts connections on 127.0.0.1:1",
+      });
+      // Retries of other tests' deliveries may log meanwhile; only this delivery's lines count.
+      const mine = (calls: unknown[][]) =>
+        calls.map(([line]) => String(line)).filter((l) => l.includes(delivery?.id ?? "?"));
+      expect(mine(warn.mock.calls).map((line) => JSON.parse(line))).toEqual([
+        expect.objectContaining({ level: "warn", failure: "connection_refused", host: "127.0.0.1:1", attempt: 1 }),
+      ]);
+      expect(mine(error.mock.calls)).toEqual([]);
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
+  });
+
+  it("a name that does not resolve is a DNS failure", async () => {
+    const delivery = await attemptTo("https://parley-receiver.invalid/hook");
+    expect(delivery?.error).toBe("DNS lookup failed: parley-receiver.invalid does not resolve to an address");
+  });
+
+  it("a receiver that never answers times out (the budget is injectable)", async () => {
+    const target = await hook({ delayMs: 3_000 });
+    const delivery = await attemptTo(target.url, { timeoutMs: 300 });
+    expect(delivery?.error).toBe("Timeout: no response within 0.3 s");
+    expect(delivery?.durationMs).toBeGreaterThanOrEqual(250);
+  });
+
+  it("https to a server that speaks plain http is a TLS failure", async () => {
+    const { host } = new URL(RECEIVER);
+    const delivery = await attemptTo(`https://${host}/hooks/${crypto.randomUUID()}`);
+    expect(delivery?.error).toBe(`TLS handshake with ${host} failed: is it serving HTTPS with a valid certificate?`);
+  });
+
+  it("Cloudflare's origin errors are spelled out", async () => {
+    const target = await hook({ status: 530 });
+    const delivery = await attemptTo(target.url);
+    expect(delivery).toMatchObject({
+      responseStatus: 530,
+      error: expect.stringMatching(/^HTTP 530 \(Cloudflare: .*DNS/),
+    });
   });
 });

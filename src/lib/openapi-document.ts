@@ -33,6 +33,10 @@ const HEADERS = {
     description: '`Bearer realm="parley"`, with `error="invalid_token"` for a bad key.',
     schema: string,
   },
+  Location: {
+    description: "The absolute path of the created object's GET route (e.g. `/api/v1/meetings/mtg_…`).",
+    schema: string,
+  },
   "Idempotent-Replayed": {
     description: "`true` when this is the stored response to an earlier request with the same Idempotency-Key.",
     schema: string,
@@ -55,6 +59,7 @@ function headersFor(method: string, status: string, authenticated: boolean): Hea
   if (authenticated && status !== "401") names.push(...BUDGET_HEADERS);
   if (status === "401") names.push("WWW-Authenticate");
   if (status === "429" || status === "503") names.push("Retry-After");
+  if (status === "201") names.push("Location");
   if (method === "post" && isReplayableStatus(Number(status))) {
     names.push("Idempotent-Replayed");
   }

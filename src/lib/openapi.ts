@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import {
   ApiError,
@@ -8,6 +9,7 @@ import {
   MAX_PROBLEM_ERRORS,
   PROBLEM_TYPE_BASE,
 } from "./errors";
+import { isJsonContentType } from "./http";
 
 const LOCATION_BY_TARGET: Record<string, string> = {
   json: "body",
@@ -18,36 +20,92 @@ const LOCATION_BY_TARGET: Record<string, string> = {
   cookie: "cookie",
 };
 
+const NOUN_BY_TARGET: Record<string, string> = { json: "field", form: "field", header: "header" };
+
 interface ZodIssueLike {
   code: string;
   path: PropertyKey[];
   message: string;
   keys?: string[];
+  expected?: string;
+  format?: string;
+}
+
+const withArticle = (type: string) => `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === "number") return `the number ${value}`;
+  return typeof value === "object" ? "an object" : String(value);
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>(
+    (value, key) =>
+      value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined,
+    input,
+  );
+}
+
+/**
+ * zod's own type messages ("Invalid input: expected string, received undefined"; "received NaN" for
+ * a coerced "ten") in plain words, using what the client actually sent. Messages a schema chose are kept.
+ */
+function plainMessage(target: string, issue: ZodIssueLike, input: unknown): string {
+  if (issue.code === "invalid_format" && issue.format === "datetime" && issue.message.startsWith("Invalid ISO")) {
+    return "Expected an ISO 8601 date-time with a time zone, e.g. 2026-11-21T16:00:00Z or 2026-11-21T17:00:00+01:00";
+  }
+  if (issue.code !== "invalid_type" || !issue.expected || !issue.message.startsWith("Invalid input")) {
+    return issue.message;
+  }
+  const value = valueAt(input, issue.path);
+  const expected = withArticle(issue.expected);
+  if (value === undefined) return `Required ${NOUN_BY_TARGET[target] ?? "parameter"} is missing (expected ${expected})`;
+  return `Expected ${expected}, got ${describeValue(value)}`;
 }
 
 /** Turns zod issues into `{ location, message }` entries, one per problem (SPEC §1). */
-export function issuesToFieldErrors(target: string, issues: readonly ZodIssueLike[]): FieldIssue[] {
+export function issuesToFieldErrors(target: string, issues: readonly ZodIssueLike[], input?: unknown): FieldIssue[] {
   const root = LOCATION_BY_TARGET[target] ?? target;
+  const locate = (issue: ZodIssueLike) => [root, ...issue.path.map(String)].join(".");
+  // zod still runs a schema's checks on a value of the wrong type ("Too big: expected string to
+  // have <=3 characters" for `"read"` in place of an array); the type mismatch says it all.
+  const mistyped = new Set(issues.filter((i) => i.code === "invalid_type").map(locate));
   return issues.flatMap((issue) => {
-    const base = [root, ...issue.path.map(String)].join(".");
+    const base = locate(issue);
+    if (mistyped.has(base) && issue.code !== "invalid_type") return [];
     if (issue.code === "unrecognized_keys" && issue.keys) {
       return issue.keys.map((key) => ({ location: `${base}.${key}`, message: "Unknown field" }));
     }
-    return [{ location: base, message: issue.message }];
+    return [{ location: base, message: plainMessage(target, issue, input) }];
   });
 }
 
-/** An OpenAPIHono router whose validation failures all become one 400 problem listing every issue. */
+type ValidationResult = { target: string } & (
+  | { success: true }
+  | { success: false; error: { issues: readonly unknown[] }; data?: unknown }
+);
+
+/** Every validation failure becomes one 400 problem listing every issue (SPEC §1). */
+export function validationHook(result: ValidationResult, c: Context<AppEnv>): undefined {
+  if (result.success) return undefined;
+  // A required JSON body with no JSON Content-Type reaches the validator only when there is no body.
+  if (result.target === "json" && !isJsonContentType(c.req.header("content-type"))) {
+    throw new ApiError(
+      "validation_error",
+      "This route takes a JSON body and none was sent: send it with `Content-Type: application/json`.",
+      { errors: [{ location: "body", message: "Missing JSON body" }] },
+    );
+  }
+  const errors = issuesToFieldErrors(result.target, result.error.issues as readonly ZodIssueLike[], result.data);
+  throw new ApiError("validation_error", "The request has invalid fields; see `errors`.", { errors });
+}
+
+/** An OpenAPIHono router whose validation failures go through `validationHook`. */
 export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
-    strict: true,
-    defaultHook: (result) => {
-      if (!result.success) {
-        const errors = issuesToFieldErrors(result.target, result.error.issues as readonly ZodIssueLike[]);
-        throw new ApiError("validation_error", "The request has invalid fields; see `errors`.", { errors });
-      }
-    },
-  });
+  return new OpenAPIHono<AppEnv>({ strict: true, defaultHook: validationHook });
 }
 
 export type AppRouter = ReturnType<typeof createRouter>;
@@ -85,7 +143,7 @@ export const ERROR_DESCRIPTIONS = {
   405: "Known path, wrong method (`method_not_allowed`), with `Allow`.",
   409: "State conflict, or the same Idempotency-Key is still in flight (`conflict`).",
   413: "Body over the route's limit (`payload_too_large`).",
-  415: "Wrong Content-Type (`unsupported_media_type`).",
+  415: "Wrong or missing Content-Type (`unsupported_media_type`); `detail` says what this route takes.",
   422: "Idempotency-Key reused with a different request (`idempotency_key_reused`).",
   429: "Point budget exhausted (`rate_limited`), with `Retry-After` and `msLeft`. Also `rate_limited`: more than 30 failed authentications (unknown or revoked keys) from one client IP within a minute; that client's next attempts with keys not recently seen are refused for 60 s without being looked up.",
   500: "Unexpected error (`internal_error`); no internals are exposed.",

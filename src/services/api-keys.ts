@@ -125,6 +125,21 @@ export async function listApiKeys(
   );
 }
 
+/** One active key of this organization, its `lastUsedAt` current; revoked, unknown or another organization's → 404. */
+export async function getApiKey(db: Database, gate: KeyGate, orgId: string, keyId: string): Promise<ApiKey> {
+  const [rows, pending] = await Promise.all([
+    db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))
+      .limit(1),
+    gate.pendingKeyUsage(),
+  ]);
+  const row = rows[0];
+  if (!row) throw new ApiError("not_found", `No active API key ${keyId}.`);
+  return toApiKey(row, pending[row.id]);
+}
+
 /** Revokes a key of this organization; revoking an already revoked key is a no-op. */
 export async function revokeApiKey(db: Database, gate: KeyGate, orgId: string, keyId: string): Promise<void> {
   const row = (

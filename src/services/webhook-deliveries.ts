@@ -15,6 +15,7 @@ import { iso } from "../lib/time";
 import { checkWebhookUrl } from "../lib/webhook-url";
 import type { DeliveryMessage } from "../queues/messages";
 import { newEvent, publishEvents, recordEventWhere } from "./events";
+import { classifyFetchFailure, describeHttpFailure, type FetchFailureKind, type TcpProbe } from "./fetch-failures";
 import { signWebhook } from "./webhook-signing";
 import { signingSecrets, subscribes } from "./webhooks";
 
@@ -186,6 +187,14 @@ interface AttemptOutcome {
   durationMs: number;
   error: string | null;
   retryAfterMs: number | null;
+  /** For the log line of a failed attempt. */
+  failure?: FetchFailureKind | "http_status" | "url_refused";
+}
+
+/** Knobs for tests: a shorter attempt budget, a stand-in for the TCP probe. */
+export interface AttemptOptions {
+  timeoutMs?: number;
+  probe?: TcpProbe;
 }
 
 /** One HTTP attempt: signed, 15 s budget, redirects not followed, the response body discarded. */
@@ -194,17 +203,19 @@ async function send(
   event: EventRow,
   allowInsecure: boolean,
   now: number,
+  { timeoutMs = ATTEMPT_TIMEOUT_MS, probe }: AttemptOptions,
 ): Promise<AttemptOutcome> {
-  const failed = (error: string): AttemptOutcome => ({
+  const failed = (error: string, failure: AttemptOutcome["failure"]): AttemptOutcome => ({
     ok: false,
     responseStatus: null,
     durationMs: 0,
     error,
     retryAfterMs: null,
+    failure,
   });
   // Re-checked at delivery: the rules may have tightened since the endpoint was saved.
   const check = checkWebhookUrl(endpoint.url, { allowInsecure });
-  if (!check.ok) return failed(`URL not allowed: ${check.reason}`);
+  if (!check.ok) return failed(`URL not allowed: ${check.reason}`, "url_refused");
   const body = JSON.stringify({ type: event.type, timestamp: iso(event.createdAt), data: event.data });
   const timestampSeconds = Math.floor(now / 1000);
   const signature = await signWebhook(signingSecrets(endpoint, now), { id: event.id, timestampSeconds, body });
@@ -221,7 +232,7 @@ async function send(
       },
       body,
       redirect: "manual",
-      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     await response.body?.cancel();
     const ok = response.status >= 200 && response.status < 300;
@@ -230,16 +241,41 @@ async function send(
       ok,
       responseStatus: response.status,
       durationMs: Date.now() - started,
-      error: ok ? null : `HTTP ${response.status}${redirect ? " (redirects are not followed)" : ""}`,
+      error: ok ? null : `${describeHttpFailure(response.status)}${redirect ? " (redirects are not followed)" : ""}`,
       retryAfterMs: parseRetryAfter(response.headers.get("retry-after"), Date.now()),
+      ...(ok ? {} : { failure: "http_status" as const }),
     };
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    return {
-      ...failed(timedOut ? `No response within ${ATTEMPT_TIMEOUT_MS / 1000} s` : `Request failed: ${String(error)}`),
-      durationMs: Date.now() - started,
-    };
+    const durationMs = Date.now() - started;
+    const { kind, message } = await classifyFetchFailure(error, new URL(check.url), timeoutMs, probe);
+    return { ...failed(message, kind), durationMs };
   }
+}
+
+/**
+ * One structured line per failed attempt, in place of a stack trace. The host only: a receiver URL
+ * may carry a token in its path or query.
+ */
+function logFailedAttempt(
+  delivery: WebhookDeliveryRow,
+  endpoint: WebhookEndpointRow,
+  attempt: number,
+  outcome: AttemptOutcome,
+) {
+  console.warn(
+    JSON.stringify({
+      level: "warn",
+      message: "webhook attempt failed",
+      deliveryId: delivery.id,
+      webhookId: endpoint.id,
+      attempt,
+      host: URL.parse(endpoint.url)?.host ?? null,
+      failure: outcome.failure,
+      responseStatus: outcome.responseStatus,
+      error: outcome.error,
+      durationMs: outcome.durationMs,
+    }),
+  );
 }
 
 type Loaded = { delivery: WebhookDeliveryRow; event: EventRow | null; endpoint: WebhookEndpointRow | null };
@@ -262,7 +298,13 @@ async function load(db: Database, deliveryId: string): Promise<Loaded | undefine
  * before recording, the queue runs the message again: the receiver may see the event twice (same
  * `webhook-id`), but it is never lost.
  */
-export async function attemptDelivery(env: Env, db: Database, message: DeliveryMessage, now = Date.now()) {
+export async function attemptDelivery(
+  env: Env,
+  db: Database,
+  message: DeliveryMessage,
+  now = Date.now(),
+  options: AttemptOptions = {},
+) {
   if (message.notBefore !== undefined && message.notBefore > now + 1000) {
     await enqueueAttempts(env, [{ ...message, delayMs: message.notBefore - now }], now);
     return;
@@ -281,7 +323,8 @@ export async function attemptDelivery(env: Env, db: Database, message: DeliveryM
     await record(env, db, delivery, message.attempt, { status: "failed", error }, now);
     return;
   }
-  const outcome = await send(endpoint, event, allowInsecureWebhooks(env), now);
+  const outcome = await send(endpoint, event, allowInsecureWebhooks(env), now, options);
+  if (!outcome.ok) logFailedAttempt(delivery, endpoint, message.attempt, outcome);
   const finishedAt = Date.now();
   const last = message.attempt >= MAX_ATTEMPTS || isGone(outcome);
   const delayMs = outcome.ok || last ? null : retryDelayMs(message.attempt, outcome.retryAfterMs);

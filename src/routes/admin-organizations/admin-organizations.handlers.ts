@@ -1,8 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import type { AppEnv } from "../../env";
-import { NO_STORE } from "../../lib/http";
-import { createApiKey } from "../../services/api-keys";
+import { NO_STORE, pathTo } from "../../lib/http";
+import { createApiKey, getApiKey } from "../../services/api-keys";
 import { orgGate } from "../../services/org-gate";
 import {
   createOrganization,
@@ -11,16 +11,18 @@ import {
   toOrganization,
   updateOrganization,
 } from "../../services/organizations";
-import type {
-  createOrganizationKeyRoute,
-  createOrganizationRoute,
+import {
+  type createOrganizationKeyRoute,
+  type createOrganizationRoute,
+  getOrganizationKeyRoute,
   getOrganizationRoute,
-  listOrganizationsRoute,
-  updateOrganizationRoute,
+  type listOrganizationsRoute,
+  type updateOrganizationRoute,
 } from "./admin-organizations.routes";
 
 export const create: RouteHandler<typeof createOrganizationRoute, AppEnv> = async (c) => {
   const row = await createOrganization(createDb(c.env.DB), c.req.valid("json"));
+  c.header("Location", pathTo(getOrganizationRoute.path, { id: row.id }));
   return c.json(toOrganization(row), 201);
 };
 
@@ -41,5 +43,12 @@ export const createKey: RouteHandler<typeof createOrganizationKeyRoute, AppEnv> 
   const { id } = c.req.valid("param");
   const db = createDb(c.env.DB);
   const org = toOrganization(await getOrganization(db, id));
-  return c.json(await createApiKey(db, orgGate(c.env, id), org, c.req.valid("json")), 201, NO_STORE);
+  const key = await createApiKey(db, orgGate(c.env, id), org, c.req.valid("json"));
+  c.header("Location", pathTo(getOrganizationKeyRoute.path, { id, keyId: key.id }));
+  return c.json(key, 201, NO_STORE);
+};
+
+export const getKey: RouteHandler<typeof getOrganizationKeyRoute, AppEnv> = async (c) => {
+  const { id, keyId } = c.req.valid("param");
+  return c.json(await getApiKey(createDb(c.env.DB), orgGate(c.env, id), id, keyId), 200);
 };

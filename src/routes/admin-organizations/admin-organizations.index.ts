@@ -1,8 +1,9 @@
 import { createRouter } from "../../lib/openapi";
-import { create, createKey, get, list, update } from "./admin-organizations.handlers";
+import { create, createKey, get, getKey, list, update } from "./admin-organizations.handlers";
 import {
   createOrganizationKeyRoute,
   createOrganizationRoute,
+  getOrganizationKeyRoute,
   getOrganizationRoute,
   listOrganizationsRoute,
   updateOrganizationRoute,
@@ -13,4 +14,5 @@ export const adminOrganizationsRouter = createRouter()
   .openapi(listOrganizationsRoute, list)
   .openapi(getOrganizationRoute, get)
   .openapi(updateOrganizationRoute, update)
-  .openapi(createOrganizationKeyRoute, createKey);
+  .openapi(createOrganizationKeyRoute, createKey)
+  .openapi(getOrganizationKeyRoute, getKey);

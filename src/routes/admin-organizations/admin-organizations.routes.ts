@@ -6,7 +6,7 @@ import {
   listSchema,
   SECRET_RESPONSE_HEADERS,
 } from "../../lib/openapi";
-import { ADMIN_SECURITY, CreateApiKeyBody, CreatedApiKeySchema, IdParam } from "../shared.schemas";
+import { ADMIN_SECURITY, ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, IdParam } from "../shared.schemas";
 import { AdminOrganizationSchema, CreateOrganizationBody, UpdateOrganizationBody } from "./admin-organizations.schemas";
 
 const tags = ["Operator"];
@@ -96,5 +96,19 @@ export const createOrganizationKeyRoute = createRoute({
       content: { "application/json": { schema: CreatedApiKeySchema } },
     },
     ...errorResponses(400, 403, 404, 409, 413, 415, 422, ...ADMIN_ERRORS),
+  },
+});
+
+export const getOrganizationKeyRoute = createRoute({
+  method: "get",
+  path: "/admin/v1/organizations/{id}/api-keys/{keyId}",
+  tags,
+  summary: "Get an API key of an organization",
+  description: "An active key, without its secret; a revoked key, or one of another organization, is 404.",
+  security: ADMIN_SECURITY,
+  request: { params: orgParam.extend(IdParam("keyId", "key_4Vd0Qy2WbZ8hTq1nR6sXpL").shape) },
+  responses: {
+    200: { description: "The key.", content: { "application/json": { schema: ApiKeySchema } } },
+    ...errorResponses(404, ...ADMIN_ERRORS),
   },
 });

@@ -54,6 +54,21 @@ export const listApiKeysRoute = createRoute({
   },
 });
 
+export const getApiKeyRoute = createRoute({
+  method: "get",
+  path: "/api/v1/api-keys/{id}",
+  tags,
+  summary: "Get an API key",
+  description: "Scope `admin`. An active key, without its secret; a revoked key is 404.",
+  security: API_KEY_SECURITY,
+  middleware: [requireScope("admin")] as const,
+  request: { params: IdParam("id", "key_4Vd0Qy2WbZ8hTq1nR6sXpL") },
+  responses: {
+    200: { description: "The key.", content: { "application/json": { schema: ApiKeySchema } } },
+    ...errorResponses(404, ...AUTHENTICATED_ERRORS),
+  },
+});
+
 export const revokeApiKeyRoute = createRoute({
   method: "delete",
   path: "/api/v1/api-keys/{id}",

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ApiError } from "../../lib/errors";
 import { createRouter, errorResponses } from "../../lib/openapi";
 import { roomLogoKey } from "../../storage/keys";
-import { recordingFileRoute, serveRecordingFile } from "./recording-file";
+import { recordingFileHook, recordingFileRoute, serveRecordingFile } from "./recording-file";
 
 const getRoomLogoRoute = createRoute({
   method: "get",
@@ -43,7 +43,11 @@ export const filesRouter = createRouter()
     headers.set("Cache-Control", "public, max-age=300");
     return new Response(object.body, { status: 200, headers }) as never;
   })
-  .openapi(recordingFileRoute, async (c) => {
-    const { recordingId } = c.req.valid("param");
-    return (await serveRecordingFile(c, recordingId, c.req.valid("query").token)) as never;
-  });
+  .openapi(
+    recordingFileRoute,
+    async (c) => {
+      const { recordingId } = c.req.valid("param");
+      return (await serveRecordingFile(c, recordingId, c.req.valid("query").token)) as never;
+    },
+    recordingFileHook,
+  );

@@ -6,7 +6,7 @@ import { recordings } from "../../db/schema";
 import type { GateConfig } from "../../durable-objects/org-gate";
 import { type AppEnv, fileTokenSecret } from "../../env";
 import { ApiError } from "../../lib/errors";
-import { errorResponses, ProblemSchema } from "../../lib/openapi";
+import { errorResponses, ProblemSchema, validationHook } from "../../lib/openapi";
 import { verifyFileToken } from "../../services/access-links";
 import { orgGate } from "../../services/org-gate";
 
@@ -46,6 +46,20 @@ export const recordingFileRoute = createRoute({
     },
   },
 });
+
+/** A link opened without its `token` (cut off when copied, or typed by hand) says where links come from. */
+export const recordingFileHook: typeof validationHook = (result, c) => {
+  if (!result.success && result.target === "query" && !c.req.query("token")) {
+    const linkRoute = `/api/v1/recordings/${encodeURIComponent(c.req.param("recordingId") ?? "{recordingId}")}/access-link`;
+    const message = `Missing: get a link with its token from GET ${linkRoute}`;
+    throw new ApiError(
+      "validation_error",
+      `This download link needs its \`token\` query parameter (…?token=…). Ask for a new link, token included, with GET ${linkRoute} (an API key with scope \`read\`).`,
+      { errors: [{ location: "query.token", message }] },
+    );
+  }
+  return validationHook(result, c);
+};
 
 /** A single `bytes=` range resolved against the size; `undefined` = no (usable) range, `null` = unsatisfiable. */
 function parseRange(header: string | undefined, size: number): { offset: number; length: number } | null | undefined {

@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { type AppEnv, meetingConfig } from "../../env";
 import { ApiError } from "../../lib/errors";
+import { pathTo } from "../../lib/http";
 import {
   createMeeting,
   deleteMeeting,
@@ -12,7 +13,12 @@ import {
   toMeeting,
 } from "../../services/meetings";
 import { publishLater } from "../publish-later";
-import type { createMeetingRoute, deleteMeetingRoute, getMeetingRoute, listMeetingsRoute } from "./meetings.routes";
+import {
+  type createMeetingRoute,
+  type deleteMeetingRoute,
+  getMeetingRoute,
+  type listMeetingsRoute,
+} from "./meetings.routes";
 
 function parseFields(raw: string | string[] | undefined): MeetingField[] {
   const names = (Array.isArray(raw) ? raw : [raw ?? ""]).flatMap((v) => v.split(",")).filter((v) => v !== "");
@@ -27,16 +33,18 @@ function parseFields(raw: string | string[] | undefined): MeetingField[] {
 
 export const create: RouteHandler<typeof createMeetingRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
+  const config = meetingConfig(c.env); // before the meeting exists: a missing secret changes nothing
   const { row, event } = await createMeeting(createDb(c.env.DB), c.get("auth").orgId, body);
   publishLater(c, event);
-  return c.json(await toMeeting(row, meetingConfig(c.env), body.fields ?? []), 201);
+  c.header("Location", pathTo(getMeetingRoute.path, { meetingId: row.id }));
+  return c.json(await toMeeting(row, config, body.fields ?? []), 201);
 };
 
 export const list: RouteHandler<typeof listMeetingsRoute, AppEnv> = async (c) => {
   const query = c.req.valid("query");
   const fields = parseFields(query.fields);
-  const page = await listMeetings(createDb(c.env.DB), c.get("auth").orgId, query);
   const config = meetingConfig(c.env);
+  const page = await listMeetings(createDb(c.env.DB), c.get("auth").orgId, query);
   return c.json(
     { results: await Promise.all(page.results.map((r) => toMeeting(r, config, fields))), cursor: page.cursor },
     200,
@@ -45,8 +53,9 @@ export const list: RouteHandler<typeof listMeetingsRoute, AppEnv> = async (c) =>
 
 export const get: RouteHandler<typeof getMeetingRoute, AppEnv> = async (c) => {
   const fields = parseFields(c.req.valid("query").fields);
+  const config = meetingConfig(c.env);
   const row = await getMeeting(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").meetingId);
-  return c.json(await toMeeting(row, meetingConfig(c.env), fields), 200);
+  return c.json(await toMeeting(row, config, fields), 200);
 };
 
 export const remove: RouteHandler<typeof deleteMeetingRoute, AppEnv> = async (c) => {

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import { createDb } from "../../db/client";
 import { type AppEnv, fileTokenSecret, publicBaseUrl } from "../../env";
 import { ApiError } from "../../lib/errors";
+import { mediaTypeOf, pathTo, unsupportedMediaType } from "../../lib/http";
 import type { StorageJobMessage } from "../../queues/messages";
 import { signFileToken } from "../../services/access-links";
 import { orgGate } from "../../services/org-gate";
@@ -19,18 +20,20 @@ import { recordingStored } from "../../services/upload-claims";
 import { recordingMediaType } from "../../storage/media-types";
 import { requiredLength } from "../../storage/streams";
 import { publishLater } from "../publish-later";
-import type {
-  abortUploadRoute,
-  accessLinkRoute,
-  bulkDeleteRoute,
-  completeUploadRoute,
-  createUploadRoute,
-  deleteRecordingRoute,
+import {
+  type abortUploadRoute,
+  type accessLinkRoute,
+  type bulkDeleteRoute,
+  type completeUploadRoute,
+  type createUploadRoute,
+  type deleteRecordingRoute,
   getRecordingRoute,
-  listRecordingsRoute,
-  uploadPartRoute,
-  uploadRecordingRoute,
+  type listRecordingsRoute,
+  type uploadPartRoute,
+  type uploadRecordingRoute,
 } from "./recordings.routes";
+
+const recordingPath = (recordingId: string) => pathTo(getRecordingRoute.path, { recordingId });
 
 /** Length and stream of a raw upload body, refusing what cannot be stored before reading a byte. */
 function rawUpload(c: Context<AppEnv>, maxBytes: number) {
@@ -42,14 +45,19 @@ function rawUpload(c: Context<AppEnv>, maxBytes: number) {
   return { length, body: c.req.raw.body };
 }
 
+/** The usual slips: no type, a form upload (`curl -F`), a generic type; all want the raw file. */
+function notARecordingType(header: string | undefined) {
+  const form = mediaTypeOf(header) === "multipart/form-data";
+  return unsupportedMediaType(
+    header,
+    "This route takes the raw file as the body, with the file's own Content-Type: an audio/* or video/* type (mp4, webm, mkv, mp3, wav, m4a, ogg, flac), e.g. `video/webm` or `audio/mpeg`.",
+    `${form ? "Send the bytes themselves, not a form: `curl --data-binary @call.webm -H 'Content-Type: video/webm'`. " : ""}Files over 100 MB go through the multipart upload API: POST /api/v1/recordings/uploads.`,
+  );
+}
+
 export const upload: RouteHandler<typeof uploadRecordingRoute, AppEnv> = async (c) => {
   const contentType = recordingMediaType(c.req.header("content-type"));
-  if (!contentType) {
-    throw new ApiError(
-      "unsupported_media_type",
-      "Content-Type must be an allowed audio/* or video/* type (mp4, webm, mkv, mp3, wav, m4a, ogg, flac).",
-    );
-  }
+  if (!contentType) throw notARecordingType(c.req.header("content-type"));
   const { length, body } = rawUpload(c, DIRECT_UPLOAD_MAX_BYTES);
   const { orgId } = c.get("auth");
   const db = createDb(c.env.DB);
@@ -61,6 +69,7 @@ export const upload: RouteHandler<typeof uploadRecordingRoute, AppEnv> = async (
   });
   await orgGate(c.env, orgId).addUsage("storageBytes", row.sizeBytes);
   publishLater(c, event);
+  c.header("Location", recordingPath(row.id));
   return c.json(toRecording(row), 201);
 };
 
@@ -94,16 +103,19 @@ export const bulkDelete: RouteHandler<typeof bulkDeleteRoute, AppEnv> = async (c
 };
 
 export const accessLink: RouteHandler<typeof accessLinkRoute, AppEnv> = async (c) => {
+  const secret = fileTokenSecret(c.env);
   const row = await getRecording(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").recordingId);
   if (row.status !== "ready") throw new ApiError("not_found", `Recording ${row.id} has not finished uploading.`);
   const expires = Date.now() + c.req.valid("query").validForSeconds * 1000;
-  const token = await signFileToken(fileTokenSecret(c.env), row.id, expires);
+  const token = await signFileToken(secret, row.id, expires);
   const base = publicBaseUrl(c.env, c.req.url);
   return c.json({ accessLink: `${base}/files/recordings/${row.id}?token=${token}`, expires }, 200);
 };
 
 export const startUpload: RouteHandler<typeof createUploadRoute, AppEnv> = async (c) => {
   const row = await createUpload(createDb(c.env.DB), c.env.RECORDINGS, c.get("auth").orgId, c.req.valid("json"));
+  // The upload becomes this recording, which reads `status: "uploading"` until it is completed.
+  c.header("Location", recordingPath(row.id));
   return c.json({ uploadId: row.uploadId as string, recordingId: row.id, partSize: PART_SIZE }, 201);
 };
 
@@ -111,9 +123,9 @@ export const putPart: RouteHandler<typeof uploadPartRoute, AppEnv> = async (c) =
   const { uploadId, partNumber } = c.req.valid("param");
   const type = c.req.header("content-type");
   if (type && !/^application\/octet-stream\b/i.test(type) && !recordingMediaType(type)) {
-    throw new ApiError(
-      "unsupported_media_type",
-      "Send parts as application/octet-stream (or an allowed recording type).",
+    throw unsupportedMediaType(
+      type,
+      "Send each part as raw bytes with `Content-Type: application/octet-stream`, an allowed recording type, or none.",
     );
   }
   const { length, body } = rawUpload(c, PART_SIZE);
@@ -141,6 +153,7 @@ export const complete: RouteHandler<typeof completeUploadRoute, AppEnv> = async 
     await recordingStored(c.env, row);
     publishLater(c, event);
   }
+  c.header("Location", recordingPath(row.id));
   return c.json(toRecording(row), 201);
 };
 

@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { type AppEnv, publicBaseUrl } from "../../env";
 import { ApiError } from "../../lib/errors";
-import { isJsonContentType } from "../../lib/http";
+import { isJsonContentType, unsupportedMediaType } from "../../lib/http";
 import {
   ensureLiveRoom,
   getRoomTheme,
@@ -32,12 +32,12 @@ export const putLogo: RouteHandler<typeof putLogoRoute, AppEnv> = async (c) => {
   const db = createDb(c.env.DB);
   const { orgId } = c.get("auth");
   const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
-  const type = (c.req.header("content-type") ?? "").toLowerCase();
-  const isMultipart = type.startsWith("multipart/form-data");
-  if (!isMultipart && !isJsonContentType(type)) {
-    throw new ApiError(
-      "unsupported_media_type",
-      'Send multipart/form-data with `image`, or JSON { "theme": "default" }.',
+  const header = c.req.header("content-type");
+  const isMultipart = (header ?? "").toLowerCase().startsWith("multipart/form-data");
+  if (!isMultipart && !isJsonContentType(header)) {
+    throw unsupportedMediaType(
+      header,
+      'Send `multipart/form-data` with an `image` part, or `{ "theme": "default" }` with `Content-Type: application/json`.',
     );
   }
   let image: File | null = null;

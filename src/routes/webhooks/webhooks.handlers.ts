@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { type AppEnv, allowInsecureWebhooks } from "../../env";
-import { NO_STORE } from "../../lib/http";
+import { NO_STORE, pathTo } from "../../lib/http";
 import { listDeliveries } from "../../services/webhook-delivery-log";
 import { sendTestEvent } from "../../services/webhook-resends";
 import {
@@ -13,15 +13,15 @@ import {
   toWebhook,
   updateWebhook,
 } from "../../services/webhooks";
-import type {
-  createWebhookRoute,
-  deleteWebhookRoute,
+import {
+  type createWebhookRoute,
+  type deleteWebhookRoute,
   getWebhookRoute,
-  listDeliveriesRoute,
-  listWebhooksRoute,
-  rotateSecretRoute,
-  testWebhookRoute,
-  updateWebhookRoute,
+  type listDeliveriesRoute,
+  type listWebhooksRoute,
+  type rotateSecretRoute,
+  type testWebhookRoute,
+  type updateWebhookRoute,
 } from "./webhooks.routes";
 
 export const create: RouteHandler<typeof createWebhookRoute, AppEnv> = async (c) => {
@@ -31,6 +31,7 @@ export const create: RouteHandler<typeof createWebhookRoute, AppEnv> = async (c)
     c.req.valid("json"),
     allowInsecureWebhooks(c.env),
   );
+  c.header("Location", pathTo(getWebhookRoute.path, { id: created.id }));
   return c.json(created, 201, NO_STORE);
 };
 

@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig, type Plugin } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
+import { vendorAssets } from "./scripts/vendor-assets.mjs";
 import { startReceiver } from "./scripts/webhook-receiver.mjs";
 
 // This file runs in Node; the project's types are the Workers runtime's, which have no `process`.
@@ -49,6 +50,7 @@ export default defineConfig(async () => {
   // Wrangler reports which secret files it read and which secrets they lack; tests pin all of them, so
   // those lines are noise here (WRANGLER_LOG=log npm test shows them again).
   process.env.WRANGLER_LOG ??= "error";
+  vendorAssets(); // public/vendor/, which the static assets serve (wrangler's build command does this for dev)
   const migrations = await readD1Migrations("./migrations");
   // A real HTTP receiver for webhook deliveries; tests program and read it over HTTP.
   const receiver = await startReceiver();

@@ -1,10 +1,56 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
+import { vendorAssets } from "./scripts/vendor-assets.mjs";
 import { startReceiver } from "./scripts/webhook-receiver.mjs";
+
+// This file runs in Node; the project's types are the Workers runtime's, which have no `process`.
+declare const process: { env: Record<string, string | undefined> };
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
+/** Test values for every secret `[secrets] required` lists in wrangler.toml. */
+const TEST_SECRETS: Record<string, string> = {
+  ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+  ROOM_KEY_SECRET: "test-room-key-secret-0123456789abcdef",
+  FILE_TOKEN_SECRET: "test-file-token-secret-0123456789abcdef",
+  OPENAI_API_KEY: "",
+};
+
+/**
+ * Every var and secret the worker reads, pinned for tests. Wrangler also loads a developer's `.dev.vars`
+ * (or `.env` files and the shell's environment) for these names; pinned values win over all of them, so
+ * tests never depend on files or variables on the machine that runs them.
+ */
+function pinnedBindings(): Record<string, string> {
+  const config = unstable_readConfig({ config: "./wrangler.toml" });
+  const required = config.secrets?.required ?? [];
+  const unpinned = required.filter((name: string) => !(name in TEST_SECRETS));
+  if (unpinned.length > 0) throw new Error(`vitest.config.ts: add test values for ${unpinned.join(", ")}`);
+  const vars = Object.fromEntries(Object.entries(config.vars).map(([name, value]) => [name, String(value)]));
+  return { ...vars, ...TEST_SECRETS };
+}
+
+/**
+ * Drops the source maps of packages that ship maps without the sources they name (Vite warns about
+ * each one as it loads it); an empty mapping is Vite's way to say "no source map".
+ */
+function withoutSourceMaps(packages: string[]): Plugin {
+  return {
+    name: "parley:without-source-maps",
+    transform(code, id) {
+      if (!packages.some((name) => id.includes(`/node_modules/${name}/`))) return null;
+      // Vite keeps the loaded map when a transform returns the code unchanged, hence the newline.
+      return { code: `${code}\n`, map: { mappings: "" } };
+    },
+  };
+}
+
 export default defineConfig(async () => {
+  // Wrangler reports which secret files it read and which secrets they lack; tests pin all of them, so
+  // those lines are noise here (WRANGLER_LOG=log npm test shows them again).
+  process.env.WRANGLER_LOG ??= "error";
+  vendorAssets(); // public/vendor/, which the static assets serve (wrangler's build command does this for dev)
   const migrations = await readD1Migrations("./migrations");
   // A real HTTP receiver for webhook deliveries; tests program and read it over HTTP.
   const receiver = await startReceiver();
@@ -14,15 +60,13 @@ export default defineConfig(async () => {
       projects: [
         {
           plugins: [
+            withoutSourceMaps(["standardwebhooks"]),
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 bindings: {
+                  ...pinnedBindings(),
                   TEST_MIGRATIONS: migrations,
-                  ADMIN_TOKEN: TEST_ADMIN_TOKEN,
-                  ROOM_KEY_SECRET: "test-room-key-secret-0123456789abcdef",
-                  FILE_TOKEN_SECRET: "test-file-token-secret-0123456789abcdef",
-                  OPENAI_API_KEY: "",
                   ALLOW_INSECURE_WEBHOOKS: "true",
                   TEST_RECEIVER_URL: receiver.url,
                 },

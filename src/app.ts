@@ -1,5 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { matchedRoutes, routePath } from "hono/route";
@@ -17,6 +16,7 @@ import { requestId } from "./middleware/request-id";
 import { securityHeaders } from "./middleware/security-headers";
 import { adminOrganizationsRouter } from "./routes/admin-organizations/admin-organizations.index";
 import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
+import { docsPage } from "./routes/docs/docs-page";
 import { eventsRouter } from "./routes/events/events.index";
 import { filesRouter } from "./routes/files/files.index";
 import { healthRouter } from "./routes/health/health.index";
@@ -133,7 +133,7 @@ export function createApp(): AppRouter {
     );
     return c.json(document);
   });
-  app.get(DOCS_PATH, Scalar({ url: OPENAPI_PATH, pageTitle: "Parley API reference" }));
+  app.get(DOCS_PATH, docsPage(OPENAPI_PATH));
 
   app.notFound((c) => {
     const allow = allowedMethods(c.req.path);
@@ -165,7 +165,8 @@ function registerMetaRoutes(app: AppRouter) {
     path: DOCS_PATH,
     tags: ["Meta"],
     summary: "Interactive API reference",
-    description: "No authentication. An HTML page (Scalar) that renders this document.",
+    description:
+      "No authentication. An HTML page (Scalar) that renders this document; every file it loads is served by Parley, so it works offline.",
     security: [],
     responses: { 200: { description: "The page.", content: { "text/html": { schema: z.string() } } } },
   });

@@ -72,6 +72,51 @@ describe("operator API", () => {
     expect(list.results.some((o) => o.id === org.id)).toBe(true);
   });
 
+  it("tells a limit override from the plan default: a number or unlimited overrides, null goes back", async () => {
+    const org = await createOrg("starter");
+    const patch = async (limits: Record<string, unknown>, plan?: string) => {
+      const res = await admin(`/admin/v1/organizations/${org.id}`, { method: "PATCH", json: { limits, plan } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { limits: Record<string, number | null>; limitOverrides: Record<string, unknown> };
+    };
+    const fresh = (await (await admin(`/admin/v1/organizations/${org.id}`)).json()) as { limitOverrides: unknown };
+    expect(fresh.limitOverrides).toEqual({});
+
+    const overridden = await patch({ apiKeys: "unlimited", aiGenerationsPerMonth: 50 });
+    expect(overridden.limits).toEqual({
+      pointsPerMinute: 100,
+      aiGenerationsPerMonth: 50,
+      apiKeys: null,
+      webhookEndpoints: 0,
+    });
+    expect(overridden.limitOverrides).toEqual({ apiKeys: "unlimited", aiGenerationsPerMonth: 50 });
+
+    // On enterprise, apiKeys is unlimited by the override and webhookEndpoints by the plan: the view tells which.
+    const enterprise = await patch({}, "enterprise");
+    expect(enterprise.limits).toMatchObject({ apiKeys: null, webhookEndpoints: null, aiGenerationsPerMonth: 50 });
+    expect(enterprise.limitOverrides).toEqual({ apiKeys: "unlimited", aiGenerationsPerMonth: 50 });
+
+    const back = await patch({ apiKeys: null });
+    expect(back.limits.apiKeys).toBe(10);
+    expect(back.limitOverrides).toEqual({ aiGenerationsPerMonth: 50 });
+    const list = (await (await admin("/admin/v1/organizations?limit=100")).json()) as {
+      results: { id: string; limitOverrides: unknown }[];
+    };
+    expect(list.results.find((o) => o.id === org.id)?.limitOverrides).toEqual({ aiGenerationsPerMonth: 50 });
+
+    // The customer's own view shows effective limits only (null = unlimited).
+    const self = (await (await org.api("/api/v1/organization")).json()) as Record<string, unknown>;
+    expect(self.limits).toMatchObject({ apiKeys: 10, aiGenerationsPerMonth: 50 });
+    expect(self).not.toHaveProperty("limitOverrides");
+
+    const budget = await admin(`/admin/v1/organizations/${org.id}`, {
+      method: "PATCH",
+      json: { limits: { pointsPerMinute: "unlimited" } },
+    });
+    expect(budget.status).toBe(400);
+    expect(((await problem(budget)).errors as { location: string }[])[0]?.location).toBe("body.limits.pointsPerMinute");
+  });
+
   it("validates operator input and 404s unknown organizations", async () => {
     const bad = await admin("/admin/v1/organizations", { method: "POST", json: { name: "x", plan: "gold" } });
     expect(bad.status).toBe(400);

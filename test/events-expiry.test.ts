@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { EXPIRY_LIMITS, expireMeetings } from "../src/cron/expire-meetings";
 import { sweepEventOutbox } from "../src/cron/retention";
 import worker from "../src/index";
-import { createMeeting, createOrg, env, problem, type TestOrg } from "./helpers";
+import { captureErrorLogs, createMeeting, createOrg, env, problem, type TestOrg } from "./helpers";
 
 type EventBody = { id: string; type: string; createdAt: string; data: Record<string, unknown> };
 
@@ -81,10 +81,14 @@ describe("event log", () => {
       { id: "m2", timestamp: new Date(), attempts: 1, body: { garbage: true } },
     ]);
     const ctx = createExecutionContext();
+    const errorLogs = captureErrorLogs();
     await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
     expect(result.retryMessages).toEqual([]);
+    expect(errorLogs()).toEqual([
+      { level: "error", queue: "webhooks", messageId: "m2", problem: "unparseable message" },
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
-import { admin, call, createOrg, env, problem } from "./helpers";
+import { admin, call, captureErrorLogs, createOrg, env, problem } from "./helpers";
 
 describe("protocol and errors", () => {
   it("404s unknown routes as problem+json", async () => {
@@ -112,8 +112,10 @@ describe("protocol and errors", () => {
     app.get("/boom", () => {
       throw new Error("db password is hunter2");
     });
+    const errorLogs = captureErrorLogs();
     const res = await app.fetch(new Request("https://parley.test/boom"), env, createExecutionContext());
     expect(res.status).toBe(500);
+    expect(errorLogs()).toEqual([expect.objectContaining({ level: "error", path: "/boom", name: "Error" })]);
     const text = await res.clone().text();
     expect(text).not.toContain("hunter2");
     expect(text).not.toMatch(/at .*\.ts/);

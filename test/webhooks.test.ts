@@ -7,7 +7,7 @@ import { sweepEventOutbox } from "../src/cron/retention";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
 import { type AttemptOptions, attemptDelivery, fanOutEvents } from "../src/services/webhook-deliveries";
-import { admin, createMeeting, createOrg, media, problem, type TestOrg } from "./helpers";
+import { admin, captureErrorLogs, createMeeting, createOrg, media, problem, type TestOrg } from "./helpers";
 
 interface Received {
   headers: Record<string, string>;
@@ -593,8 +593,12 @@ describe("nothing lost", () => {
     const deliveryId = await insertDelivery(org.id, endpoint.id, eventId, { attempt: 0, dueAt: Date.now() });
     // D1 refuses every write after the HTTP request went out: the worker "dies" mid-bookkeeping.
     const failingDb = refusingUpdates(env.DB);
+    const errorLogs = captureErrorLogs();
     const crashed = await consume([{ kind: "delivery.v1", deliveryId, attempt: 1 }], { ...env, DB: failingDb });
     expect(crashed.retryMessages).toHaveLength(1);
+    expect(errorLogs()).toEqual([
+      { level: "error", queue: "webhooks", kind: "delivery.v1", deliveryId, error: "Error: simulated crash" },
+    ]);
     expect(await received(target.name)).toHaveLength(1);
     expect((await deliveryRow(deliveryId))?.attempt).toBe(0);
 
@@ -612,8 +616,12 @@ describe("nothing lost", () => {
     const target = await hook();
     const endpoint = await createWebhook(org, target.url);
     const eventId = await insertEvent(org.id, "meeting.created");
+    const errorLogs = captureErrorLogs();
     const result = await consume([{ kind: "events.v1", eventIds: [eventId] }], { ...env, DB: refusingUpdates(env.DB) });
     expect(result.explicitAcks).toHaveLength(1);
+    expect(errorLogs()).toEqual([
+      expect.objectContaining({ queue: "webhooks", kind: "delivery.v1", error: "Error: simulated crash" }),
+    ]);
     expect(await received(target.name)).toHaveLength(1);
     // The attempt went back on the queue (5 s later) and is made and recorded again.
     await expect.poll(async () => (await received(target.name)).length, { timeout: 15_000 }).toBe(2);
@@ -642,8 +650,17 @@ describe("nothing lost", () => {
       { id: "d3", timestamp: new Date(), attempts: 11, body: { kind: "events.v1", eventIds: [stranded] } },
     ]);
     const ctx = createExecutionContext();
+    const errorLogs = captureErrorLogs();
     await worker.queue(batch as MessageBatch, env);
     expect((await getQueueResult(batch, ctx)).explicitAcks.sort()).toEqual(["d1", "d2", "d3"]);
+    expect(errorLogs()).toEqual([
+      {
+        level: "error",
+        queue: "webhooks-dlq",
+        kind: "events.v1",
+        problem: "fan-out failed repeatedly; the outbox sweeper retries it",
+      },
+    ]);
     const moved = await deliveryRow(deliveryId);
     expect(moved).toMatchObject({ attempt: 3, status: "pending" });
     expect(Number(moved?.next_attempt_at) - Date.now()).toBeGreaterThan(29 * 60_000); // the 30-minute step

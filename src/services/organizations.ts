@@ -13,6 +13,7 @@ export interface Organization {
   plan: PlanName;
   status: OrganizationStatus;
   limits: PlanLimits;
+  limitOverrides: LimitOverridesView;
   createdAt: string;
   updatedAt: string;
   cancelledAt: string | null;
@@ -20,6 +21,19 @@ export interface Organization {
 
 /** A limit override: a number, `"unlimited"`, or `null` to fall back to the plan's default. */
 export type LimitPatch = { [K in keyof PlanLimits]?: number | "unlimited" | null };
+
+/** The operator's overrides as they are set (`"unlimited"`, never `null`); limits that follow the plan are absent. */
+export type LimitOverridesView = { pointsPerMinute?: number } & {
+  [K in Exclude<keyof PlanLimits, "pointsPerMinute">]?: number | "unlimited";
+};
+
+function overridesView(overrides: LimitOverrides | null): LimitOverridesView {
+  const view: Record<string, number | "unlimited"> = {};
+  for (const [name, value] of Object.entries(overrides ?? {})) {
+    if (value !== undefined) view[name] = value ?? "unlimited";
+  }
+  return view;
+}
 
 export interface OrganizationPatch {
   name?: string;
@@ -35,6 +49,7 @@ export function toOrganization(row: OrganizationRow): Organization {
     plan: row.plan,
     status: row.status,
     limits: effectiveLimits(row.plan, row.limitOverrides),
+    limitOverrides: overridesView(row.limitOverrides),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
     cancelledAt: isoOrNull(row.cancelledAt),

@@ -85,7 +85,7 @@ export async function uploadPart(
   part: { uploadId: string; partNumber: number; body: ReadableStream<Uint8Array>; length: number },
 ): Promise<{ partNumber: number; etag: string }> {
   const row = await getOpenUpload(db, orgId, part.uploadId);
-  const { stream, check } = checkedUpload(part.body, {
+  const { stream, check } = await checkedUpload(part.body, {
     contentType: part.partNumber === 1 ? row.contentType : null,
     maxBytes: part.length,
     sha256: false,

@@ -127,7 +127,7 @@ export async function uploadRecording(
   const metadata = await resolveMetadata(db, orgId, upload.metadata, "query");
   const id = newId("rec");
   const key = recordingKey(orgId, id);
-  const { stream, check } = checkedUpload(upload.body, {
+  const { stream, check } = await checkedUpload(upload.body, {
     contentType: upload.contentType,
     maxBytes: upload.length,
     sha256: true,

@@ -5,23 +5,24 @@ import { RECORDING_TYPES, SNIFF_BYTES, sniffFamily } from "./media-types";
 export interface StreamCheck {
   /** Resolves once the stream has ended: bytes seen and their SHA-256 (hex). */
   done: Promise<{ size: number; sha256: string | null }>;
-  /** Why the stream was cut, when Parley cut it (wrong magic bytes, too many bytes). */
+  /** Why the stream was cut, when Parley cut it (too many bytes). */
   failure: () => ApiError | null;
 }
 
 /**
  * Passes an upload through unchanged while checking it: the first bytes must match the declared
  * media type, the byte count must not pass `maxBytes`, and (optionally) a SHA-256 is computed on
- * the way. Nothing is buffered beyond the first few bytes.
+ * the way. Nothing is buffered beyond the first few bytes. The type is checked before this returns,
+ * so a file of the wrong type is refused before anything is written to R2.
  */
-export function checkedUpload(
+export async function checkedUpload(
   body: ReadableStream<Uint8Array>,
   options: { contentType: string | null; maxBytes: number; sha256: boolean },
-): { stream: ReadableStream<Uint8Array>; check: StreamCheck } {
+): Promise<{ stream: ReadableStream<Uint8Array>; check: StreamCheck }> {
   const expected = options.contentType ? RECORDING_TYPES.get(options.contentType) : undefined;
+  const source = expected ? await withMatchingHead(body, options.contentType as string, expected) : body;
   const digest = options.sha256 ? new crypto.DigestStream("SHA-256") : null;
   const digestWriter = digest?.getWriter();
-  let head = new Uint8Array(0);
   let size = 0;
   let failure: ApiError | null = null;
   let resolveDone: (value: { size: number; sha256: string | null }) => void = () => {};
@@ -29,42 +30,17 @@ export function checkedUpload(
     resolveDone = resolve;
   });
 
-  const fail = (error: ApiError, controller: TransformStreamDefaultController<Uint8Array>) => {
-    failure = error;
-    controller.error(error);
-  };
-
   const transform = new TransformStream<Uint8Array, Uint8Array>({
     async transform(chunk, controller) {
       size += chunk.byteLength;
       if (size > options.maxBytes) {
-        return fail(
-          new ApiError("payload_too_large", `The upload is larger than ${options.maxBytes} bytes.`),
-          controller,
-        );
-      }
-      if (expected && head.byteLength < SNIFF_BYTES) {
-        const joined = new Uint8Array(head.byteLength + chunk.byteLength);
-        joined.set(head);
-        joined.set(chunk, head.byteLength);
-        head = joined.slice(0, SNIFF_BYTES);
-        if (head.byteLength >= SNIFF_BYTES && sniffFamily(head) !== expected) {
-          return fail(
-            new ApiError(
-              "unsupported_media_type",
-              `The file's bytes are not ${options.contentType}; the declared Content-Type must match the content.`,
-            ),
-            controller,
-          );
-        }
+        failure = new ApiError("payload_too_large", `The upload is larger than ${options.maxBytes} bytes.`);
+        return controller.error(failure);
       }
       await digestWriter?.write(chunk);
       controller.enqueue(chunk);
     },
-    async flush(controller) {
-      if (expected && head.byteLength < SNIFF_BYTES && sniffFamily(head) !== expected) {
-        return fail(new ApiError("unsupported_media_type", "The file is too short to be a recording."), controller);
-      }
+    async flush() {
       let sha256: string | null = null;
       if (digest && digestWriter) {
         await digestWriter.close();
@@ -73,7 +49,55 @@ export function checkedUpload(
       resolveDone({ size, sha256 });
     },
   });
-  return { stream: body.pipeThrough(transform), check: { done, failure: () => failure } };
+  return { stream: source.pipeThrough(transform), check: { done, failure: () => failure } };
+}
+
+/**
+ * Reads the body's first bytes and checks them against the declared type; returns the whole body
+ * again (those bytes first). Refusing here, before an R2 write has begun, costs no R2 operation.
+ */
+async function withMatchingHead(
+  body: ReadableStream<Uint8Array>,
+  contentType: string,
+  expected: string,
+): Promise<ReadableStream<Uint8Array>> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  while (length < SNIFF_BYTES) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    length += value.byteLength;
+  }
+  const head = new Uint8Array(Math.min(length, SNIFF_BYTES));
+  let offset = 0;
+  for (const chunk of chunks) {
+    head.set(chunk.subarray(0, head.byteLength - offset), offset);
+    offset += Math.min(chunk.byteLength, head.byteLength - offset);
+  }
+  if (sniffFamily(head) !== expected) {
+    await reader.cancel().catch(() => {});
+    throw new ApiError(
+      "unsupported_media_type",
+      length < SNIFF_BYTES
+        ? "The file is too short to be a recording."
+        : `The file's bytes are not ${contentType}; the declared Content-Type must match the content.`,
+    );
+  }
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
 }
 
 /** `Content-Length` as a non-negative integer, or a validation error naming the header. */

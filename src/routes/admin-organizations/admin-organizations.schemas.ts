@@ -8,6 +8,19 @@ export const AdminOrganizationSchema = z
     plan: PlanSchema,
     status: OrgStatusSchema,
     limits: LimitsSchema,
+    limitOverrides: z
+      .object({
+        pointsPerMinute: z.number().int().optional(),
+        aiGenerationsPerMonth: z.union([z.number().int(), z.literal("unlimited")]).optional(),
+        apiKeys: z.union([z.number().int(), z.literal("unlimited")]).optional(),
+        webhookEndpoints: z.union([z.number().int(), z.literal("unlimited")]).optional(),
+      })
+      .openapi("LimitOverrides", {
+        description:
+          'The limits the operator has overridden, as set: a number or `"unlimited"`. A limit that is absent ' +
+          "follows the plan. `limits` shows the effect (`null` there means unlimited, whether by plan or override).",
+        example: { pointsPerMinute: 5000, aiGenerationsPerMonth: "unlimited" },
+      }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     cancelledAt: Timestamp.nullable(),
@@ -47,8 +60,11 @@ export const UpdateOrganizationBody = z
       .optional()
       .openapi({
         description:
-          'Per-organization overrides of the plan\'s limits: a number, `"unlimited"`, or `null` to go back to the plan default.',
-        example: { pointsPerMinute: 5000, aiGenerationsPerMonth: "unlimited" },
+          'Per-organization overrides of the plan\'s limits. For each limit: a number sets an override, `"unlimited"` ' +
+          "lifts it (not for `pointsPerMinute`, which is always finite), `null` removes the override so the plan " +
+          "default applies again; a limit left out is unchanged. Overrides survive plan changes. The response's " +
+          "`limitOverrides` lists what is overridden, `limits` the effective values (`null` = unlimited).",
+        example: { pointsPerMinute: 5000, aiGenerationsPerMonth: "unlimited", apiKeys: null },
       }),
   })
   .openapi("UpdateOrganizationRequest");

@@ -1,13 +1,20 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook as Verifier } from "standardwebhooks";
-import { describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { expireMeetings } from "../src/cron/expire-meetings";
 import { sweepEventOutbox } from "../src/cron/retention";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
 import { type AttemptOptions, attemptDelivery, fanOutEvents } from "../src/services/webhook-deliveries";
 import { admin, captureErrorLogs, createMeeting, createOrg, media, problem, type TestOrg } from "./helpers";
+
+// Failed attempts log one warn line each (its shape is asserted in "delivery errors name their cause");
+// the many failures the retry tests cause on purpose stay out of the test output.
+beforeEach(() => {
+  const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+  return () => warn.mockRestore();
+});
 
 interface Received {
   headers: Record<string, string>;

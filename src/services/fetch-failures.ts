@@ -25,6 +25,8 @@ export const tcpReachable: TcpProbe = async (hostname, port) => {
   let socket: ReturnType<typeof connect> | undefined;
   try {
     socket = connect({ hostname, port });
+    // A failed connection rejects `closed` too; unobserved, workerd reports it as an uncaught rejection.
+    socket.closed.catch(() => {});
     const timedOut = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
     });

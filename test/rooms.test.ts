@@ -76,7 +76,10 @@ describe("room themes", () => {
     const put = await org.api(`/api/v1/rooms/${name}/theme/logo`, { method: "PUT", body: logoForm(PNG) });
     expect(put.status).toBe(204);
     const { logoUrl } = (await (await org.api(`/api/v1/rooms/${name}/theme`)).json()) as { logoUrl: string };
-    expect(logoUrl).toMatch(/^https:\/\/parley\.test\/files\/room-logos\/upl_/);
+    expect(logoUrl).toMatch(new RegExp(`^https://parley\\.test/files/room-logos/${org.id}\\.upl_`));
+    // Stored under the organization's prefix, so a tenant's logos can be listed and purged.
+    const stored = (await env.RECORDINGS.list({ prefix: `room-logos/${org.id}/` })).objects;
+    expect(stored.map((o) => o.key)).toEqual([`room-logos/${org.id}/${logoUrl.split(".").at(-1)}`]);
     const served = await call(new URL(logoUrl).pathname);
     expect(served.status).toBe(200);
     expect(served.headers.get("content-type")).toBe("image/png");
@@ -96,6 +99,24 @@ describe("room themes", () => {
     for (const object of left.objects) expect(logoUrl).not.toContain(object.key);
   });
 
+  it("keeps serving a logo stored before logos moved under the organization, and deletes it on replace", async () => {
+    const org = await createOrg();
+    const { name } = await room(org);
+    const legacyId = "upl_legacy0123456789abcdefgh";
+    await env.RECORDINGS.put(`room-logos/${legacyId}`, PNG, { httpMetadata: { contentType: "image/png" } });
+    await env.DB.prepare("INSERT INTO room_themes (org_id, room_name, logo_id, updated_at) VALUES (?, ?, ?, ?)")
+      .bind(org.id, `/${name}`, legacyId, Date.now())
+      .run();
+    const { logoUrl } = (await (await org.api(`/api/v1/rooms/${name}/theme`)).json()) as { logoUrl: string };
+    expect(new URL(logoUrl).pathname).toBe(`/files/room-logos/${legacyId}`);
+    expect((await call(new URL(logoUrl).pathname)).status).toBe(200);
+    await org.api(`/api/v1/rooms/${name}/theme/logo`, { method: "PUT", body: logoForm(PNG) });
+    expect(await env.RECORDINGS.head(`room-logos/${legacyId}`)).toBeNull();
+    expect((await env.RECORDINGS.list({ prefix: `room-logos/${org.id}/` })).objects).toHaveLength(1);
+    await org.api(`/api/v1/rooms/${name}/theme/logo`, { method: "PUT", json: { theme: "default" } });
+    expect((await env.RECORDINGS.list({ prefix: "room-logos/" })).objects).toHaveLength(0);
+  });
+
   it("leaves exactly one logo object after concurrent replacements", async () => {
     const org = await createOrg();
     const { name, meetingId } = await room(org);
@@ -107,7 +128,9 @@ describe("room themes", () => {
     expect(puts.map((r) => r.status)).toEqual([204, 204, 204, 204, 204]);
     const { logoUrl } = (await (await org.api(`/api/v1/rooms/${name}/theme`)).json()) as { logoUrl: string };
     const objects = (await env.RECORDINGS.list({ prefix: "room-logos/" })).objects;
-    expect(objects.map((o) => o.key)).toEqual([new URL(logoUrl).pathname.replace("/files/", "")]);
+    expect(objects.map((o) => o.key)).toEqual([
+      new URL(logoUrl).pathname.replace("/files/", "").replace(`${org.id}.`, `${org.id}/`),
+    ]);
     await org.api(`/api/v1/meetings/${meetingId}`, { method: "DELETE" });
     expect((await env.RECORDINGS.list({ prefix: "room-logos/" })).objects).toHaveLength(0);
   });

@@ -6,6 +6,7 @@ import { expireMeetings } from "../src/cron/expire-meetings";
 import { sweepEventOutbox } from "../src/cron/retention";
 import { createDb } from "../src/db/client";
 import worker from "../src/index";
+import { queueProducer } from "../src/queues/producer";
 import { type AttemptOptions, attemptDelivery, fanOutEvents } from "../src/services/webhook-deliveries";
 import { admin, captureErrorLogs, createMeeting, createOrg, media, problem, type TestOrg } from "./helpers";
 
@@ -767,7 +768,16 @@ describe("delivery errors name their cause", () => {
     const endpoint = await createWebhook(org, url);
     const eventId = await insertEvent(org.id, "meeting.created");
     const deliveryId = await insertDelivery(org.id, endpoint.id, eventId, { attempt: 0, dueAt: Date.now() });
-    await attemptDelivery(env, createDb(env.DB), { kind: "delivery.v1", deliveryId, attempt: 1 }, Date.now(), options);
+    await attemptDelivery(
+      queueProducer(env),
+      createDb(env.DB),
+      { kind: "delivery.v1", deliveryId, attempt: 1 },
+      Date.now(),
+      {
+        allowInsecure: true,
+        ...options,
+      },
+    );
     return (await deliveries(org, endpoint.id)).find((d) => d.id === deliveryId);
   }
 

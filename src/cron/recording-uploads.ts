@@ -1,5 +1,7 @@
 import { createDb } from "../db/client";
+import { queueProducer } from "../queues/producer";
 import { publishEvents } from "../services/events";
+import { orgGate } from "../services/org-gate";
 import { abortStaleUploads, recoverStalledClaims } from "../services/recording-upload-sweeps";
 import { recordingStored } from "../services/upload-claims";
 
@@ -9,10 +11,11 @@ import { recordingStored } from "../services/upload-claims";
  */
 export async function sweepRecordingUploads(env: Env, now: number): Promise<number> {
   const db = createDb(env.DB);
+  const queues = queueProducer(env);
   const finished = await recoverStalledClaims(db, env.RECORDINGS, now);
-  for (const { row } of finished) await recordingStored(env, row);
+  for (const { row } of finished) await recordingStored(queues, orgGate(env, row.orgId), row);
   await publishEvents(
-    env,
+    queues,
     db,
     finished.map((f) => f.event.id),
   );

@@ -1,13 +1,12 @@
-import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { createDb } from "../db/client";
-import { apiKeys } from "../db/schema";
 import type { AppEnv, AuthContext } from "../env";
 import { isWellFormedApiKey } from "../lib/api-key-token";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { TtlCache } from "../lib/ttl-cache";
+import { findLiveKeyByHash } from "../services/api-keys";
 import { bearerToken } from "./admin-auth";
 
 const POSITIVE_CACHE_ENTRIES = 10_000;
@@ -34,14 +33,7 @@ const throttledClients = new TtlCache<number>(10_000, THROTTLE_MS);
 const invalidToken = { "WWW-Authenticate": 'Bearer realm="parley", error="invalid_token"' };
 
 async function lookUpKey(db: D1Database, hash: string, now: number): Promise<AuthContext | null> {
-  const row = (
-    await createDb(db)
-      .select({ id: apiKeys.id, orgId: apiKeys.orgId, scopes: apiKeys.scopes, revokedAt: apiKeys.revokedAt })
-      .from(apiKeys)
-      .where(eq(apiKeys.keyHash, hash))
-      .limit(1)
-  )[0];
-  const auth = row && row.revokedAt === null ? { orgId: row.orgId, keyId: row.id, scopes: row.scopes } : null;
+  const auth = await findLiveKeyByHash(createDb(db), hash);
   if (auth) knownKeys.set(hash, auth, now);
   else unknownKeys.set(hash, true, now);
   return auth;

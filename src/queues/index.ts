@@ -1,8 +1,8 @@
 import type { z } from "zod";
-import { AiJobMessage, StorageJobMessage } from "./messages";
+import { AiJobMessage, StorageJobMessage } from "../contracts/queue-messages";
+import { consumeStorageJobs } from "./consumers/storage-jobs";
+import { consumeWebhooks, consumeWebhooksDeadLetters } from "./consumers/webhooks";
 import { parseBatch } from "./parse";
-import { consumeStorageJobs } from "./storage-jobs";
-import { consumeWebhooks, consumeWebhooksDeadLetters } from "./webhooks";
 
 type Consumer = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
 

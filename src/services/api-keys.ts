@@ -1,11 +1,18 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { API_KEY_SCOPES, type ApiKeyRow, type ApiKeyScope, apiKeys, organizations } from "../db/schema";
+import {
+  findActiveApiKey,
+  findApiKeyRevokedAt,
+  insertApiKeyWithinLimit,
+  listActiveApiKeys,
+  markApiKeyRevoked,
+} from "../db/queries/api-keys";
+import { findApiKeyByHash } from "../db/queries/system";
+import { API_KEY_SCOPES, type ApiKeyRow, type ApiKeyScope } from "../db/schema";
 import { apiKeyPrefix, generateApiKey } from "../lib/api-key-token";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { decodeCursor, olderThan, toPage } from "../lib/pagination";
+import { decodeCursor, toPage } from "../lib/pagination";
 import type { PlanLimits } from "../lib/plans";
 import { iso, isoOrNull } from "../lib/time";
 
@@ -80,12 +87,7 @@ export async function createApiKey(
     lastUsedAt: null,
     revokedAt: null,
   };
-  const activeCount = sql`(SELECT count(*) FROM ${apiKeys} WHERE ${apiKeys.orgId} = ${orgId} AND ${apiKeys.revokedAt} IS NULL)`;
-  const result = await db.run(sql`
-    INSERT INTO ${apiKeys} (id, org_id, name, prefix, key_hash, scopes, created_at)
-    SELECT ${row.id}, ${orgId}, ${row.name}, ${row.prefix}, ${row.keyHash}, ${JSON.stringify(row.scopes)}, ${row.createdAt}
-    FROM ${organizations} WHERE ${organizations.id} = ${orgId} AND (${limit === null ? sql`1` : sql`${activeCount} < ${limit}`})`);
-  if (result.meta.changes !== 1) {
+  if (!(await insertApiKeyWithinLimit(db, row, limit))) {
     throw new ApiError(
       "plan_limit_reached",
       `The ${org.plan} plan allows ${limit} active API key${limit === 1 ? "" : "s"}; revoke one or upgrade.`,
@@ -102,21 +104,7 @@ export async function listApiKeys(
   page: { limit: number; cursor?: string },
 ) {
   const after = decodeCursor(page.cursor);
-  const [rows, pending] = await Promise.all([
-    db
-      .select()
-      .from(apiKeys)
-      .where(
-        and(
-          eq(apiKeys.orgId, orgId),
-          isNull(apiKeys.revokedAt),
-          after ? olderThan(after, apiKeys.createdAt, apiKeys.id) : undefined,
-        ),
-      )
-      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
-      .limit(page.limit + 1),
-    gate.pendingKeyUsage(),
-  ]);
+  const [rows, pending] = await Promise.all([listActiveApiKeys(db, orgId, after, page.limit), gate.pendingKeyUsage()]);
   return toPage(
     rows,
     page.limit,
@@ -127,34 +115,26 @@ export async function listApiKeys(
 
 /** One active key of this organization, its `lastUsedAt` current; revoked, unknown or another organization's → 404. */
 export async function getApiKey(db: Database, gate: KeyGate, orgId: string, keyId: string): Promise<ApiKey> {
-  const [rows, pending] = await Promise.all([
-    db
-      .select()
-      .from(apiKeys)
-      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)))
-      .limit(1),
-    gate.pendingKeyUsage(),
-  ]);
-  const row = rows[0];
+  const [row, pending] = await Promise.all([findActiveApiKey(db, orgId, keyId), gate.pendingKeyUsage()]);
   if (!row) throw new ApiError("not_found", `No active API key ${keyId}.`);
   return toApiKey(row, pending[row.id]);
 }
 
 /** Revokes a key of this organization; revoking an already revoked key is a no-op. */
 export async function revokeApiKey(db: Database, gate: KeyGate, orgId: string, keyId: string): Promise<void> {
-  const row = (
-    await db
-      .select({ revokedAt: apiKeys.revokedAt })
-      .from(apiKeys)
-      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId)))
-      .limit(1)
-  )[0];
+  const row = await findApiKeyRevokedAt(db, orgId, keyId);
   if (!row) throw new ApiError("not_found", `No API key ${keyId}.`);
   if (row.revokedAt === null) {
-    await db
-      .update(apiKeys)
-      .set({ revokedAt: Date.now() })
-      .where(and(eq(apiKeys.id, keyId), eq(apiKeys.orgId, orgId), isNull(apiKeys.revokedAt)));
+    await markApiKeyRevoked(db, orgId, keyId, Date.now());
   }
   await gate.keyRevoked(orgId, keyId);
+}
+
+/** Who a key hash belongs to, if it is a live key: the organization, key id and scopes. */
+export async function findLiveKeyByHash(
+  db: Database,
+  keyHash: string,
+): Promise<{ orgId: string; keyId: string; scopes: ApiKeyScope[] } | null> {
+  const row = await findApiKeyByHash(db, keyHash);
+  return row && row.revokedAt === null ? { orgId: row.orgId, keyId: row.id, scopes: row.scopes } : null;
 }

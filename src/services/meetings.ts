@@ -1,12 +1,20 @@
-import { and, desc, eq, gt, isNull, like, sql } from "drizzle-orm";
 import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
-import { type MeetingRow, meetings, type RecordingSettings, type RoomMode, roomThemes } from "../db/schema";
+import {
+  findLiveMeeting,
+  findMeeting,
+  insertMeeting,
+  listLiveMeetings,
+  markMeetingDeleted,
+  meetingUndeleted,
+} from "../db/queries/meetings";
+import { deleteRoomTheme } from "../db/queries/room-themes";
+import type { MeetingRow, RecordingSettings, RoomMode } from "../db/schema";
 import { hmacSha256 } from "../lib/crypto";
 import { bytesToBase64Url } from "../lib/encoding";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { decodeCursor, olderThan, toPage } from "../lib/pagination";
+import { decodeCursor, toPage } from "../lib/pagination";
 import { iso } from "../lib/time";
 import { roomLogoKey } from "../storage/keys";
 import { type DomainEvent, newEvent, recordEvent, recordEventWhere } from "./events";
@@ -118,7 +126,7 @@ export async function createMeeting(
     };
     const event = newEvent(orgId, "meeting.created", meetingEventData(row), now);
     try {
-      await db.batch([db.insert(meetings).values(row), recordEvent(db, event)]);
+      await db.batch([insertMeeting(db, row), recordEvent(db, event)]);
       return { row, event };
     } catch (error) {
       // A human-short name can collide with a live room; draw another a few times.
@@ -128,17 +136,8 @@ export async function createMeeting(
   }
 }
 
-/** A meeting neither deleted nor past its hour of grace. */
-export const live = (now: number) => and(isNull(meetings.deletedAt), gt(meetings.expiresAt, now));
-
 export async function getMeeting(db: Database, orgId: string, meetingId: string, now = Date.now()) {
-  const row = (
-    await db
-      .select()
-      .from(meetings)
-      .where(and(eq(meetings.id, meetingId), eq(meetings.orgId, orgId), live(now)))
-      .limit(1)
-  )[0];
+  const row = await findLiveMeeting(db, orgId, meetingId, now);
   if (!row) throw new ApiError("not_found", `No meeting ${meetingId}.`);
   return row;
 }
@@ -151,19 +150,7 @@ export async function listMeetings(
 ) {
   const after = decodeCursor(query.cursor);
   const prefix = query.roomNamePrefix?.toLowerCase();
-  const rows = await db
-    .select()
-    .from(meetings)
-    .where(
-      and(
-        eq(meetings.orgId, orgId),
-        live(now),
-        prefix ? like(meetings.roomName, `/${prefix}%`) : undefined,
-        after ? olderThan(after, meetings.createdAt, meetings.id) : undefined,
-      ),
-    )
-    .orderBy(desc(meetings.createdAt), desc(meetings.id))
-    .limit(query.limit + 1);
+  const rows = await listLiveMeetings(db, orgId, { now, roomNamePrefix: prefix, after, limit: query.limit });
   return toPage(
     rows,
     query.limit,
@@ -183,13 +170,7 @@ export async function deleteMeeting(
   meetingId: string,
   now = Date.now(),
 ): Promise<DomainEvent | null> {
-  const row = (
-    await db
-      .select()
-      .from(meetings)
-      .where(and(eq(meetings.id, meetingId), eq(meetings.orgId, orgId)))
-      .limit(1)
-  )[0];
+  const row = await findMeeting(db, orgId, meetingId);
   if (!row) throw new ApiError("not_found", `No meeting ${meetingId}.`);
   // Already deleted, or past its hour of grace and waiting for the expiry job (which emits
   // meeting.expired): either way it is gone, and deleting it again changes nothing.
@@ -198,15 +179,9 @@ export async function deleteMeeting(
   // The event goes first and only if the meeting is still live, so a concurrent DELETE (or the
   // expiry job) that got there first does not produce a second event.
   const [recorded, , themes] = await sqlBatch<{ logo_id: string | null }>(db, [
-    recordEventWhere(
-      event,
-      sql`EXISTS (SELECT 1 FROM ${meetings} WHERE id = ${meetingId} AND org_id = ${orgId} AND deleted_at IS NULL)`,
-    ),
-    db
-      .update(meetings)
-      .set({ deletedAt: now })
-      .where(and(eq(meetings.id, meetingId), eq(meetings.orgId, orgId), isNull(meetings.deletedAt))),
-    sql`DELETE FROM ${roomThemes} WHERE org_id = ${orgId} AND room_name = ${row.roomName} RETURNING logo_id`,
+    recordEventWhere(event, meetingUndeleted(orgId, meetingId)),
+    markMeetingDeleted(db, orgId, meetingId, now),
+    deleteRoomTheme(orgId, row.roomName),
   ]);
   const logoKeys = (themes?.results ?? []).flatMap((t) => (t.logo_id ? [roomLogoKey(t.logo_id)] : []));
   if (logoKeys.length > 0) await bucket.delete(logoKeys);

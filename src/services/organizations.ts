@@ -1,9 +1,13 @@
-import { desc, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { type OrganizationRow, type OrganizationStatus, organizations } from "../db/schema";
-import { ApiError } from "../lib/errors";
+import {
+  getOrganizationRow,
+  insertOrganization,
+  listOrganizationRows,
+  updateOrganizationRow,
+} from "../db/queries/organizations";
+import type { OrganizationRow, OrganizationStatus } from "../db/schema";
 import { newId } from "../lib/ids";
-import { decodeCursor, olderThan, toPage } from "../lib/pagination";
+import { decodeCursor, toPage } from "../lib/pagination";
 import { effectiveLimits, type LimitOverrides, type PlanLimits, type PlanName } from "../lib/plans";
 import { iso, isoOrNull } from "../lib/time";
 
@@ -59,28 +63,25 @@ export function toOrganization(row: OrganizationRow): Organization {
 /** Creates an active organization; its creation time is its billing anchor. */
 export async function createOrganization(db: Database, input: { name: string; plan: PlanName }) {
   const now = Date.now();
-  const [row] = await db
-    .insert(organizations)
-    .values({ id: newId("org"), name: input.name, plan: input.plan, status: "active", createdAt: now, updatedAt: now })
-    .returning();
-  if (!row) throw new Error("organization insert returned no row");
-  return row;
+  return insertOrganization(db, {
+    id: newId("org"),
+    name: input.name,
+    plan: input.plan,
+    status: "active",
+    limitOverrides: null,
+    createdAt: now,
+    updatedAt: now,
+    cancelledAt: null,
+  });
 }
 
 export async function getOrganization(db: Database, orgId: string): Promise<OrganizationRow> {
-  const row = (await db.select().from(organizations).where(eq(organizations.id, orgId)).limit(1))[0];
-  if (!row) throw new ApiError("not_found", `No organization ${orgId}.`);
-  return row;
+  return getOrganizationRow(db, orgId);
 }
 
 export async function listOrganizations(db: Database, page: { limit: number; cursor?: string }) {
   const after = decodeCursor(page.cursor);
-  const rows = await db
-    .select()
-    .from(organizations)
-    .where(after ? olderThan(after, organizations.createdAt, organizations.id) : undefined)
-    .orderBy(desc(organizations.createdAt), desc(organizations.id))
-    .limit(page.limit + 1);
+  const rows = await listOrganizationRows(db, after, page.limit);
   return toPage(rows, page.limit, (r) => ({ v: r.createdAt, id: r.id }), toOrganization);
 }
 
@@ -98,18 +99,12 @@ export async function updateOrganization(db: Database, orgId: string, patch: Org
   let cancelledAt = current.cancelledAt;
   if (patch.status === "cancelled" && current.status !== "cancelled") cancelledAt = now;
   if (patch.status && patch.status !== "cancelled") cancelledAt = null;
-  const [row] = await db
-    .update(organizations)
-    .set({
-      name: patch.name ?? current.name,
-      plan: patch.plan ?? current.plan,
-      status: patch.status ?? current.status,
-      limitOverrides: Object.keys(overrides).length > 0 ? overrides : null,
-      cancelledAt,
-      updatedAt: now,
-    })
-    .where(eq(organizations.id, orgId))
-    .returning();
-  if (!row) throw new ApiError("not_found", `No organization ${orgId}.`);
-  return row;
+  return updateOrganizationRow(db, orgId, {
+    name: patch.name ?? current.name,
+    plan: patch.plan ?? current.plan,
+    status: patch.status ?? current.status,
+    limitOverrides: Object.keys(overrides).length > 0 ? overrides : null,
+    cancelledAt,
+    updatedAt: now,
+  });
 }

@@ -1,6 +1,6 @@
-import { and, eq, isNull, lt } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { type RecordingRow, recordings } from "../db/schema";
+import { findStaleUploads, findStalledUploadClaims } from "../db/queries/system";
+import type { RecordingRow } from "../db/schema";
 import type { DomainEvent } from "./events";
 import { UPLOAD_TTL_MS } from "./recording-uploads";
 import {
@@ -27,11 +27,7 @@ export async function recoverStalledClaims(
   now: number,
   limit = 100,
 ): Promise<{ row: RecordingRow; event: DomainEvent }[]> {
-  const stalled = await db
-    .select()
-    .from(recordings)
-    .where(and(eq(recordings.status, "uploading"), lt(recordings.completingAt, now - COMPLETION_LEASE_MS)))
-    .limit(limit);
+  const stalled = await findStalledUploadClaims(db, now - COMPLETION_LEASE_MS, limit);
   const finished: { row: RecordingRow; event: DomainEvent }[] = [];
   for (const row of stalled) {
     try {
@@ -54,17 +50,7 @@ export async function recoverStalledClaims(
 
 /** Scheduled: aborts uploads left open for 24 h, a bounded page per run; R2 is cleaned before rows go. */
 export async function abortStaleUploads(db: Database, bucket: R2Bucket, now: number, limit = 100): Promise<number> {
-  const stale = await db
-    .select()
-    .from(recordings)
-    .where(
-      and(
-        eq(recordings.status, "uploading"),
-        isNull(recordings.completingAt),
-        lt(recordings.createdAt, now - UPLOAD_TTL_MS),
-      ),
-    )
-    .limit(limit);
+  const stale = await findStaleUploads(db, now - UPLOAD_TTL_MS, limit);
   let aborted = 0;
   for (const row of stale) {
     try {

@@ -1,6 +1,12 @@
-import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { type RecordingRow, recordingParts, recordings } from "../db/schema";
+import {
+  findOpenUploadRow,
+  findUploadRow,
+  insertRecording,
+  listRecordingParts,
+  upsertRecordingPart,
+} from "../db/queries/recordings";
+import type { RecordingRow } from "../db/schema";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -53,26 +59,13 @@ export async function createUpload(
     partsDigest: null,
     createdAt: Date.now(),
   };
-  await db.insert(recordings).values(row);
+  await insertRecording(db, row);
   return row;
 }
 
 /** An upload still open for parts: not yet claimed by a complete or an abort. */
 async function getOpenUpload(db: Database, orgId: string, uploadId: string): Promise<RecordingRow> {
-  const row = (
-    await db
-      .select()
-      .from(recordings)
-      .where(
-        and(
-          eq(recordings.uploadId, uploadId),
-          eq(recordings.orgId, orgId),
-          eq(recordings.status, "uploading"),
-          isNull(recordings.completingAt),
-        ),
-      )
-      .limit(1)
-  )[0];
+  const row = await findOpenUploadRow(db, orgId, uploadId);
   if (!row?.r2UploadId) throw new ApiError("not_found", `No unfinished upload ${uploadId}.`);
   return row;
 }
@@ -98,13 +91,13 @@ export async function uploadPart(
   } catch (error) {
     throw check.failure() ?? uploadCutShort(error);
   }
-  await db
-    .insert(recordingParts)
-    .values({ recordingId: row.id, partNumber: part.partNumber, etag: uploaded.etag, size: part.length })
-    .onConflictDoUpdate({
-      target: [recordingParts.recordingId, recordingParts.partNumber],
-      set: { etag: uploaded.etag, size: part.length },
-    });
+  await upsertRecordingPart(db, {
+    orgId,
+    recordingId: row.id,
+    partNumber: part.partNumber,
+    etag: uploaded.etag,
+    size: part.length,
+  });
   return { partNumber: part.partNumber, etag: uploaded.etag };
 }
 
@@ -117,12 +110,7 @@ type Part = { partNumber: number; etag: string };
 
 /** Checks the client's part list against what Parley received: 1…n without gaps, matching etags, equal sizes. */
 async function checkParts(db: Database, row: RecordingRow, parts: Part[]): Promise<void> {
-  const received = new Map(
-    (await db.select().from(recordingParts).where(eq(recordingParts.recordingId, row.id))).map((p) => [
-      p.partNumber,
-      p,
-    ]),
-  );
+  const received = new Map((await listRecordingParts(db, row.orgId, row.id)).map((p) => [p.partNumber, p]));
   const errors: { location: string; message: string }[] = [];
   parts.forEach((part, index) => {
     const stored = received.get(part.partNumber);
@@ -221,13 +209,7 @@ async function completeInR2(
 }
 
 async function findUpload(db: Database, orgId: string, uploadId: string): Promise<RecordingRow | undefined> {
-  return (
-    await db
-      .select()
-      .from(recordings)
-      .where(and(eq(recordings.uploadId, uploadId), eq(recordings.orgId, orgId)))
-      .limit(1)
-  )[0];
+  return findUploadRow(db, orgId, uploadId);
 }
 
 /** Aborts an open upload; one being completed is a 409, a finished or unknown one a 404. */

@@ -1,11 +1,24 @@
-import { and, asc, desc, eq, gt, lt, or, type SQL, sql } from "drizzle-orm";
+import type { StorageJobMessage } from "../contracts/queue-messages";
 import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
-import { meetings, type RecordingRow, recordingParts, recordings } from "../db/schema";
+import { findMeetingRoomName } from "../db/queries/meetings";
+import {
+  deleteRecordingStatements,
+  findRecordingRow,
+  insertRecording,
+  listReadyRecordings,
+  type RecordingSortField,
+  recordingExists,
+  setRecordingSha256,
+} from "../db/queries/recordings";
+import { findReadyRecordingForDownload } from "../db/queries/system";
+import type { RecordingRow } from "../db/schema";
+import { toHex } from "../lib/encoding";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { iso, isoOrNull } from "../lib/time";
+import type { Queues } from "../queues/producer";
 import { recordingKey } from "../storage/keys";
 import { checkedUpload } from "../storage/streams";
 import { type DomainEvent, newEvent, recordEvent, recordEventWhere } from "./events";
@@ -68,13 +81,7 @@ const storedRoomName = (name: string) => (name.startsWith("/") ? name : `/${name
 export async function resolveMetadata(db: Database, orgId: string, input: RecordingMetadata, location: string) {
   let roomName = input.roomName ? storedRoomName(input.roomName) : null;
   if (input.meetingId) {
-    const meeting = (
-      await db
-        .select({ roomName: meetings.roomName })
-        .from(meetings)
-        .where(and(eq(meetings.id, input.meetingId), eq(meetings.orgId, orgId)))
-        .limit(1)
-    )[0];
+    const meeting = await findMeetingRoomName(db, orgId, input.meetingId);
     if (!meeting) {
       throw new ApiError("validation_error", "meetingId is not a meeting of this organization.", {
         errors: [{ location: `${location}.meetingId`, message: "Unknown meeting" }],
@@ -160,7 +167,7 @@ export async function uploadRecording(
   };
   const event = finishedEvent(row, now);
   try {
-    await db.batch([db.insert(recordings).values(row), recordEvent(db, event)]);
+    await db.batch([insertRecording(db, row), recordEvent(db, event)]);
   } catch (error) {
     await bucket.delete(key);
     throw error;
@@ -181,13 +188,7 @@ export async function findRecording(
   orgId: string,
   recordingId: string,
 ): Promise<RecordingRow | undefined> {
-  return (
-    await db
-      .select()
-      .from(recordings)
-      .where(and(eq(recordings.id, recordingId), eq(recordings.orgId, orgId)))
-      .limit(1)
-  )[0];
+  return findRecordingRow(db, orgId, recordingId);
 }
 
 export async function getRecording(db: Database, orgId: string, recordingId: string): Promise<RecordingRow> {
@@ -196,12 +197,7 @@ export async function getRecording(db: Database, orgId: string, recordingId: str
   return row;
 }
 
-export const RECORDING_SORTS = {
-  createdAt: recordings.createdAt,
-  startDate: recordings.startDate,
-  sizeInMegaBytes: recordings.sizeBytes,
-} as const;
-export type RecordingSort = `${keyof typeof RECORDING_SORTS}:${"asc" | "desc"}`;
+export type RecordingSort = `${RecordingSortField}:${"asc" | "desc"}`;
 
 export async function listRecordings(
   db: Database,
@@ -209,30 +205,17 @@ export async function listRecordings(
   query: { limit: number; cursor?: string; meetingId?: string; roomName?: string; sortBy?: RecordingSort },
 ) {
   const sort = query.sortBy ?? "createdAt:desc";
-  const [field, direction] = sort.split(":") as [keyof typeof RECORDING_SORTS, "asc" | "desc"];
-  // Nulls (recordings without a startDate) sort as 0 so the keyset stays total.
-  const column: SQL =
-    field === "startDate" ? sql`coalesce(${recordings.startDate}, 0)` : sql`${RECORDING_SORTS[field]}`;
+  const [field, direction] = sort.split(":") as [RecordingSortField, "asc" | "desc"];
   const after = decodeCursor(query.cursor, sort);
-  const past = direction === "desc" ? lt : gt;
   const roomName = query.roomName ? storedRoomName(query.roomName) : undefined;
-  const rows = await db
-    .select()
-    .from(recordings)
-    .where(
-      and(
-        eq(recordings.orgId, orgId),
-        eq(recordings.status, "ready"),
-        query.meetingId ? eq(recordings.meetingId, query.meetingId) : undefined,
-        roomName ? eq(recordings.roomName, roomName) : undefined,
-        after ? or(past(column, after.v), and(eq(column, after.v), past(recordings.id, after.id))) : undefined,
-      ),
-    )
-    .orderBy(
-      direction === "desc" ? desc(column) : asc(column),
-      direction === "desc" ? desc(recordings.id) : asc(recordings.id),
-    )
-    .limit(query.limit + 1);
+  const rows = await listReadyRecordings(db, orgId, {
+    field,
+    direction,
+    meetingId: query.meetingId,
+    roomName,
+    after,
+    limit: query.limit,
+  });
   const sortValue = (r: RecordingRow) =>
     field === "startDate" ? (r.startDate ?? 0) : field === "sizeInMegaBytes" ? r.sizeBytes : r.createdAt;
   return toPage(rows, query.limit, (r) => ({ v: sortValue(r), id: r.id, s: sort }), toRecording);
@@ -258,12 +241,33 @@ export async function deleteRecording(
   const event = newEvent(orgId, "recording.deleted", { recordingId, meetingId: row.meetingId }, now);
   // The event is recorded only if the row is still there, so concurrent deletes emit it once.
   const [recorded, deleted] = await sqlBatch<{ status: RecordingRow["status"]; size_bytes: number }>(db, [
-    recordEventWhere(event, sql`EXISTS (SELECT 1 FROM ${recordings} WHERE id = ${recordingId} AND org_id = ${orgId})`),
-    sql`DELETE FROM ${recordings} WHERE id = ${recordingId} AND org_id = ${orgId} RETURNING status, size_bytes`,
-    db.delete(recordingParts).where(eq(recordingParts.recordingId, recordingId)),
+    recordEventWhere(event, recordingExists(orgId, recordingId)),
+    ...deleteRecordingStatements(db, orgId, recordingId),
   ]);
   if ((recorded?.meta.changes ?? 0) === 0) return null;
   // What was deleted decides, not what was read: a completion may have made it ready in between.
   const gone = deleted?.results[0];
   return { event, freedBytes: gone?.status === "ready" ? gone.size_bytes : 0 };
+}
+
+/** Queues the deletion of these recordings of the organization (ids unknown or of another organization are skipped then). */
+export async function deleteRecordingsLater(queues: Queues, orgId: string, recordingIds: string[]): Promise<void> {
+  const message: StorageJobMessage = { kind: "recordings.delete.v1", orgId, recordingIds: [...new Set(recordingIds)] };
+  await queues.storageJobs.send(message);
+}
+
+/** Stores the checksum of a ready recording that has none yet (the `recordings.checksum.v1` job). */
+export async function checksumRecording(db: Database, bucket: R2Bucket, orgId: string, recordingId: string) {
+  const row = await findRecording(db, orgId, recordingId);
+  if (row?.status !== "ready" || row.sha256) return;
+  const object = await bucket.get(row.r2Key);
+  if (!object) return;
+  const digest = new crypto.DigestStream("SHA-256");
+  await object.body.pipeTo(digest);
+  await setRecordingSha256(db, orgId, row.id, toHex(await digest.digest));
+}
+
+/** A ready recording by id alone, for a download whose token was signed for exactly this recording. */
+export function findDownloadableRecording(db: Database, recordingId: string) {
+  return findReadyRecordingForDownload(db, recordingId);
 }

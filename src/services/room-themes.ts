@@ -1,10 +1,10 @@
-import { and, eq } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { meetings, type RoomBackground, type RoomThemeRow, roomThemes, type ThemeTokens } from "../db/schema";
+import { liveRoomExists } from "../db/queries/meetings";
+import { findRoomTheme, selectRoomLogoId, type ThemePatch, upsertRoomTheme } from "../db/queries/room-themes";
+import type { RoomBackground, RoomThemeRow, ThemeTokens } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { roomLogoKey } from "../storage/keys";
-import { live } from "./meetings";
+import { newRoomLogoId, roomLogoKey } from "../storage/keys";
 
 /** 600 kB, as Whereby documents for room logos. */
 export const LOGO_MAX_BYTES = 600_000;
@@ -21,14 +21,7 @@ const DEFAULT_BACKGROUND: RoomBackground = { palette: "default", theme: "default
 /** `{roomName}` in paths has no leading slash; the room must belong to a live meeting of this org. */
 export async function ensureLiveRoom(db: Database, orgId: string, roomName: string, now = Date.now()): Promise<string> {
   const stored = `/${roomName}`;
-  const row = (
-    await db
-      .select({ id: meetings.id })
-      .from(meetings)
-      .where(and(eq(meetings.orgId, orgId), eq(meetings.roomName, stored), live(now)))
-      .limit(1)
-  )[0];
-  if (!row) throw new ApiError("not_found", `No room ${stored}.`);
+  if (!(await liveRoomExists(db, orgId, stored, now))) throw new ApiError("not_found", `No room ${stored}.`);
   return stored;
 }
 
@@ -36,29 +29,17 @@ export function toRoomTheme(row: RoomThemeRow | undefined, logoBaseUrl: string):
   return {
     tokens: row?.tokens ?? {},
     tokensPreset: row?.tokensPreset ?? "default",
-    logoUrl: row?.logoId ? `${logoBaseUrl}/files/${roomLogoKey(row.logoId)}` : null,
+    logoUrl: row?.logoId ? `${logoBaseUrl}/files/room-logos/${row.logoId}` : null,
     roomBackground: row?.roomBackground ?? DEFAULT_BACKGROUND,
   };
 }
 
 export async function getRoomTheme(db: Database, orgId: string, roomName: string) {
-  return (
-    await db
-      .select()
-      .from(roomThemes)
-      .where(and(eq(roomThemes.orgId, orgId), eq(roomThemes.roomName, roomName)))
-      .limit(1)
-  )[0];
+  return findRoomTheme(db, orgId, roomName);
 }
 
-type ThemePatch = Partial<Pick<RoomThemeRow, "tokens" | "tokensPreset" | "logoId" | "roomBackground">>;
-
 function upsertTheme(db: Database, orgId: string, roomName: string, patch: ThemePatch) {
-  const updatedAt = Date.now();
-  return db
-    .insert(roomThemes)
-    .values({ orgId, roomName, ...patch, updatedAt })
-    .onConflictDoUpdate({ target: [roomThemes.orgId, roomThemes.roomName], set: { ...patch, updatedAt } });
+  return upsertRoomTheme(db, orgId, roomName, patch, Date.now());
 }
 
 export async function setThemeTokens(
@@ -108,16 +89,13 @@ export async function replaceLogo(
     const bytes = new Uint8Array(await image.arrayBuffer());
     const type = sniffImageType(bytes);
     if (!type) throw new ApiError("unsupported_media_type", "The logo must be a PNG or JPEG image.");
-    logoId = newId("upl");
+    logoId = newRoomLogoId(orgId, newId("upl"));
     await bucket.put(roomLogoKey(logoId), bytes, { httpMetadata: { contentType: type } });
   }
   // Read and swap in one D1 batch (a transaction), so of two concurrent replacements each one
   // deletes exactly the logo it replaced and no object is left behind.
   const [previousRows] = await db.batch([
-    db
-      .select({ logoId: roomThemes.logoId })
-      .from(roomThemes)
-      .where(and(eq(roomThemes.orgId, orgId), eq(roomThemes.roomName, roomName))),
+    selectRoomLogoId(db, orgId, roomName),
     upsertTheme(db, orgId, roomName, { logoId }),
   ]);
   const previous = previousRows[0]?.logoId;

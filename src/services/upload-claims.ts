@@ -1,11 +1,18 @@
-import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import type { StorageJobMessage } from "../contracts/queue-messages";
 import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
-import { type RecordingRow, recordingParts, recordings } from "../db/schema";
+import {
+  claimStillHeld,
+  claimUploadRow,
+  discardUploadStatements,
+  finishUploadStatements,
+  releaseClaimRow,
+  retakeClaim,
+} from "../db/queries/recordings";
+import type { RecordingRow } from "../db/schema";
 import { ApiError } from "../lib/errors";
-import type { StorageJobMessage } from "../queues/messages";
+import type { Queues } from "../queues/producer";
 import { type DomainEvent, recordEventWhere } from "./events";
-import { orgGate } from "./org-gate";
 import { findRecording, finishedEvent } from "./recordings";
 
 /**
@@ -23,12 +30,6 @@ export interface FinishedUpload {
   event: DomainEvent | null;
 }
 
-const sameRecording = (row: RecordingRow) => and(eq(recordings.id, row.id), eq(recordings.orgId, row.orgId));
-const stillHeld = (claim: ClaimedUpload) =>
-  and(sameRecording(claim), eq(recordings.status, "uploading"), eq(recordings.completingAt, claim.completingAt));
-const stillHeldSql = (claim: ClaimedUpload): SQL =>
-  sql`EXISTS (SELECT 1 FROM ${recordings} WHERE id = ${claim.id} AND org_id = ${claim.orgId} AND status = 'uploading' AND completing_at = ${claim.completingAt})`;
-
 /**
  * Claims an open upload (by recording or upload id) before anything slow happens: for completing with
  * the part list's digest, or for discarding with null. Of concurrent claims exactly one wins; the
@@ -41,24 +42,19 @@ export async function claimUpload(
   partsDigest: string | null,
   now: number,
 ): Promise<ClaimedUpload | null> {
-  const which = "id" in match ? eq(recordings.id, match.id) : eq(recordings.uploadId, match.uploadId);
-  const [claimed] = await db
-    .update(recordings)
-    .set({ completingAt: now, partsDigest })
-    .where(and(which, eq(recordings.orgId, orgId), eq(recordings.status, "uploading"), isNull(recordings.completingAt)))
-    .returning();
+  const claimed = await claimUploadRow(db, orgId, match, partsDigest, now);
   return (claimed as ClaimedUpload | undefined) ?? null;
 }
 
 /** Takes over a claim whose holder is presumed dead; null if someone else moved first. */
 export async function takeOverClaim(db: Database, claim: ClaimedUpload, now: number): Promise<ClaimedUpload | null> {
-  const [taken] = await db.update(recordings).set({ completingAt: now }).where(stillHeld(claim)).returning();
+  const taken = await retakeClaim(db, claim, now);
   return (taken as ClaimedUpload | undefined) ?? null;
 }
 
 /** Hands a completion's claim back (R2 refused and holds no object), so the client can try again. */
 export async function releaseClaim(db: Database, claim: ClaimedUpload): Promise<void> {
-  await db.update(recordings).set({ completingAt: null, partsDigest: null }).where(stillHeld(claim));
+  await releaseClaimRow(db, claim);
 }
 
 /**
@@ -76,19 +72,8 @@ export async function finishUpload(
   const ready: RecordingRow = { ...claim, status: "ready", sizeBytes, r2UploadId: null, completingAt: null };
   const event = finishedEvent(ready, now);
   const [recorded] = await sqlBatch(db, [
-    recordEventWhere(event, stillHeldSql(claim)),
-    db
-      .update(recordings)
-      .set({ status: "ready", sizeBytes, r2UploadId: null, completingAt: null })
-      .where(stillHeld(claim)),
-    db
-      .delete(recordingParts)
-      .where(
-        and(
-          eq(recordingParts.recordingId, claim.id),
-          sql`NOT EXISTS (SELECT 1 FROM ${recordings} WHERE id = ${claim.id} AND status = 'uploading')`,
-        ),
-      ),
+    recordEventWhere(event, claimStillHeld(claim)),
+    ...finishUploadStatements(db, claim, sizeBytes),
   ]);
   if ((recorded?.meta.changes ?? 0) > 0) return { row: ready, event };
   const current = await findRecording(db, claim.orgId, claim.id);
@@ -109,22 +94,16 @@ export async function finishUpload(
 export async function discardUpload(db: Database, bucket: R2Bucket, claim: ClaimedUpload): Promise<void> {
   if (claim.r2UploadId) await bucket.resumeMultipartUpload(claim.r2Key, claim.r2UploadId).abort();
   await bucket.delete(claim.r2Key);
-  await sqlBatch(db, [
-    db.delete(recordings).where(stillHeld(claim)),
-    db
-      .delete(recordingParts)
-      .where(
-        and(
-          eq(recordingParts.recordingId, claim.id),
-          sql`NOT EXISTS (SELECT 1 FROM ${recordings} WHERE id = ${claim.id})`,
-        ),
-      ),
-  ]);
+  await sqlBatch(db, discardUploadStatements(db, claim));
 }
 
 /** What follows a recording becoming ready, done by whoever made it so: its bytes counted, its checksum queued. */
-export async function recordingStored(env: Env, row: RecordingRow): Promise<void> {
-  await orgGate(env, row.orgId).addUsage("storageBytes", row.sizeBytes);
+export async function recordingStored(
+  queues: Queues,
+  gate: { addUsage(kind: "storageBytes", amount: number): Promise<unknown> },
+  row: RecordingRow,
+): Promise<void> {
+  await gate.addUsage("storageBytes", row.sizeBytes);
   const checksum: StorageJobMessage = { kind: "recordings.checksum.v1", orgId: row.orgId, recordingId: row.id };
-  await env.STORAGE_JOBS_QUEUE.send(checksum);
+  await queues.storageJobs.send(checksum);
 }

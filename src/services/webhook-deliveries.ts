@@ -1,19 +1,26 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import type { DeliveryMessage } from "../contracts/queue-messages";
 import { type Compilable, sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
 import {
-  type EventRow,
-  events,
-  type WebhookDeliveryRow,
-  type WebhookEndpointRow,
-  webhookDeliveries,
-  webhookEndpoints,
-} from "../db/schema";
-import { allowInsecureWebhooks } from "../env";
+  fanOutCompletionStatements,
+  findOverdueDeliveries,
+  loadDeliveryForAttempt,
+  loadFanOut,
+  markOverdueDeliveriesRequeued,
+} from "../db/queries/system";
+import {
+  attemptRecordedBy,
+  endpointAfterAttempt,
+  insertDeliveriesStatements,
+  type NewDelivery,
+  recordAttemptUpdate,
+} from "../db/queries/webhook-deliveries";
+import type { EventRow, WebhookDeliveryRow, WebhookEndpointRow } from "../db/schema";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import { checkWebhookUrl } from "../lib/webhook-url";
-import type { DeliveryMessage } from "../queues/messages";
+import type { Queues } from "../queues/producer";
 import { newEvent, publishEvents, recordEventWhere } from "./events";
 import { classifyFetchFailure, describeHttpFailure, type FetchFailureKind, type TcpProbe } from "./fetch-failures";
 import { signWebhook } from "./webhook-signing";
@@ -30,8 +37,6 @@ const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 /** Queues delay a message by at most 12 h; longer waits are chained through `notBefore`. */
 const MAX_QUEUE_DELAY_S = 12 * 60 * 60;
 const QUEUE_BATCH = 100;
-/** Rows per set-based insert: the JSON travels as one bound parameter. */
-const ROWS_PER_INSERT = 1000;
 const USER_AGENT = "Parley-Webhooks/1";
 
 /** The wait after a failed attempt: the schedule plus up to 20 % jitter, never sooner than `Retry-After`. */
@@ -51,7 +56,7 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
 
 /** Puts one attempt per item on the queue, delayed as asked (chained past 12 h). */
 export async function enqueueAttempts(
-  env: Env,
+  queues: Queues,
   items: { deliveryId: string; attempt: number; delayMs?: number }[],
   now = Date.now(),
 ): Promise<void> {
@@ -62,40 +67,8 @@ export async function enqueueAttempts(
     return { body, ...(delaySeconds > 0 ? { delaySeconds } : {}) };
   });
   for (let i = 0; i < messages.length; i += QUEUE_BATCH) {
-    await env.WEBHOOKS_QUEUE.sendBatch(messages.slice(i, i + QUEUE_BATCH));
+    await queues.webhooks.sendBatch(messages.slice(i, i + QUEUE_BATCH));
   }
-}
-
-interface NewDelivery {
-  id: string;
-  orgId: string;
-  endpointId: string;
-  eventId: string;
-  eventType: string;
-}
-
-/**
- * Set-based inserts of deliveries (one JSON parameter per 1,000 rows). Fan-out rows take round 0,
- * so a repeated fan-out of the same event inserts nothing twice; redeliveries take the next round.
- */
-function deliveryInserts(rows: NewDelivery[], kind: "fanout" | "redeliver", now: number): SQL[] {
-  const endpointOf = sql.raw("json_extract(value, '$.endpointId')");
-  const eventOf = sql.raw("json_extract(value, '$.eventId')");
-  const round =
-    kind === "fanout"
-      ? sql`0`
-      : sql`(SELECT coalesce(max(d.round), 0) + 1 FROM ${webhookDeliveries} d
-             WHERE d.endpoint_id = ${endpointOf} AND d.event_id = ${eventOf})`;
-  const statements: SQL[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    statements.push(sql`
-      INSERT OR IGNORE INTO ${webhookDeliveries}
-        (id, org_id, endpoint_id, event_id, event_type, round, attempt, status, next_attempt_at, created_at, updated_at)
-      SELECT json_extract(value, '$.id'), json_extract(value, '$.orgId'), ${endpointOf}, ${eventOf},
-             json_extract(value, '$.eventType'), ${round}, 0, 'pending', ${now}, ${now}, ${now}
-      FROM json_each(${JSON.stringify(rows.slice(i, i + ROWS_PER_INSERT))})`);
-  }
-  return statements;
 }
 
 /** Most event ids one fan-out handles: their JSON stays a small fraction of D1's 2 MB parameter limit. */
@@ -109,22 +82,7 @@ export const FAN_OUT_MAX_EVENTS = 1000;
  * number filters duplicates).
  */
 export async function fanOutEvents(db: Database, eventIds: string[], now = Date.now()): Promise<string[]> {
-  const ids = JSON.stringify(eventIds);
-  const [eventRows, endpointRows] = await db.batch([
-    db
-      .select({ id: events.id, orgId: events.orgId, type: events.type })
-      .from(events)
-      .where(sql`${events.id} IN (SELECT value FROM json_each(${ids}))`),
-    db
-      .select()
-      .from(webhookEndpoints)
-      .where(
-        and(
-          eq(webhookEndpoints.status, "enabled"),
-          sql`${webhookEndpoints.orgId} IN (SELECT org_id FROM ${events} WHERE id IN (SELECT value FROM json_each(${ids})))`,
-        ),
-      ),
-  ]);
+  const { eventRows, endpointRows } = await loadFanOut(db, eventIds);
   const rows: NewDelivery[] = [];
   for (const event of eventRows) {
     // A test event goes to the one endpoint it was sent to, never to subscribers.
@@ -141,11 +99,8 @@ export async function fanOutEvents(db: Database, eventIds: string[], now = Date.
     }
   }
   const results = await sqlBatch<{ id: string }>(db, [
-    ...deliveryInserts(rows, "fanout", now),
-    sql`UPDATE ${events} SET fanned_out_at = ${now}
-        WHERE id IN (SELECT value FROM json_each(${ids})) AND fanned_out_at IS NULL`,
-    sql`SELECT id FROM ${webhookDeliveries}
-        WHERE event_id IN (SELECT value FROM json_each(${ids})) AND round = 0 AND attempt = 0 AND status = 'pending'`,
+    ...insertDeliveriesStatements(rows, "fanout", now),
+    ...fanOutCompletionStatements(eventIds, now),
   ]);
   return (results.at(-1)?.results ?? []).map((d) => d.id);
 }
@@ -157,7 +112,7 @@ const newDeliveryId = () => newId("dlv");
  * `alongside` runs in the same transaction (the test event's own insert).
  */
 export async function deliverAgain(
-  env: Env,
+  queues: Queues,
   db: Database,
   event: Pick<EventRow, "id" | "orgId" | "type">,
   endpoints: Pick<WebhookEndpointRow, "id">[],
@@ -172,9 +127,9 @@ export async function deliverAgain(
     eventType: event.type,
   }));
   if (rows.length === 0) return [];
-  await sqlBatch(db, [...alongside, ...deliveryInserts(rows, "redeliver", now)]);
+  await sqlBatch(db, [...alongside, ...insertDeliveriesStatements(rows, "redeliver", now)]);
   await enqueueAttempts(
-    env,
+    queues,
     rows.map((r) => ({ deliveryId: r.id, attempt: 1 })),
     now,
   );
@@ -191,8 +146,9 @@ interface AttemptOutcome {
   failure?: FetchFailureKind | "http_status" | "url_refused";
 }
 
-/** Knobs for tests: a shorter attempt budget, a stand-in for the TCP probe. */
+/** Whether plain-http and private receivers are allowed (ALLOW_INSECURE_WEBHOOKS); knobs for tests. */
 export interface AttemptOptions {
+  allowInsecure?: boolean;
   timeoutMs?: number;
   probe?: TcpProbe;
 }
@@ -201,9 +157,8 @@ export interface AttemptOptions {
 async function send(
   endpoint: WebhookEndpointRow,
   event: EventRow,
-  allowInsecure: boolean,
   now: number,
-  { timeoutMs = ATTEMPT_TIMEOUT_MS, probe }: AttemptOptions,
+  { allowInsecure = false, timeoutMs = ATTEMPT_TIMEOUT_MS, probe }: AttemptOptions,
 ): Promise<AttemptOutcome> {
   const failed = (error: string, failure: AttemptOutcome["failure"]): AttemptOutcome => ({
     ok: false,
@@ -278,19 +233,7 @@ function logFailedAttempt(
   );
 }
 
-type Loaded = { delivery: WebhookDeliveryRow; event: EventRow | null; endpoint: WebhookEndpointRow | null };
-
-async function load(db: Database, deliveryId: string): Promise<Loaded | undefined> {
-  return (
-    await db
-      .select({ delivery: webhookDeliveries, event: events, endpoint: webhookEndpoints })
-      .from(webhookDeliveries)
-      .leftJoin(events, eq(events.id, webhookDeliveries.eventId))
-      .leftJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-      .where(eq(webhookDeliveries.id, deliveryId))
-      .limit(1)
-  )[0];
-}
+const load = loadDeliveryForAttempt;
 
 /**
  * Makes attempt `message.attempt` of a delivery and records it. A message for an attempt already
@@ -299,14 +242,14 @@ async function load(db: Database, deliveryId: string): Promise<Loaded | undefine
  * `webhook-id`), but it is never lost.
  */
 export async function attemptDelivery(
-  env: Env,
+  queues: Queues,
   db: Database,
   message: DeliveryMessage,
   now = Date.now(),
   options: AttemptOptions = {},
 ) {
   if (message.notBefore !== undefined && message.notBefore > now + 1000) {
-    await enqueueAttempts(env, [{ ...message, delayMs: message.notBefore - now }], now);
+    await enqueueAttempts(queues, [{ ...message, delayMs: message.notBefore - now }], now);
     return;
   }
   const loaded = await load(db, message.deliveryId);
@@ -320,16 +263,16 @@ export async function attemptDelivery(
       : !event
         ? "The event is past its 30-day retention"
         : "The endpoint is disabled";
-    await record(env, db, delivery, message.attempt, { status: "failed", error }, now);
+    await record(queues, db, delivery, message.attempt, { status: "failed", error }, now);
     return;
   }
-  const outcome = await send(endpoint, event, allowInsecureWebhooks(env), now, options);
+  const outcome = await send(endpoint, event, now, options);
   if (!outcome.ok) logFailedAttempt(delivery, endpoint, message.attempt, outcome);
   const finishedAt = Date.now();
   const last = message.attempt >= MAX_ATTEMPTS || isGone(outcome);
   const delayMs = outcome.ok || last ? null : retryDelayMs(message.attempt, outcome.retryAfterMs);
   const status = outcome.ok ? "succeeded" : last ? "failed" : "pending";
-  await record(env, db, delivery, message.attempt, { ...outcome, status, delayMs }, finishedAt, endpoint);
+  await record(queues, db, delivery, message.attempt, { ...outcome, status, delayMs }, finishedAt, endpoint);
 }
 
 /** `410 Gone`: the receiver says the endpoint no longer exists (SPEC §8: disable at once). */
@@ -345,7 +288,7 @@ type AttemptRecord = Partial<AttemptOutcome> & { status: WebhookDeliveryRow["sta
  * Then the next attempt is queued; if that send is lost, the overdue sweeper re-queues it.
  */
 async function record(
-  env: Env,
+  queues: Queues,
   db: Database,
   delivery: WebhookDeliveryRow,
   attempt: number,
@@ -354,39 +297,26 @@ async function record(
   endpoint?: WebhookEndpointRow,
 ): Promise<void> {
   const delayMs = result.delayMs ?? null;
-  const ours = sql`EXISTS (SELECT 1 FROM ${webhookDeliveries}
-                           WHERE id = ${delivery.id} AND attempt = ${attempt} AND updated_at = ${now})`;
+  const ours = attemptRecordedBy(delivery.id, attempt, now);
   const statements: Compilable[] = [
-    db
-      .update(webhookDeliveries)
-      .set({
-        attempt,
-        status: result.status,
-        responseStatus: result.responseStatus ?? null,
-        durationMs: result.durationMs ?? null,
-        error: result.error ?? null,
-        nextAttemptAt: delayMs === null ? null : now + delayMs,
-        updatedAt: now,
-      })
-      .where(
-        and(
-          eq(webhookDeliveries.id, delivery.id),
-          eq(webhookDeliveries.status, "pending"),
-          eq(webhookDeliveries.attempt, attempt - 1),
-        ),
-      ),
+    recordAttemptUpdate(db, delivery, {
+      attempt,
+      status: result.status,
+      responseStatus: result.responseStatus ?? null,
+      durationMs: result.durationMs ?? null,
+      error: result.error ?? null,
+      nextAttemptAt: delayMs === null ? null : now + delayMs,
+      updatedAt: now,
+    }),
   ];
   let disabled: ReturnType<typeof newEvent> | null = null;
   if (endpoint && result.ok) {
-    statements.push(sql`UPDATE ${webhookEndpoints} SET failing_since = NULL WHERE id = ${endpoint.id} AND ${ours}`);
+    statements.push(endpointAfterAttempt.succeeded(endpoint, ours));
   } else if (endpoint) {
-    statements.push(
-      sql`UPDATE ${webhookEndpoints} SET failing_since = coalesce(failing_since, ${now}) WHERE id = ${endpoint.id} AND ${ours}`,
-    );
+    statements.push(endpointAfterAttempt.failed(endpoint, ours, now));
     const reason = isGone(result) ? "gone" : "failing";
-    const due = reason === "gone" ? sql`1` : sql`failing_since <= ${now - DISABLE_AFTER_FAILING_MS}`;
-    const disabling = sql`${ours} AND EXISTS (SELECT 1 FROM ${webhookEndpoints}
-                                               WHERE id = ${endpoint.id} AND status = 'enabled' AND ${due})`;
+    const failingBefore = reason === "gone" ? null : now - DISABLE_AFTER_FAILING_MS;
+    const disabling = sql`${ours} AND ${endpointAfterAttempt.disableDue(endpoint, failingBefore)}`;
     disabled = newEvent(
       endpoint.orgId,
       "webhook.disabled",
@@ -395,16 +325,15 @@ async function record(
     );
     statements.push(
       recordEventWhere(disabled, disabling),
-      sql`UPDATE ${webhookEndpoints} SET status = 'disabled', disabled_reason = ${reason}, updated_at = ${now}
-          WHERE id = ${endpoint.id} AND status = 'enabled' AND ${due} AND ${ours}`,
+      endpointAfterAttempt.disable(endpoint, reason, failingBefore, ours, now),
     );
   }
   const results = await sqlBatch(db, statements);
   if ((results[0]?.meta.changes ?? 0) === 0) return; // another run recorded this attempt
   if (delayMs !== null) {
-    await enqueueAttempts(env, [{ deliveryId: delivery.id, attempt: attempt + 1, delayMs }], now);
+    await enqueueAttempts(queues, [{ deliveryId: delivery.id, attempt: attempt + 1, delayMs }], now);
   }
-  if (disabled && (results[2]?.meta.changes ?? 0) > 0) await publishEvents(env, db, [disabled.id]);
+  if (disabled && (results[2]?.meta.changes ?? 0) > 0) await publishEvents(queues, db, [disabled.id]);
 }
 
 /**
@@ -412,7 +341,7 @@ async function record(
  * moves on to the next attempt of the schedule (or fails after the last), so a transient outage
  * cannot cut the schedule short and a poison message cannot loop.
  */
-export async function deadLetteredAttempt(env: Env, db: Database, message: DeliveryMessage): Promise<void> {
+export async function deadLetteredAttempt(queues: Queues, db: Database, message: DeliveryMessage): Promise<void> {
   const loaded = await load(db, message.deliveryId);
   if (!loaded) return;
   const { delivery } = loaded;
@@ -420,31 +349,40 @@ export async function deadLetteredAttempt(env: Env, db: Database, message: Deliv
   const last = message.attempt >= MAX_ATTEMPTS;
   const error = "The delivery job failed repeatedly";
   const delayMs = last ? null : retryDelayMs(message.attempt, null);
-  await record(env, db, delivery, message.attempt, { status: last ? "failed" : "pending", error, delayMs }, Date.now());
+  await record(
+    queues,
+    db,
+    delivery,
+    message.attempt,
+    { status: last ? "failed" : "pending", error, delayMs },
+    Date.now(),
+  );
 }
 
 /** How long past due a pending attempt must be before the sweeper assumes its message was lost. */
 export const OVERDUE_AFTER_MS = 10 * 60 * 1000;
 
 /** Scheduled: re-queues pending attempts whose message never arrived (a bounded page per run). */
-export async function requeueOverdueDeliveries(env: Env, db: Database, now: number, limit = 500): Promise<number> {
-  const overdue = await db
-    .select({ id: webhookDeliveries.id, attempt: webhookDeliveries.attempt })
-    .from(webhookDeliveries)
-    .where(sql`status = 'pending' AND next_attempt_at < ${now - OVERDUE_AFTER_MS}`)
-    .limit(limit);
+export async function requeueOverdueDeliveries(
+  queues: Queues,
+  db: Database,
+  now: number,
+  limit = 500,
+): Promise<number> {
+  const overdue = await findOverdueDeliveries(db, now - OVERDUE_AFTER_MS, limit);
   if (overdue.length === 0) return 0;
   await enqueueAttempts(
-    env,
+    queues,
     overdue.map((d) => ({ deliveryId: d.id, attempt: d.attempt + 1 })),
     now,
   );
   // Due again in a while, so a slow queue is not flooded with a copy every minute. Rows recorded
   // meanwhile (a new attempt, a longer wait) are left as they are.
-  await db.run(
-    sql`UPDATE ${webhookDeliveries} SET next_attempt_at = ${now}
-        WHERE id IN (SELECT value FROM json_each(${JSON.stringify(overdue.map((d) => d.id))}))
-          AND status = 'pending' AND next_attempt_at < ${now - OVERDUE_AFTER_MS}`,
+  await markOverdueDeliveriesRequeued(
+    db,
+    overdue.map((d) => d.id),
+    now - OVERDUE_AFTER_MS,
+    now,
   );
   return overdue.length;
 }

@@ -1,7 +1,7 @@
-import { and, desc, eq, gt } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { type DeliveryStatus, type WebhookDeliveryRow, webhookDeliveries } from "../db/schema";
-import { decodeCursor, olderThan, toPage } from "../lib/pagination";
+import { listDeliveryRows } from "../db/queries/webhook-deliveries";
+import type { DeliveryStatus, WebhookDeliveryRow } from "../db/schema";
+import { decodeCursor, toPage } from "../lib/pagination";
 import { iso, isoOrNull } from "../lib/time";
 import { EVENT_RETENTION_MS } from "./events";
 
@@ -34,19 +34,11 @@ export async function listDeliveries(
   now = Date.now(),
 ) {
   const after = decodeCursor(query.cursor);
-  const rows = await db
-    .select()
-    .from(webhookDeliveries)
-    .where(
-      and(
-        eq(webhookDeliveries.orgId, orgId),
-        eq(webhookDeliveries.endpointId, endpointId),
-        gt(webhookDeliveries.createdAt, now - DELIVERY_RETENTION_MS),
-        query.status ? eq(webhookDeliveries.status, query.status) : undefined,
-        after ? olderThan(after, webhookDeliveries.createdAt, webhookDeliveries.id) : undefined,
-      ),
-    )
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(query.limit + 1);
+  const rows = await listDeliveryRows(db, orgId, endpointId, {
+    since: now - DELIVERY_RETENTION_MS,
+    status: query.status,
+    after,
+    limit: query.limit,
+  });
   return toPage(rows, query.limit, (r) => ({ v: r.createdAt, id: r.id }), toDelivery);
 }

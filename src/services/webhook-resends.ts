@@ -1,7 +1,8 @@
-import { and, eq, gt } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { events, webhookEndpoints } from "../db/schema";
+import { findEvent, insertEvent } from "../db/queries/events";
+import { listEnabledWebhooks } from "../db/queries/webhooks";
 import { ApiError } from "../lib/errors";
+import type { Queues } from "../queues/producer";
 import { EVENT_RETENTION_MS, newEvent } from "./events";
 import { deliverAgain } from "./webhook-deliveries";
 import { getWebhookRow, subscribes } from "./webhooks";
@@ -10,15 +11,15 @@ import { getWebhookRow, subscribes } from "./webhooks";
  * Records a `webhook.test` event and delivers it to this endpoint only. The event is in the log
  * (and can be redelivered) but is marked fanned out, so it never goes to subscribers.
  */
-export async function sendTestEvent(env: Env, db: Database, orgId: string, endpointId: string, now = Date.now()) {
+export async function sendTestEvent(queues: Queues, db: Database, orgId: string, endpointId: string, now = Date.now()) {
   const endpoint = await getWebhookRow(db, orgId, endpointId);
   if (endpoint.status !== "enabled") {
     throw new ApiError("conflict", "This endpoint is disabled; enable it (PATCH status) before sending a test.");
   }
   const event = newEvent(orgId, "webhook.test", { webhookId: endpoint.id, message: "Hello from Parley" }, now);
   // The event and its delivery are written together: never a test event that nobody sends.
-  const insertEvent = db.insert(events).values({ ...event, enqueuedAt: now, fannedOutAt: now });
-  const [delivery] = await deliverAgain(env, db, event, [endpoint], now, [insertEvent]);
+  const insert = insertEvent(db, event, { enqueuedAt: now, fannedOutAt: now });
+  const [delivery] = await deliverAgain(queues, db, event, [endpoint], now, [insert]);
   return { eventId: event.id, deliveryId: delivery?.id as string };
 }
 
@@ -27,20 +28,14 @@ export async function sendTestEvent(env: Env, db: Database, orgId: string, endpo
  * otherwise to every enabled endpoint subscribed to its type (a test event only to its endpoint).
  */
 export async function redeliverEvent(
-  env: Env,
+  queues: Queues,
   db: Database,
   orgId: string,
   eventId: string,
   webhookId: string | undefined,
   now = Date.now(),
 ) {
-  const event = (
-    await db
-      .select({ id: events.id, orgId: events.orgId, type: events.type, data: events.data })
-      .from(events)
-      .where(and(eq(events.id, eventId), eq(events.orgId, orgId), gt(events.createdAt, now - EVENT_RETENTION_MS)))
-      .limit(1)
-  )[0];
+  const event = await findEvent(db, orgId, eventId, now - EVENT_RETENTION_MS);
   if (!event) throw new ApiError("not_found", `No event ${eventId}.`);
   const targetId = webhookId ?? (event.type === "webhook.test" ? String(event.data.webhookId) : undefined);
   let targets: { id: string }[];
@@ -51,11 +46,8 @@ export async function redeliverEvent(
     }
     targets = [endpoint];
   } else {
-    const enabled = await db
-      .select()
-      .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.orgId, orgId), eq(webhookEndpoints.status, "enabled")));
+    const enabled = await listEnabledWebhooks(db, orgId);
     targets = enabled.filter((endpoint) => subscribes(endpoint, event.type));
   }
-  return { eventId: event.id, deliveries: await deliverAgain(env, db, event, targets, now) };
+  return { eventId: event.id, deliveries: await deliverAgain(queues, db, event, targets, now) };
 }

@@ -1,9 +1,16 @@
-import { and, desc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { type WebhookEndpointRow, type WebhookStatus, webhookEndpoints } from "../db/schema";
+import {
+  deleteWebhookRow,
+  findWebhook,
+  insertWebhookWithinLimit,
+  listWebhookRows,
+  rotateWebhookSecretRow,
+  updateWebhookRow,
+} from "../db/queries/webhooks";
+import type { WebhookEndpointRow, WebhookStatus } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { decodeCursor, olderThan, toPage } from "../lib/pagination";
+import { decodeCursor, toPage } from "../lib/pagination";
 import type { PlanLimits } from "../lib/plans";
 import { iso, isoOrNull } from "../lib/time";
 import { checkWebhookUrl } from "../lib/webhook-url";
@@ -85,41 +92,19 @@ export async function createWebhook(
     createdAt: now,
     updatedAt: now,
   };
-  const count = sql`(SELECT count(*) FROM ${webhookEndpoints} WHERE org_id = ${org.id})`;
-  const result = await db.run(sql`
-    INSERT INTO ${webhookEndpoints} (id, org_id, url, events, description, status, secret, created_at, updated_at)
-    SELECT ${row.id}, ${row.orgId}, ${row.url}, ${JSON.stringify(row.events)}, ${row.description}, 'enabled',
-           ${row.secret}, ${now}, ${now}
-    WHERE ${limit === null ? sql`1` : sql`${count} < ${limit}`}`);
-  if (result.meta.changes !== 1) throw refuse();
+  if (!(await insertWebhookWithinLimit(db, row, limit))) throw refuse();
   return { ...toWebhook(row), secret: row.secret };
 }
 
 export async function getWebhookRow(db: Database, orgId: string, id: string): Promise<WebhookEndpointRow> {
-  const row = (
-    await db
-      .select()
-      .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId)))
-      .limit(1)
-  )[0];
+  const row = await findWebhook(db, orgId, id);
   if (!row) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
   return row;
 }
 
 export async function listWebhooks(db: Database, orgId: string, page: { limit: number; cursor?: string }) {
   const after = decodeCursor(page.cursor);
-  const rows = await db
-    .select()
-    .from(webhookEndpoints)
-    .where(
-      and(
-        eq(webhookEndpoints.orgId, orgId),
-        after ? olderThan(after, webhookEndpoints.createdAt, webhookEndpoints.id) : undefined,
-      ),
-    )
-    .orderBy(desc(webhookEndpoints.createdAt), desc(webhookEndpoints.id))
-    .limit(page.limit + 1);
+  const rows = await listWebhookRows(db, orgId, after, page.limit);
   return toPage(rows, page.limit, (r) => ({ v: r.createdAt, id: r.id }), toWebhook);
 }
 
@@ -138,13 +123,9 @@ export async function updateWebhook(
     // Enabling by hand starts afresh; disabling by hand carries no automatic reason.
     Object.assign(changes, { status: patch.status, disabledReason: null, failingSince: null });
   }
-  const updated = await db
-    .update(webhookEndpoints)
-    .set(changes)
-    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId)))
-    .returning();
-  if (!updated[0]) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
-  return toWebhook(updated[0]);
+  const updated = await updateWebhookRow(db, orgId, id, changes);
+  if (!updated) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
+  return toWebhook(updated);
 }
 
 /**
@@ -153,11 +134,7 @@ export async function updateWebhook(
  * attempts still queued find the endpoint gone and stop.
  */
 export async function deleteWebhook(db: Database, orgId: string, id: string): Promise<void> {
-  const deleted = await db
-    .delete(webhookEndpoints)
-    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId)))
-    .returning({ id: webhookEndpoints.id });
-  if (deleted.length === 0) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
+  if (!(await deleteWebhookRow(db, orgId, id))) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
 }
 
 /**
@@ -171,17 +148,7 @@ export async function rotateWebhookSecret(
   now = Date.now(),
 ): Promise<Webhook & { secret: string; previousSecretExpiresAt: string | null }> {
   const secret = newWebhookSecret();
-  const updated = await db
-    .update(webhookEndpoints)
-    .set({
-      secret,
-      previousSecret: sql`${webhookEndpoints.secret}`,
-      previousSecretExpiresAt: now + SECRET_OVERLAP_MS,
-      updatedAt: now,
-    })
-    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.orgId, orgId)))
-    .returning();
-  const row = updated[0];
+  const row = await rotateWebhookSecretRow(db, orgId, id, secret, now + SECRET_OVERLAP_MS, now);
   if (!row) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
   return { ...toWebhook(row), secret, previousSecretExpiresAt: isoOrNull(row.previousSecretExpiresAt) };
 }

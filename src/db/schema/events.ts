@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import type { EventType } from "../../services/event-types";
+import type { EventType } from "../../contracts/events";
 
 /** The event log: every domain event, kept 30 days, and the outbox for webhook fan-out. */
 export const events = sqliteTable(

@@ -51,6 +51,7 @@ export const recordingParts = sqliteTable(
   "recording_parts",
   {
     recordingId: text("recording_id").notNull(),
+    orgId: text("org_id").notNull(),
     partNumber: integer("part_number").notNull(),
     etag: text("etag").notNull(),
     size: integer("size").notNull(),

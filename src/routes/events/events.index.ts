@@ -1,5 +1,6 @@
 import { createDb } from "../../db/client";
 import { createRouter } from "../../lib/openapi";
+import { queueProducer } from "../../queues/producer";
 import { getEvent, listEvents } from "../../services/events";
 import { redeliverEvent } from "../../services/webhook-resends";
 import { getEventRoute, listEventsRoute, redeliverEventRoute } from "./events.routes";
@@ -14,5 +15,8 @@ export const eventsRouter = createRouter()
   .openapi(redeliverEventRoute, async (c) => {
     const body = (c.req.valid("json") as { webhookId?: string } | undefined) ?? {};
     const { orgId } = c.get("auth");
-    return c.json(await redeliverEvent(c.env, createDb(c.env.DB), orgId, c.req.valid("param").id, body.webhookId), 202);
+    return c.json(
+      await redeliverEvent(queueProducer(c.env), createDb(c.env.DB), orgId, c.req.valid("param").id, body.webhookId),
+      202,
+    );
   });

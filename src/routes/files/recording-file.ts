@@ -1,14 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { createDb } from "../../db/client";
-import { recordings } from "../../db/schema";
 import type { GateConfig } from "../../durable-objects/org-gate";
 import { type AppEnv, fileTokenSecret } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { errorResponses, ProblemSchema, validationHook } from "../../lib/openapi";
 import { verifyFileToken } from "../../services/access-links";
 import { orgGate } from "../../services/org-gate";
+import { findDownloadableRecording } from "../../services/recordings";
 
 export const recordingFileRoute = createRoute({
   method: "get",
@@ -95,18 +94,7 @@ export async function serveRecordingFile(c: Context<AppEnv>, recordingId: string
   if (!(await verifyFileToken(fileTokenSecret(c.env), token, recordingId))) {
     throw new ApiError("forbidden", "This link is invalid or has expired; ask for a new access link.");
   }
-  const row = (
-    await createDb(c.env.DB)
-      .select({
-        orgId: recordings.orgId,
-        r2Key: recordings.r2Key,
-        filename: recordings.filename,
-        contentType: recordings.contentType,
-      })
-      .from(recordings)
-      .where(and(eq(recordings.id, recordingId), eq(recordings.status, "ready")))
-      .limit(1)
-  )[0];
+  const row = await findDownloadableRecording(createDb(c.env.DB), recordingId);
   // The organization's gate is asked on every request rather than cached per isolate: a suspension then
   // closes every link at once, and the call runs alongside the R2 lookup, so it costs a hop to an object
   // that is usually warm but no extra wait. A short per-isolate cache would spare that hop (players send

@@ -4,13 +4,14 @@ import { createDb } from "../../db/client";
 import { type AppEnv, fileTokenSecret, publicBaseUrl } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { mediaTypeOf, pathTo, unsupportedMediaType } from "../../lib/http";
-import type { StorageJobMessage } from "../../queues/messages";
+import { queueProducer } from "../../queues/producer";
 import { signFileToken } from "../../services/access-links";
 import { orgGate } from "../../services/org-gate";
 import { abortUpload, completeUpload, createUpload, PART_SIZE, uploadPart } from "../../services/recording-uploads";
 import {
   DIRECT_UPLOAD_MAX_BYTES,
   deleteRecording,
+  deleteRecordingsLater,
   getRecording,
   listRecordings,
   toRecording,
@@ -93,12 +94,7 @@ export const remove: RouteHandler<typeof deleteRecordingRoute, AppEnv> = async (
 };
 
 export const bulkDelete: RouteHandler<typeof bulkDeleteRoute, AppEnv> = async (c) => {
-  const message: StorageJobMessage = {
-    kind: "recordings.delete.v1",
-    orgId: c.get("auth").orgId,
-    recordingIds: [...new Set(c.req.valid("json").recordingIds)],
-  };
-  await c.env.STORAGE_JOBS_QUEUE.send(message);
+  await deleteRecordingsLater(queueProducer(c.env), c.get("auth").orgId, c.req.valid("json").recordingIds);
   return c.body(null, 204);
 };
 
@@ -150,7 +146,7 @@ export const complete: RouteHandler<typeof completeUploadRoute, AppEnv> = async 
   );
   // A retry of a finished completion answers the same recording without counting or emitting again.
   if (event) {
-    await recordingStored(c.env, row);
+    await recordingStored(queueProducer(c.env), orgGate(c.env, orgId), row);
     publishLater(c, event);
   }
   c.header("Location", recordingPath(row.id));

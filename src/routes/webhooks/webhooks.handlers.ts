@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { createDb } from "../../db/client";
 import { type AppEnv, allowInsecureWebhooks } from "../../env";
 import { NO_STORE, pathTo } from "../../lib/http";
+import { queueProducer } from "../../queues/producer";
 import { listDeliveries } from "../../services/webhook-delivery-log";
 import { sendTestEvent } from "../../services/webhook-resends";
 import {
@@ -62,7 +63,10 @@ export const rotate: RouteHandler<typeof rotateSecretRoute, AppEnv> = async (c) 
   c.json(await rotateWebhookSecret(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id), 200, NO_STORE);
 
 export const test: RouteHandler<typeof testWebhookRoute, AppEnv> = async (c) =>
-  c.json(await sendTestEvent(c.env, createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id), 202);
+  c.json(
+    await sendTestEvent(queueProducer(c.env), createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id),
+    202,
+  );
 
 export const deliveries: RouteHandler<typeof listDeliveriesRoute, AppEnv> = async (c) => {
   const db = createDb(c.env.DB);

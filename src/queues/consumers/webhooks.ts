@@ -1,14 +1,16 @@
-import type { Database } from "../db/client";
-import { createDb } from "../db/client";
+import { WebhookQueueMessage } from "../../contracts/queue-messages";
+import type { Database } from "../../db/client";
+import { createDb } from "../../db/client";
+import { allowInsecureWebhooks } from "../../env";
 import {
   attemptDelivery,
   deadLetteredAttempt,
   enqueueAttempts,
   FAN_OUT_MAX_EVENTS,
   fanOutEvents,
-} from "../services/webhook-deliveries";
-import { WebhookQueueMessage } from "./messages";
-import { logQueueError, parseBatch } from "./parse";
+} from "../../services/webhook-deliveries";
+import { logQueueError, parseBatch } from "../parse";
+import { queueProducer } from "../producer";
 
 /** Attempts run side by side (each mostly waits on the receiver), within Workers' 6 open connections. */
 const CONCURRENT_ATTEMPTS = 6;
@@ -42,7 +44,7 @@ async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<vo
 async function firstAttempts(env: Env, db: Database, deliveryIds: string[], queue: string): Promise<void> {
   if (deliveryIds.length > INLINE_FIRST_ATTEMPTS) {
     await enqueueAttempts(
-      env,
+      queueProducer(env),
       deliveryIds.map((deliveryId) => ({ deliveryId, attempt: 1 })),
     );
     return;
@@ -50,10 +52,10 @@ async function firstAttempts(env: Env, db: Database, deliveryIds: string[], queu
   await inPool(deliveryIds, CONCURRENT_ATTEMPTS, async (deliveryId) => {
     const message = { kind: "delivery.v1", deliveryId, attempt: 1 } as const;
     try {
-      await attemptDelivery(env, db, message);
+      await attemptDelivery(queueProducer(env), db, message, Date.now(), { allowInsecure: allowInsecureWebhooks(env) });
     } catch (error) {
       logQueueError(queue, { kind: message.kind, deliveryId, error: String(error) });
-      await enqueueAttempts(env, [{ deliveryId, attempt: 1, delayMs: 5_000 }]);
+      await enqueueAttempts(queueProducer(env), [{ deliveryId, attempt: 1, delayMs: 5_000 }]);
     }
   });
 }
@@ -92,7 +94,7 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
   await inPool(attempts, CONCURRENT_ATTEMPTS, async ({ message, body }) => {
     if (body.kind !== "delivery.v1") return;
     try {
-      await attemptDelivery(env, db, body);
+      await attemptDelivery(queueProducer(env), db, body, Date.now(), { allowInsecure: allowInsecureWebhooks(env) });
       message.ack();
     } catch (error) {
       logQueueError(batch.queue, { kind: body.kind, deliveryId: body.deliveryId, error: String(error) });
@@ -112,7 +114,7 @@ export async function consumeWebhooksDeadLetters(batch: MessageBatch<unknown>, e
   for (const { message, body } of parseBatch(batch, WebhookQueueMessage)) {
     if (body.kind === "delivery.v1") {
       try {
-        await deadLetteredAttempt(env, db, body);
+        await deadLetteredAttempt(queueProducer(env), db, body);
       } catch (error) {
         logQueueError(batch.queue, { kind: body.kind, deliveryId: body.deliveryId, error: String(error) });
         // Should these retries run out too, the row is still pending and due: the overdue sweeper re-queues it.

@@ -1,12 +1,10 @@
-import { and, eq } from "drizzle-orm";
-import { createDb } from "../db/client";
-import { recordings } from "../db/schema";
-import { toHex } from "../lib/encoding";
-import { publishEvents } from "../services/events";
-import { orgGate } from "../services/org-gate";
-import { deleteRecording, findRecording } from "../services/recordings";
-import { StorageJobMessage } from "./messages";
-import { logQueueError, parseBatch } from "./parse";
+import { StorageJobMessage } from "../../contracts/queue-messages";
+import { createDb } from "../../db/client";
+import { publishEvents } from "../../services/events";
+import { orgGate } from "../../services/org-gate";
+import { checksumRecording, deleteRecording } from "../../services/recordings";
+import { logQueueError, parseBatch } from "../parse";
+import { queueProducer } from "../producer";
 
 /** Capped exponential backoff for retried messages (seconds). */
 const retryDelay = (attempts: number) => Math.min(12 * 60 * 60, 10 * 2 ** Math.min(attempts, 12));
@@ -19,21 +17,11 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
       const deleted = await deleteRecording(db, env.RECORDINGS, job.orgId, recordingId);
       if (!deleted) continue;
       await orgGate(env, job.orgId).addUsage("storageBytes", -deleted.freedBytes);
-      await publishEvents(env, db, [deleted.event.id]);
+      await publishEvents(queueProducer(env), db, [deleted.event.id]);
     }
     return;
   }
-  const row = await findRecording(db, job.orgId, job.recordingId);
-  if (row?.status !== "ready" || row.sha256) return;
-  const object = await env.RECORDINGS.get(row.r2Key);
-  if (!object) return;
-  const digest = new crypto.DigestStream("SHA-256");
-  await object.body.pipeTo(digest);
-  const sha256 = toHex(await digest.digest);
-  await db
-    .update(recordings)
-    .set({ sha256 })
-    .where(and(eq(recordings.id, row.id), eq(recordings.orgId, job.orgId)));
+  await checksumRecording(db, env.RECORDINGS, job.orgId, job.recordingId);
 }
 
 /** `storage-jobs` consumer: each message acked on success, retried with backoff on failure. */

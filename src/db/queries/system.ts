@@ -1,0 +1,220 @@
+/**
+ * The explicitly cross-tenant queries: sweeps over every organization, lookups by a global key (an API
+ * key's hash, a signed download token's recording, a queue message's delivery or event ids). Everything
+ * else goes through the per-aggregate modules, whose functions take the organization.
+ */
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import type { Database } from "../client";
+import {
+  type ApiKeyScope,
+  apiKeys,
+  type EventRow,
+  events,
+  meetings,
+  type RecordingRow,
+  recordings,
+  roomThemes,
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
+  webhookDeliveries,
+  webhookEndpoints,
+} from "../schema";
+
+/** The key with this hash, whichever organization holds it: a key hash is global by nature. */
+export async function findApiKeyByHash(
+  db: Database,
+  keyHash: string,
+): Promise<{ id: string; orgId: string; scopes: ApiKeyScope[]; revokedAt: number | null } | undefined> {
+  return (
+    await db
+      .select({ id: apiKeys.id, orgId: apiKeys.orgId, scopes: apiKeys.scopes, revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(eq(apiKeys.keyHash, keyHash))
+      .limit(1)
+  )[0];
+}
+
+/** A ready recording by id alone: the caller holds a token signed for exactly this recording. */
+export async function findReadyRecordingForDownload(
+  db: Database,
+  recordingId: string,
+): Promise<Pick<RecordingRow, "orgId" | "r2Key" | "filename" | "contentType"> | undefined> {
+  return (
+    await db
+      .select({
+        orgId: recordings.orgId,
+        r2Key: recordings.r2Key,
+        filename: recordings.filename,
+        contentType: recordings.contentType,
+      })
+      .from(recordings)
+      .where(and(eq(recordings.id, recordingId), eq(recordings.status, "ready")))
+      .limit(1)
+  )[0];
+}
+
+/** Outbox sweep: events never fanned out, created before `createdBefore`, never enqueued or enqueued before `enqueuedBefore`. */
+export async function findStrandedEventIds(
+  db: Database,
+  bounds: { createdBefore: number; enqueuedBefore: number; limit: number },
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: events.id })
+    .from(events)
+    .where(
+      and(
+        isNull(events.fannedOutAt),
+        lt(events.createdAt, bounds.createdBefore),
+        or(isNull(events.enqueuedAt), lt(events.enqueuedAt, bounds.enqueuedBefore)),
+      ),
+    )
+    .limit(bounds.limit);
+  return rows.map((r) => r.id);
+}
+
+/** Retention: one bounded page each of old events, meeting tombstones and webhook deliveries, as one batch. */
+export function purgeExpiredRecordsStatements(limits: {
+  eventsBefore: number;
+  tombstonesBefore: number;
+  deliveriesBefore: number;
+  page: number;
+}) {
+  return [
+    sql`DELETE FROM ${events} WHERE id IN
+      (SELECT id FROM ${events} WHERE created_at < ${limits.eventsBefore} LIMIT ${limits.page})`,
+    sql`DELETE FROM ${meetings} WHERE id IN
+      (SELECT id FROM ${meetings} WHERE deleted_at IS NOT NULL AND deleted_at < ${limits.tombstonesBefore}
+       LIMIT ${limits.page})`,
+    sql`DELETE FROM ${webhookDeliveries} WHERE id IN
+      (SELECT id FROM ${webhookDeliveries} WHERE created_at < ${limits.deliveriesBefore} LIMIT ${limits.page})`,
+  ];
+}
+
+const isoSql = (column: string) =>
+  sql.raw(
+    `strftime('%Y-%m-%dT%H:%M:%S', ${column} / 1000, 'unixepoch') || '.' || printf('%03d', ${column} % 1000) || 'Z'`,
+  );
+
+/**
+ * Expiry: one page of meetings past `expires_at`, as one batch: mark them deleted under `run`, record
+ * their `meeting.expired` events (ids minted by SQLite: D1 binds at most 100 parameters) returning the
+ * ids, and drop their room themes returning the logos.
+ */
+export function expireMeetingsPageStatements(run: string, now: number, pageSize: number) {
+  return [
+    sql`
+      UPDATE ${meetings} SET deleted_at = ${now}, expiry_run = ${run}
+      WHERE id IN (SELECT id FROM ${meetings} WHERE deleted_at IS NULL AND expires_at <= ${now}
+                   ORDER BY expires_at LIMIT ${pageSize})`,
+    sql`
+      INSERT INTO ${events} (id, org_id, type, data, created_at)
+      SELECT 'evt_' || lower(hex(randomblob(12))), org_id, 'meeting.expired',
+             json_object('meetingId', id, 'roomName', room_name,
+                         'startDate', ${isoSql("start_date")}, 'endDate', ${isoSql("end_date")}),
+             ${now}
+      FROM ${meetings} WHERE expiry_run = ${run}
+      RETURNING id`,
+    sql`
+      DELETE FROM ${roomThemes}
+      WHERE EXISTS (SELECT 1 FROM ${meetings} m WHERE m.expiry_run = ${run}
+                    AND m.org_id = ${roomThemes}.org_id AND m.room_name = ${roomThemes}.room_name)
+      RETURNING logo_id`,
+  ];
+}
+
+/** Upload sweep: claims (complete or abort under way) taken before `claimedBefore`. */
+export function findStalledUploadClaims(db: Database, claimedBefore: number, limit: number) {
+  return db
+    .select()
+    .from(recordings)
+    .where(and(eq(recordings.status, "uploading"), lt(recordings.completingAt, claimedBefore)))
+    .limit(limit);
+}
+
+/** Upload sweep: unclaimed uploads created before `createdBefore`. */
+export function findStaleUploads(db: Database, createdBefore: number, limit: number) {
+  return db
+    .select()
+    .from(recordings)
+    .where(
+      and(eq(recordings.status, "uploading"), isNull(recordings.completingAt), lt(recordings.createdAt, createdBefore)),
+    )
+    .limit(limit);
+}
+
+/** Overdue sweep: pending deliveries whose next attempt was due before `dueBefore`. */
+export function findOverdueDeliveries(db: Database, dueBefore: number, limit: number) {
+  return db
+    .select({ id: webhookDeliveries.id, attempt: webhookDeliveries.attempt })
+    .from(webhookDeliveries)
+    .where(sql`status = 'pending' AND next_attempt_at < ${dueBefore}`)
+    .limit(limit);
+}
+
+/** Sets the next attempt of re-queued overdue deliveries to `now`; rows recorded meanwhile are left alone. */
+export async function markOverdueDeliveriesRequeued(
+  db: Database,
+  deliveryIds: string[],
+  dueBefore: number,
+  now: number,
+): Promise<void> {
+  await db.run(
+    sql`UPDATE ${webhookDeliveries} SET next_attempt_at = ${now}
+        WHERE id IN (SELECT value FROM json_each(${JSON.stringify(deliveryIds)}))
+          AND status = 'pending' AND next_attempt_at < ${dueBefore}`,
+  );
+}
+
+/** Fan-out: the events named by a queue message, and the enabled endpoints of their organizations. */
+export async function loadFanOut(db: Database, eventIds: string[]) {
+  const ids = JSON.stringify(eventIds);
+  const [eventRows, endpointRows] = await db.batch([
+    db
+      .select({ id: events.id, orgId: events.orgId, type: events.type })
+      .from(events)
+      .where(sql`${events.id} IN (SELECT value FROM json_each(${ids}))`),
+    db
+      .select()
+      .from(webhookEndpoints)
+      .where(
+        and(
+          eq(webhookEndpoints.status, "enabled"),
+          sql`${webhookEndpoints.orgId} IN (SELECT org_id FROM ${events} WHERE id IN (SELECT value FROM json_each(${ids})))`,
+        ),
+      ),
+  ]);
+  return { eventRows, endpointRows };
+}
+
+/**
+ * Fan-out, after the delivery inserts: marks the events fanned out and selects every delivery of them
+ * still waiting for its first attempt (the last statement's rows).
+ */
+export function fanOutCompletionStatements(eventIds: string[], now: number) {
+  const ids = JSON.stringify(eventIds);
+  return [
+    sql`UPDATE ${events} SET fanned_out_at = ${now}
+        WHERE id IN (SELECT value FROM json_each(${ids})) AND fanned_out_at IS NULL`,
+    sql`SELECT id FROM ${webhookDeliveries}
+        WHERE event_id IN (SELECT value FROM json_each(${ids})) AND round = 0 AND attempt = 0 AND status = 'pending'`,
+  ];
+}
+
+/** A delivery named by a queue message, with its event and endpoint (null once gone). */
+export async function loadDeliveryForAttempt(
+  db: Database,
+  deliveryId: string,
+): Promise<{ delivery: WebhookDeliveryRow; event: EventRow | null; endpoint: WebhookEndpointRow | null } | undefined> {
+  return (
+    await db
+      .select({ delivery: webhookDeliveries, event: events, endpoint: webhookEndpoints })
+      .from(webhookDeliveries)
+      .leftJoin(events, and(eq(events.id, webhookDeliveries.eventId), eq(events.orgId, webhookDeliveries.orgId)))
+      .leftJoin(
+        webhookEndpoints,
+        and(eq(webhookEndpoints.id, webhookDeliveries.endpointId), eq(webhookEndpoints.orgId, webhookDeliveries.orgId)),
+      )
+      .where(eq(webhookDeliveries.id, deliveryId))
+      .limit(1)
+  )[0];
+}

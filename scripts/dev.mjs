@@ -2,10 +2,16 @@
 // `npm run dev`: one command from a fresh `npm install` to a running local API with a ready API key.
 //   1. creates `.dev.vars` with random secrets when it is missing (and adds secrets wrangler.toml newly requires);
 //   2. applies the D1 migrations to the local database;
-//   3. runs `wrangler dev` (stdio inherited; SIGINT/SIGTERM forwarded; exits with it);
+//   3. runs `wrangler dev` (output inherited; exits with it);
 //   4. once /health answers, ensures a "Parley Development" organization and an API key, kept in
 //      `.wrangler/parley-dev.json`, and prints them with a curl line.
 // Plain Node ESM without dependencies. Setup failures are reported but never stop the running worker.
+//
+// Nothing outlives this script. Each wrangler runs in a process group of its own (with the workerd and
+// esbuild processes it starts), and that whole group is stopped when this script is: by SIGINT, SIGTERM or
+// SIGHUP (forwarded to the group), when its launcher (npm) exits, on any exit, and, if this script is
+// killed outright (SIGKILL), by scripts/dev-watchdog.mjs. Wrangler's own keyboard shortcuts are off as a
+// result (a process group in the background may not read the terminal); Ctrl+C stops everything.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -17,6 +23,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DEV_VARS = join(ROOT, ".dev.vars");
 const STATE_FILE = join(ROOT, ".wrangler", "parley-dev.json");
 const WRANGLER = join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+const WATCHDOG = join(ROOT, "scripts", "dev-watchdog.mjs");
 const ORG_NAME = "Parley Development";
 const ORG_PLAN = "professional";
 const KEY_NAME = "development";
@@ -24,6 +31,7 @@ const HOST = "127.0.0.1";
 const PORT = Number.parseInt(process.env.PORT ?? "8787", 10);
 const BASE = `http://${HOST}:${PORT}`;
 const READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 10_000;
 
 class SetupError extends Error {}
 
@@ -114,9 +122,86 @@ function portIsFree(port) {
   });
 }
 
+/** Process groups of running children (each led by its wrangler), also known to the watchdog. */
+const childGroups = new Set();
+let watchdog = null;
+/** The signal everything is being stopped with, once it is. */
+let stopping = null;
+
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group has no process left
+  }
+}
+
+function startWatchdog() {
+  watchdog = spawn(process.execPath, [WATCHDOG], { cwd: ROOT, detached: true, stdio: ["pipe", "ignore", "inherit"] });
+  watchdog.stdin.on("error", () => {}); // the watchdog is gone: nothing left to tell it
+  watchdog.stdin.unref();
+  watchdog.unref();
+}
+
+/** Runs wrangler as the leader of a new process group; the group is stopped with this script. */
+function spawnWrangler(args, env = process.env) {
+  const child = spawn(process.execPath, [WRANGLER, ...args], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (child.pid === undefined) return child; // failed to start: "error" follows
+  const pgid = child.pid;
+  childGroups.add(pgid);
+  watchdog?.stdin.write(`${pgid}\n`);
+  child.once("exit", () => {
+    signalGroup(pgid, "SIGTERM"); // whatever wrangler left behind (workerd, esbuild) if it died abruptly
+    childGroups.delete(pgid);
+    watchdog?.stdin.write(`-${pgid}\n`);
+    if (stopping && childGroups.size === 0) process.exit(0);
+  });
+  return child;
+}
+
+/**
+ * Stops every child group with `signal`, and with SIGKILL if they are not gone within STOP_GRACE_MS or
+ * the user insists (another signal a second or more later: a Ctrl+C reaches this script twice at once,
+ * directly and through npm). Exits once they are gone.
+ */
+let stoppedAt = 0;
+function stop(signal, reason) {
+  if (stopping) {
+    if (Date.now() - stoppedAt < 1_000) return;
+    for (const pgid of childGroups) signalGroup(pgid, "SIGKILL");
+    process.exit(1);
+  }
+  stopping = signal;
+  stoppedAt = Date.now();
+  if (reason) log(`${reason}; stopping.`);
+  for (const pgid of childGroups) signalGroup(pgid, signal);
+  setTimeout(() => stop("SIGKILL"), STOP_GRACE_MS).unref();
+  if (childGroups.size === 0) process.exit(0);
+}
+
+function stopWithThisProcess() {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(signal));
+  // npm (or whatever started this) exiting leaves this script behind with a new parent: stop too.
+  const launcher = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(watch);
+    stop("SIGTERM", "The process that started `npm run dev` exited");
+  }, 1_000);
+  watch.unref();
+  process.on("exit", () => {
+    for (const pgid of childGroups) signalGroup(pgid, "SIGTERM");
+  });
+}
+
 function run(args, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, stdio: "inherit", env });
+    const child = spawnWrangler(args, env);
     child.once("error", reject);
     child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
@@ -126,32 +211,20 @@ async function applyMigrations() {
   log("Applying D1 migrations to the local database…");
   // CI=true makes wrangler skip its confirmation prompt (it also skips it without a TTY).
   const code = await run(["d1", "migrations", "apply", "DB", "--local"], { ...process.env, CI: "true" });
-  if (code !== 0) {
+  if (code !== 0 && !stopping) {
     console.error(`[parley dev] Applying migrations failed (exit ${code}); see the output above.`);
     process.exit(code);
   }
 }
 
 function startWrangler() {
-  // Same process group as this script, so a terminal Ctrl+C (or wrangler's own "x" key) reaches it directly;
-  // signals sent to this script alone are forwarded below.
   // Local development may deliver webhooks to a receiver on this machine (scripts/webhook-receiver.mjs).
   const args = ["dev", "--ip", HOST, "--port", String(PORT), "--var", "ALLOW_INSECURE_WEBHOOKS:true"];
-  const child = spawn(process.execPath, [WRANGLER, ...args], {
-    cwd: ROOT,
-    stdio: "inherit",
+  // Offline by default: Miniflare's placeholder `request.cf` instead of fetching Cloudflare's real one.
+  const child = spawnWrangler(args, {
+    ...process.env,
+    CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false",
   });
-  let stopping = false;
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-    process.on(signal, () => {
-      if (child.exitCode !== null || child.signalCode !== null) process.exit(1);
-      child.kill(signal);
-      if (stopping) return;
-      stopping = true;
-      // Wrangler normally stops workerd and exits within a second; don't hang forever if it does not.
-      setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
-    });
-  }
   const exited = new Promise((resolve) => {
     child.once("exit", (code, signal) => resolve({ code, signal }));
   });
@@ -322,6 +395,8 @@ function runCronEveryMinute() {
 async function main() {
   process.chdir(ROOT);
   checkPrerequisites();
+  startWatchdog();
+  stopWithThisProcess();
   ensureDevVars();
   if (!(await portIsFree(PORT))) {
     console.error(
@@ -330,6 +405,7 @@ async function main() {
     process.exit(1);
   }
   await applyMigrations();
+  if (stopping) return;
 
   const { exited } = startWrangler();
   exited.then(({ code, signal }) => process.exit(code ?? (signal === "SIGINT" || signal === "SIGTERM" ? 0 : 1)));

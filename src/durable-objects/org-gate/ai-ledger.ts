@@ -33,6 +33,7 @@ const SCHEMA = `
 export class AiLedger {
   /** Mirror of `ai_usage`, so admitting a request reads no storage. */
   private readonly used = new Map<number, number>();
+  private lastCycle: { anchor: number; start: number; end: number } | null = null;
 
   constructor(private readonly sql: SqlStorage) {
     sql.exec(SCHEMA);
@@ -42,7 +43,7 @@ export class AiLedger {
   }
 
   usage(quota: AiQuota, now: number): AiUsage {
-    const cycle = billingCycle(quota.createdAt, now);
+    const cycle = this.cycle(quota.createdAt, now);
     const used = this.used.get(cycle.start) ?? 0;
     const { limit } = quota;
     return { used, limit, remaining: limit === null ? null : Math.max(0, limit - used), resetAtMs: cycle.end };
@@ -56,7 +57,7 @@ export class AiLedger {
     if (usage.remaining !== null && usage.remaining <= 0) {
       return { ok: false, usage, retryAfterMs: usage.resetAtMs - now };
     }
-    const cycleStart = billingCycle(quota.createdAt, now).start;
+    const cycleStart = this.cycle(quota.createdAt, now).start;
     this.used.set(
       cycleStart,
       this.sql
@@ -73,6 +74,14 @@ export class AiLedger {
       now,
     );
     return { ok: true, reservationId, usage: this.usage(quota, now) };
+  }
+
+  /** The billing month `now` falls in, worked out again only when it has changed (every admission asks). */
+  private cycle(anchor: number, now: number): { start: number; end: number } {
+    const known = this.lastCycle;
+    if (known && known.anchor === anchor && known.start <= now && now < known.end) return known;
+    this.lastCycle = { anchor, ...billingCycle(anchor, now) };
+    return this.lastCycle;
   }
 
   commit(reservationId: string): void {

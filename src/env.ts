@@ -1,6 +1,5 @@
 import type { ApiKeyScope } from "./db/schema";
-import type { OrgSnapshot } from "./durable-objects/org-gate";
-import type { BudgetState } from "./durable-objects/rolling-budget";
+import type { BudgetState, OrgSnapshot } from "./durable-objects/org-gate";
 import { ApiError } from "./lib/errors";
 
 /** Who is calling: set by the auth middleware on every authenticated `/api/v1` request. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { orgGate } from "../src/services/org-gate";
+import { advanceGateClock } from "./gate-clock";
 import { admin, createOrg, env } from "./helpers";
 
 describe("AI quota in the organization's Durable Object", () => {
@@ -22,6 +23,17 @@ describe("AI quota in the organization's Durable Object", () => {
     await gate.refundAiGeneration("res_a"); // committed: not refundable
     expect(await gate.aiUsage(org.id)).toMatchObject({ used: 1, remaining: 1 });
     expect((await gate.reserveAiGeneration(org.id, "res_d")).ok).toBe(true);
+  });
+
+  it("starts each billing month with the full quota", async () => {
+    const org = await createOrg("starter", { limits: { aiGenerationsPerMonth: 1 } });
+    const gate = orgGate(env, org.id);
+    const taken = await gate.reserveAiGeneration(org.id, "m1");
+    expect((await gate.reserveAiGeneration(org.id, "m2")).ok).toBe(false);
+    await advanceGateClock(org.id, taken.usage.resetAtMs - Date.now());
+    const next = await gate.reserveAiGeneration(org.id, "m3");
+    expect(next).toMatchObject({ ok: true, usage: { used: 1, limit: 1, remaining: 0 } });
+    expect(next.usage.resetAtMs).toBeGreaterThan(taken.usage.resetAtMs);
   });
 
   it("treats unlimited plans as unlimited and shows usage on GET /organization", async () => {

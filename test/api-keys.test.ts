@@ -1,9 +1,11 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { LAST_USED_FLUSH_MS } from "../src/durable-objects/org-gate/key-registry";
 import { isWellFormedApiKey } from "../src/lib/api-key-token";
 import { sha256Hex } from "../src/lib/crypto";
 import { base64UrlEncode } from "../src/lib/encoding";
 import { orgGate } from "../src/services/org-gate";
+import { advanceGateClock } from "./gate-clock";
 import { admin, createOrg, env, problem, withKey } from "./helpers";
 
 describe("API keys", () => {
@@ -114,11 +116,9 @@ describe("API keys", () => {
     expect(mine?.lastUsedAt).toMatch(/Z$/);
     expect(Date.now() - Date.parse(mine?.lastUsedAt ?? "")).toBeLessThan(60_000);
 
-    // The gate's alarm writes the batch of last-use times to D1 later (30 s), in one go; make it due now.
+    // The gate's alarm writes the batch of last-use times to D1 later (30 s), in one go; move its clock past that.
     const gate = orgGate(env, org.id);
-    await runInDurableObject(gate, (instance) => {
-      (instance as unknown as { lastUsedDueAt: number }).lastUsedDueAt = 0;
-    });
+    await advanceGateClock(org.id, LAST_USED_FLUSH_MS);
     expect(await runDurableObjectAlarm(gate)).toBe(true);
     const flushed = await env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?").bind(org.keyId).first();
     expect(new Date(flushed?.last_used_at as number).toISOString()).toBe(mine?.lastUsedAt);

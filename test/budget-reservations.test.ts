@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { BudgetReservations } from "../src/durable-objects/budget-reservations";
-import { RollingBudget } from "../src/durable-objects/rolling-budget";
+import { BudgetReservations } from "../src/durable-objects/org-gate/budget-reservations";
+import { RollingBudget } from "../src/durable-objects/org-gate/rolling-budget";
 import { env } from "./helpers";
 
 const T0 = 1_800_000_000_000; // a whole second

@@ -1,6 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { orgGate } from "../src/services/org-gate";
+import { advanceGateClock } from "./gate-clock";
 import { createOrg, env, problem } from "./helpers";
 
 function parseRateLimit(res: Response) {
@@ -98,11 +99,9 @@ describe("point budget", () => {
     await evictDurableObject(stub);
     expect((await org.api("/api/v1/organization")).status).toBe(429); // persisted, not just in memory
 
-    await runInDurableObject(stub, (_instance, state) => {
-      // Reservations are dated a few seconds ahead of the spends they cover: two minutes back is out of any window.
-      state.storage.sql.exec("UPDATE budget SET second = second - 120");
-    });
     await evictDurableObject(stub);
+    // Reservations are dated a few seconds ahead of the spends they cover: two minutes on is past any window.
+    await advanceGateClock(org.id, 120_000);
     const rolled = await org.api("/api/v1/organization");
     expect(rolled.status).toBe(200);
     expect(parseRateLimit(rolled).remaining).toBe(1);
@@ -122,6 +121,14 @@ describe("point budget", () => {
 
     await crash(stub);
     expect((await org.api("/api/v1/organization")).status).toBe(429);
+  });
+
+  it("keeps the gate's clock out of reach of RPC (only tests in this isolate can move it)", async () => {
+    const org = await createOrg("starter");
+    const stub = orgGate(env, org.id) as unknown as { now: () => Promise<number> };
+    await expect(Promise.resolve().then(() => stub.now())).rejects.toThrow(/prototype does not implement "now"/);
+    const gateNow = await runInDurableObject(orgGate(env, org.id), (gate) => gate.now());
+    expect(Math.abs(gateNow - Date.now())).toBeLessThan(60_000);
   });
 
   it("is shared by all keys of an organization", async () => {

@@ -9,9 +9,15 @@ type EventBody = { id: string; type: string; createdAt: string; data: Record<str
 
 const newMeeting = async (org: TestOrg) => (await createMeeting(org)).body;
 
-/** Bulk-inserts `count` meetings for `orgId` that expired a while ago, in one SQL statement. */
-async function seedExpired(orgId: string, count: number) {
-  const ended = Date.now() - 2 * 3_600_000;
+/**
+ * An instant long before any meeting another test makes: the expiry job run "then" sees only the meetings
+ * seeded to expire by it, so its counts cannot include what other tests in this file left behind.
+ */
+const LONG_AGO = Date.UTC(2001, 0, 1);
+
+/** Bulk-inserts `count` meetings for `orgId` that had expired by `at`, in one SQL statement. */
+async function seedExpired(orgId: string, count: number, at: number) {
+  const ended = at - 2 * 3_600_000;
   await env.DB.prepare(
     `WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?)
      INSERT INTO meetings (id, org_id, room_name, start_date, end_date, expires_at, is_locked, room_mode, recording, created_at)
@@ -111,7 +117,13 @@ describe("meeting expiry job", () => {
     expect(expired.results[0]?.data).toMatchObject({ meetingId: doomed.meetingId, roomName: doomed.roomName });
     expect(String(expired.results[0]?.data.endDate)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
-    expect(await expireMeetings(env, Date.now())).toEqual({ expired: 0, pages: 1 });
+    await expireMeetings(env, Date.now()); // again: nothing new for this organization
+    const again = (await (await org.api("/api/v1/events?type=meeting.expired")).json()) as { results: EventBody[] };
+    expect(again.results.map((e) => e.id)).toEqual(expired.results.map((e) => e.id));
+    const rowAgain = await env.DB.prepare("SELECT deleted_at FROM meetings WHERE id = ?")
+      .bind(doomed.meetingId)
+      .first();
+    expect(rowAgain?.deleted_at).toBe(row?.deleted_at);
     expect((await org.api(`/api/v1/meetings/${doomed.meetingId}`, { method: "DELETE" })).status).toBe(204);
     const after = (await (await org.api("/api/v1/events?type=meeting.deleted")).json()) as { results: EventBody[] };
     expect(after.results).toHaveLength(0);
@@ -121,12 +133,12 @@ describe("meeting expiry job", () => {
     const org = await createOrg();
     const limits = { ...EXPIRY_LIMITS, maxPages: 3, pageSize: 400 };
     const backlog = limits.maxPages * limits.pageSize + 150;
-    await seedExpired(org.id, backlog);
-    const first = await expireMeetings(env, Date.now(), limits);
+    await seedExpired(org.id, backlog, LONG_AGO);
+    const first = await expireMeetings(env, LONG_AGO, limits);
     expect(first).toEqual({ expired: limits.maxPages * limits.pageSize, pages: limits.maxPages });
-    const second = await expireMeetings(env, Date.now(), limits);
+    const second = await expireMeetings(env, LONG_AGO, limits);
     expect(second).toEqual({ expired: 150, pages: 1 });
-    expect(await expireMeetings(env, Date.now(), { ...limits, timeBudgetMs: 0 })).toEqual({ expired: 0, pages: 0 });
+    expect(await expireMeetings(env, LONG_AGO, { ...limits, timeBudgetMs: 0 })).toEqual({ expired: 0, pages: 0 });
     const events = await env.DB.prepare(
       "SELECT count(*) AS n FROM events WHERE org_id = ? AND type = 'meeting.expired'",
     )

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import type { BudgetState } from "../durable-objects/rolling-budget";
+import type { BudgetState } from "../durable-objects/org-gate";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { orgGate } from "../services/org-gate";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RollingBudget } from "../../src/durable-objects/rolling-budget";
+import { RollingBudget } from "../../src/durable-objects/org-gate/rolling-budget";
 
 const T0 = 1_800_000_000_000; // a whole second
 

@@ -1,4 +1,4 @@
-import { isSealed } from "../lib/crypto";
+import { isSealed } from "../../lib/crypto";
 
 /** How long a finished request's response is replayed for (SPEC §1). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -8,7 +8,7 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
  */
 export const IDEMPOTENCY_LEASE_MS = 5 * 60 * 1000;
 
-export const IDEMPOTENCY_SCHEMA = `
+const SCHEMA = `
   CREATE TABLE IF NOT EXISTS idempotency (
     key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, state TEXT NOT NULL,
     status INTEGER, headers TEXT, body TEXT, lease_until INTEGER NOT NULL, expires_at INTEGER NOT NULL
@@ -51,6 +51,7 @@ type Row = {
  */
 export class IdempotencyStore {
   constructor(private readonly sql: SqlStorage) {
+    sql.exec(SCHEMA);
     const done = sql.exec("SELECT 1 FROM idempotency_migrations WHERE name = ?", DROP_UNSEALED).toArray().length > 0;
     if (!done) {
       sql.exec("DELETE FROM idempotency WHERE body IS NOT NULL AND substr(body, 1, 3) != 'v1.'");

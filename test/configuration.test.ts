@@ -1,7 +1,7 @@
 import { createExecutionContext } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
-import { createOrg, env, inHours, media, problem, type TestOrg } from "./helpers";
+import { captureErrorLogs, createOrg, env, inHours, media, problem, type TestOrg } from "./helpers";
 
 /** The worker as deployed without some settings: same bindings, those secrets unset. */
 function without(names: (keyof Env)[], org: TestOrg) {
@@ -70,6 +70,7 @@ describe("missing configuration", () => {
       accessLink: string;
     };
     const api = without(["FILE_TOKEN_SECRET"], org);
+    const logs = captureErrorLogs();
     const { pathname, search } = new URL(link.accessLink);
     for (const path of [`/api/v1/recordings/${recordingId}/access-link`, `${pathname}${search}`]) {
       const res = await api(path);
@@ -78,5 +79,6 @@ describe("missing configuration", () => {
       expect(body.code).toBe("internal_error");
       expect(body.detail).toContain("FILE_TOKEN_SECRET");
     }
+    expect(logs().filter((line) => line.setting === "FILE_TOKEN_SECRET")).toHaveLength(1);
   });
 });

@@ -152,8 +152,10 @@ describe("protocol and errors", () => {
     app.get("/boom", () => {
       throw new Error("boom");
     });
+    const logs = captureErrorLogs();
     const crashed = await app.fetch(new Request("https://parley.test/boom"), env, createExecutionContext());
     expect(crashed.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(logs()).toEqual([expect.objectContaining({ path: "/boom", message: "boom" })]);
   });
 
   it("marks every response that carries a secret Cache-Control: no-store, replays too", async () => {

@@ -3,7 +3,7 @@ import { sweepRecordingUploads } from "../src/cron/recording-uploads";
 import { createDb } from "../src/db/client";
 import { COMPLETION_LEASE_MS, completeUpload } from "../src/services/recording-uploads";
 import { deleteRecording } from "../src/services/recordings";
-import { createOrg, env, media, problem, type TestOrg } from "./helpers";
+import { captureErrorLogs, createOrg, env, media, problem, type TestOrg } from "./helpers";
 
 const SIZE = 2_000;
 type Part = { partNumber: number; etag: string };
@@ -227,8 +227,10 @@ describe("removing uploads from R2 for certain", () => {
       .bind(Date.now() - 25 * 3_600_000, recordingId)
       .run();
     expect(await objects(org)).toBe(1);
+    const logs = captureErrorLogs();
     await sweepRecordingUploads({ ...env, RECORDINGS: failingAborts() }, Date.now());
     expect(await rows(org)).toBe(1);
+    expect(logs()).toEqual([expect.objectContaining({ job: "recording-uploads", recordingId })]);
     await sweepRecordingUploads(env, afterLease());
     expect(await rows(org)).toBe(0);
     expect(await objects(org)).toBe(0);

@@ -1,7 +1,6 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { AUTHENTICATED_ERRORS, errorResponses } from "../../lib/openapi";
-import { requireScope } from "../../middleware/scope";
-import { API_KEY_SECURITY, LimitsSchema, OrgStatusSchema, PlanSchema, Timestamp } from "../shared.schemas";
+import { z } from "@hono/zod-openapi";
+import { protectedRoute } from "../../lib/route-kit";
+import { LimitsSchema, OrgStatusSchema, PlanSchema, Timestamp } from "../shared.schemas";
 
 export const SelfOrganizationSchema = z
   .object({
@@ -29,17 +28,15 @@ export const SelfOrganizationSchema = z
   })
   .openapi("Organization");
 
-export const getOrganizationRoute = createRoute({
+export const getOrganizationRoute = protectedRoute({
   method: "get",
   path: "/api/v1/organization",
   tags: ["Organization"],
   summary: "The calling organization, its limits and usage",
   description:
-    "Scope `read`. `usage.points` reflects the budget after this request was admitted. `limit`/`remaining` are `null` where unlimited.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("read")] as const,
+    "`usage.points` reflects the budget after this request was admitted. `limit`/`remaining` are `null` where unlimited.",
+  scope: "read",
   responses: {
     200: { description: "The organization.", content: { "application/json": { schema: SelfOrganizationSchema } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS),
   },
 });

@@ -11,6 +11,7 @@ import { adminAuth } from "./middleware/admin-auth";
 import { apiKeyAuth } from "./middleware/auth";
 import { jsonBodyLimit } from "./middleware/body-limit";
 import { pointBudget } from "./middleware/budget";
+import { requestDeps } from "./middleware/deps";
 import { idempotency } from "./middleware/idempotency";
 import { requestId } from "./middleware/request-id";
 import { securityHeaders } from "./middleware/security-headers";
@@ -71,6 +72,7 @@ export function createApp(): AppRouter {
 
   const allowedMethods = methodIndex(app);
   app.use("*", requestId);
+  app.use("*", requestDeps);
   app.use("*", securityHeaders);
   app.use("/admin/*", adminAuth);
   app.use("/admin/*", jsonBodyLimit);

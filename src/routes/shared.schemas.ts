@@ -2,7 +2,6 @@ import { z } from "@hono/zod-openapi";
 import { API_KEY_SCOPES } from "../db/schema";
 import { PLAN_NAMES } from "../lib/plans";
 
-
 export const Timestamp = z.string().openapi({ format: "date-time", example: "2026-11-21T16:00:00.000Z" });
 
 export const PlanSchema = z.enum(PLAN_NAMES).openapi({ description: "Plan name.", example: "professional" });

@@ -4,7 +4,7 @@ import { ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, IdParam } from "..
 import { AdminOrganizationSchema, CreateOrganizationBody, UpdateOrganizationBody } from "./admin-organizations.schemas";
 
 const tags = ["Operator"];
-const orgParam = IdParam("id", "org_2nXq8Lw0cPz7VbH1kT5mYd");
+const orgParam = IdParam("organizationId", "org_2nXq8Lw0cPz7VbH1kT5mYd");
 const orgResponse = { "application/json": { schema: AdminOrganizationSchema } };
 
 export const createOrganizationRoute = operatorRoute({
@@ -37,7 +37,7 @@ export const listOrganizationsRoute = operatorRoute({
 
 export const getOrganizationRoute = operatorRoute({
   method: "get",
-  path: "/admin/v1/organizations/{id}",
+  path: "/admin/v1/organizations/{organizationId}",
   tags,
   summary: "Get an organization",
   request: { params: orgParam },
@@ -49,7 +49,7 @@ export const getOrganizationRoute = operatorRoute({
 
 export const updateOrganizationRoute = operatorRoute({
   method: "patch",
-  path: "/admin/v1/organizations/{id}",
+  path: "/admin/v1/organizations/{organizationId}",
   tags,
   summary: "Change name, plan, status or limit overrides",
   description: "Takes effect on the organization's next request.",
@@ -65,7 +65,7 @@ export const updateOrganizationRoute = operatorRoute({
 
 export const createOrganizationKeyRoute = operatorRoute({
   method: "post",
-  path: "/admin/v1/organizations/{id}/api-keys",
+  path: "/admin/v1/organizations/{organizationId}/api-keys",
   tags,
   summary: "Issue an API key for an organization (how the first key is made)",
   description: "Subject to the plan's key count (403 `plan_limit_reached`). The secret is shown once.",
@@ -85,7 +85,7 @@ export const createOrganizationKeyRoute = operatorRoute({
 
 export const getOrganizationKeyRoute = operatorRoute({
   method: "get",
-  path: "/admin/v1/organizations/{id}/api-keys/{keyId}",
+  path: "/admin/v1/organizations/{organizationId}/api-keys/{keyId}",
   tags,
   summary: "Get an API key of an organization",
   description: "An active key, without its secret; a revoked key, or one of another organization, is 404.",

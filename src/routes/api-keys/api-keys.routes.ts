@@ -43,12 +43,12 @@ export const listApiKeysRoute = protectedRoute({
 
 export const getApiKeyRoute = protectedRoute({
   method: "get",
-  path: "/api/v1/api-keys/{id}",
+  path: "/api/v1/api-keys/{keyId}",
   tags,
   summary: "Get an API key",
   description: "An active key, without its secret; a revoked key is 404.",
   scope: "admin",
-  request: { params: IdParam("id", "key_4Vd0Qy2WbZ8hTq1nR6sXpL") },
+  request: { params: IdParam("keyId", "key_4Vd0Qy2WbZ8hTq1nR6sXpL") },
   errors: [404],
   responses: {
     200: { description: "The key.", content: { "application/json": { schema: ApiKeySchema } } },
@@ -57,12 +57,12 @@ export const getApiKeyRoute = protectedRoute({
 
 export const revokeApiKeyRoute = protectedRoute({
   method: "delete",
-  path: "/api/v1/api-keys/{id}",
+  path: "/api/v1/api-keys/{keyId}",
   tags,
   summary: "Revoke an API key",
   description: "Takes effect on the next request everywhere. Revoking a revoked key is a no-op (204).",
   scope: "admin",
-  request: { params: IdParam("id", "key_4Vd0Qy2WbZ8hTq1nR6sXpL") },
+  request: { params: IdParam("keyId", "key_4Vd0Qy2WbZ8hTq1nR6sXpL") },
   errors: [404],
   responses: {
     204: { description: "Revoked." },

@@ -1,4 +1,3 @@
-import { createDb } from "../../db/client";
 import { createRouter } from "../../lib/openapi";
 import { getEvent, listEvents } from "../../services/events";
 import { redeliverEvent } from "../../services/webhook-resends";
@@ -6,13 +5,13 @@ import { getEventRoute, listEventsRoute, redeliverEventRoute } from "./events.ro
 
 export const eventsRouter = createRouter()
   .openapi(listEventsRoute, async (c) =>
-    c.json(await listEvents(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("query")), 200),
+    c.json(await listEvents(c.var.deps.db, c.get("auth").orgId, c.req.valid("query")), 200),
   )
   .openapi(getEventRoute, async (c) =>
-    c.json(await getEvent(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id), 200),
+    c.json(await getEvent(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").eventId), 200),
   )
   .openapi(redeliverEventRoute, async (c) => {
     const body = (c.req.valid("json") as { webhookId?: string } | undefined) ?? {};
     const { orgId } = c.get("auth");
-    return c.json(await redeliverEvent(c.env, createDb(c.env.DB), orgId, c.req.valid("param").id, body.webhookId), 202);
+    return c.json(await redeliverEvent(c.env, c.var.deps.db, orgId, c.req.valid("param").eventId, body.webhookId), 202);
   });

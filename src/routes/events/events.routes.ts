@@ -44,11 +44,11 @@ export const listEventsRoute = protectedRoute({
 
 export const getEventRoute = protectedRoute({
   method: "get",
-  path: "/api/v1/events/{id}",
+  path: "/api/v1/events/{eventId}",
   tags,
   summary: "Get an event",
   scope: "read",
-  request: { params: IdParam("id", "evt_6yTq2Rk9mNb4Xc8Vw1Lp0S") },
+  request: { params: IdParam("eventId", "evt_6yTq2Rk9mNb4Xc8Vw1Lp0S") },
   errors: [404],
   responses: {
     200: { description: "The event.", content: { "application/json": { schema: EventSchema } } },
@@ -57,7 +57,7 @@ export const getEventRoute = protectedRoute({
 
 export const redeliverEventRoute = protectedRoute({
   method: "post",
-  path: "/api/v1/events/{id}/redeliver",
+  path: "/api/v1/events/{eventId}/redeliver",
   tags,
   summary: "Redeliver an event to webhooks",
   description:
@@ -65,7 +65,7 @@ export const redeliverEventRoute = protectedRoute({
   scope: "admin",
   scopeNote: ", like the rest of webhooks",
   request: {
-    params: IdParam("id", "evt_6yTq2Rk9mNb4Xc8Vw1Lp0S"),
+    params: IdParam("eventId", "evt_6yTq2Rk9mNb4Xc8Vw1Lp0S"),
     body: { required: false, content: { "application/json": { schema: RedeliverBody } } },
   },
   errors: [404],

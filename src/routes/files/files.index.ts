@@ -34,7 +34,7 @@ const getRoomLogoRoute = createRoute({
 
 export const filesRouter = createRouter()
   .openapi(getRoomLogoRoute, async (c) => {
-    const object = await c.env.RECORDINGS.get(roomLogoKey(c.req.valid("param").logoId));
+    const object = await c.var.deps.bucket.get(roomLogoKey(c.req.valid("param").logoId));
     if (!object) throw new ApiError("not_found", "No such logo.");
     const headers = new Headers();
     object.writeHttpMetadata(headers);

@@ -1,14 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { createDb } from "../../db/client";
 import { recordings } from "../../db/schema";
 import type { GateConfig } from "../../durable-objects/org-gate";
 import { type AppEnv, fileTokenSecret } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { errorResponses, ProblemSchema, validationHook } from "../../lib/openapi";
 import { verifyFileToken } from "../../services/access-links";
-import { orgGate } from "../../services/org-gate";
 
 export const recordingFileRoute = createRoute({
   method: "get",
@@ -96,7 +94,7 @@ export async function serveRecordingFile(c: Context<AppEnv>, recordingId: string
     throw new ApiError("forbidden", "This link is invalid or has expired; ask for a new access link.");
   }
   const row = (
-    await createDb(c.env.DB)
+    await c.var.deps.db
       .select({
         orgId: recordings.orgId,
         r2Key: recordings.r2Key,
@@ -112,7 +110,7 @@ export async function serveRecordingFile(c: Context<AppEnv>, recordingId: string
   // that is usually warm but no extra wait. A short per-isolate cache would spare that hop (players send
   // many Range requests) at the price of links that keep working for its TTL after a suspension.
   const [head, orgStatus] = row
-    ? await Promise.all([c.env.RECORDINGS.head(row.r2Key), orgGate(c.env, row.orgId).organizationStatus(row.orgId)])
+    ? await Promise.all([c.var.deps.bucket.head(row.r2Key), c.var.deps.gateOf(row.orgId).organizationStatus(row.orgId)])
     : [null, null];
   if (!row || !head || !orgStatus) throw new ApiError("not_found", "This recording no longer exists.");
   const refusal = LINK_REFUSALS[orgStatus];
@@ -147,7 +145,7 @@ export async function serveRecordingFile(c: Context<AppEnv>, recordingId: string
   headers.set("Content-Length", String(length));
   if (range) headers.set("Content-Range", `bytes ${range.offset}-${range.offset + range.length - 1}/${head.size}`);
   if (c.req.method === "HEAD") return new Response(null, { status, headers });
-  const object = await c.env.RECORDINGS.get(row.r2Key, range ? { range } : {});
+  const object = await c.var.deps.bucket.get(row.r2Key, range ? { range } : {});
   if (!object) throw new ApiError("not_found", "This recording no longer exists.");
   return new Response(object.body, { status, headers });
 }

@@ -14,7 +14,7 @@ import {
 } from "./webhooks.schemas";
 
 const tags = ["Webhooks"];
-const webhookParam = IdParam("id", "whk_2Hn8Qv5LpW0xRt7Ky3Mb9Z");
+const webhookParam = IdParam("webhookId", "whk_2Hn8Qv5LpW0xRt7Ky3Mb9Z");
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 export const createWebhookRoute = protectedRoute({
@@ -50,7 +50,7 @@ export const listWebhooksRoute = protectedRoute({
 
 export const getWebhookRoute = protectedRoute({
   method: "get",
-  path: "/api/v1/webhooks/{id}",
+  path: "/api/v1/webhooks/{webhookId}",
   tags,
   summary: "Get a webhook endpoint",
   scope: "admin",
@@ -63,7 +63,7 @@ export const getWebhookRoute = protectedRoute({
 
 export const updateWebhookRoute = protectedRoute({
   method: "patch",
-  path: "/api/v1/webhooks/{id}",
+  path: "/api/v1/webhooks/{webhookId}",
   tags,
   summary: "Update a webhook endpoint",
   description:
@@ -78,7 +78,7 @@ export const updateWebhookRoute = protectedRoute({
 
 export const deleteWebhookRoute = protectedRoute({
   method: "delete",
-  path: "/api/v1/webhooks/{id}",
+  path: "/api/v1/webhooks/{webhookId}",
   tags,
   summary: "Delete a webhook endpoint",
   description: "Its delivery log goes out of reach (purged after 30 days); queued attempts stop.",
@@ -92,7 +92,7 @@ export const deleteWebhookRoute = protectedRoute({
 
 export const rotateSecretRoute = protectedRoute({
   method: "post",
-  path: "/api/v1/webhooks/{id}/rotate-secret",
+  path: "/api/v1/webhooks/{webhookId}/rotate-secret",
   tags,
   summary: "Rotate the signing secret",
   description:
@@ -111,7 +111,7 @@ export const rotateSecretRoute = protectedRoute({
 
 export const testWebhookRoute = protectedRoute({
   method: "post",
-  path: "/api/v1/webhooks/{id}/test",
+  path: "/api/v1/webhooks/{webhookId}/test",
   tags,
   summary: "Send a test event",
   description:
@@ -126,7 +126,7 @@ export const testWebhookRoute = protectedRoute({
 
 export const listDeliveriesRoute = protectedRoute({
   method: "get",
-  path: "/api/v1/webhooks/{id}/deliveries",
+  path: "/api/v1/webhooks/{webhookId}/deliveries",
   tags,
   summary: "List an endpoint's deliveries",
   description:

@@ -1,0 +1,64 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { createDb, type Database } from "../db/client";
+import type { AppEnv } from "../env";
+import { publishEvents } from "../services/events";
+import { orgGate } from "../services/org-gate";
+
+type OrgGateStub = ReturnType<typeof orgGate>;
+
+/**
+ * What handlers and middleware reach storage and the organization's Durable Object through, one set
+ * per request (as Unkey's `init` does). Each part is made on first use, so a request pays only for
+ * what it touches: a read answered from the admission snapshot builds no database client at all.
+ */
+export class RequestDeps {
+  #db: Database | undefined;
+  #gates: Map<string, OrgGateStub> | undefined;
+
+  constructor(private readonly c: Context<AppEnv>) {}
+
+  /** The D1 database (drizzle), built once for the request. */
+  get db(): Database {
+    this.#db ??= createDb(this.c.env.DB);
+    return this.#db;
+  }
+
+  /** The R2 bucket of recordings and room logos. */
+  get bucket(): R2Bucket {
+    return this.c.env.RECORDINGS;
+  }
+
+  /** The calling organization's Durable Object (set by authentication). */
+  get gate(): OrgGateStub {
+    return this.gateOf(this.c.get("auth").orgId);
+  }
+
+  /** Any organization's Durable Object (operator routes, the idempotency space); one stub per id and request. */
+  gateOf(orgId: string): OrgGateStub {
+    this.#gates ??= new Map();
+    let stub = this.#gates.get(orgId);
+    if (!stub) {
+      stub = orgGate(this.c.env, orgId);
+      this.#gates.set(orgId, stub);
+    }
+    return stub;
+  }
+
+  /** Publishes recorded events after the response; the outbox sweeper covers an isolate that dies first. */
+  publish(...published: { id: string }[]): void {
+    this.c.executionCtx.waitUntil(
+      publishEvents(
+        this.c.env,
+        this.db,
+        published.map((event) => event.id),
+      ),
+    );
+  }
+}
+
+/** Sets `c.var.deps` for the request; nothing is built until a handler asks for it. */
+export const requestDeps = createMiddleware<AppEnv>(async (c, next) => {
+  c.set("deps", new RequestDeps(c));
+  await next();
+});

@@ -1,10 +1,14 @@
 import { ListQuery, listSchema, SECRET_RESPONSE_HEADERS } from "../../lib/openapi";
 import { operatorRoute } from "../../lib/route-kit";
-import { ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, IdParam } from "../shared.schemas";
-import { AdminOrganizationSchema, CreateOrganizationBody, UpdateOrganizationBody } from "./admin-organizations.schemas";
+import { ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, KeyIdParam } from "../api-keys/api-keys.schemas";
+import {
+  AdminOrganizationSchema,
+  CreateOrganizationBody,
+  OrganizationIdParam,
+  UpdateOrganizationBody,
+} from "./admin-organizations.schemas";
 
 const tags = ["Operator"];
-const orgParam = IdParam("organizationId", "org_2nXq8Lw0cPz7VbH1kT5mYd");
 const orgResponse = { "application/json": { schema: AdminOrganizationSchema } };
 
 export const createOrganizationRoute = operatorRoute({
@@ -40,7 +44,7 @@ export const getOrganizationRoute = operatorRoute({
   path: "/admin/v1/organizations/{organizationId}",
   tags,
   summary: "Get an organization",
-  request: { params: orgParam },
+  request: { params: OrganizationIdParam },
   errors: [404],
   responses: {
     200: { description: "The organization.", content: orgResponse },
@@ -54,7 +58,7 @@ export const updateOrganizationRoute = operatorRoute({
   summary: "Change name, plan, status or limit overrides",
   description: "Takes effect on the organization's next request.",
   request: {
-    params: orgParam,
+    params: OrganizationIdParam,
     body: { required: true, content: { "application/json": { schema: UpdateOrganizationBody } } },
   },
   errors: [404],
@@ -70,7 +74,7 @@ export const createOrganizationKeyRoute = operatorRoute({
   summary: "Issue an API key for an organization (how the first key is made)",
   description: "Subject to the plan's key count (403 `plan_limit_reached`). The secret is shown once.",
   request: {
-    params: orgParam,
+    params: OrganizationIdParam,
     body: { required: true, content: { "application/json": { schema: CreateApiKeyBody } } },
   },
   errors: [403, 404],
@@ -89,7 +93,7 @@ export const getOrganizationKeyRoute = operatorRoute({
   tags,
   summary: "Get an API key of an organization",
   description: "An active key, without its secret; a revoked key, or one of another organization, is 404.",
-  request: { params: orgParam.extend(IdParam("keyId", "key_4Vd0Qy2WbZ8hTq1nR6sXpL").shape) },
+  request: { params: OrganizationIdParam.extend(KeyIdParam.shape) },
   errors: [404],
   responses: {
     200: { description: "The key.", content: { "application/json": { schema: ApiKeySchema } } },

@@ -1,6 +1,6 @@
 import { ListQuery, listSchema, SECRET_RESPONSE_HEADERS } from "../../lib/openapi";
 import { protectedRoute } from "../../lib/route-kit";
-import { ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, IdParam } from "../shared.schemas";
+import { ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, KeyIdParam } from "./api-keys.schemas";
 
 const tags = ["API keys"];
 
@@ -48,7 +48,7 @@ export const getApiKeyRoute = protectedRoute({
   summary: "Get an API key",
   description: "An active key, without its secret; a revoked key is 404.",
   scope: "admin",
-  request: { params: IdParam("keyId", "key_4Vd0Qy2WbZ8hTq1nR6sXpL") },
+  request: { params: KeyIdParam },
   errors: [404],
   responses: {
     200: { description: "The key.", content: { "application/json": { schema: ApiKeySchema } } },
@@ -62,7 +62,7 @@ export const revokeApiKeyRoute = protectedRoute({
   summary: "Revoke an API key",
   description: "Takes effect on the next request everywhere. Revoking a revoked key is a no-op (204).",
   scope: "admin",
-  request: { params: IdParam("keyId", "key_4Vd0Qy2WbZ8hTq1nR6sXpL") },
+  request: { params: KeyIdParam },
   errors: [404],
   responses: {
     204: { description: "Revoked." },

@@ -2,22 +2,10 @@ import { z } from "@hono/zod-openapi";
 import { ListQuery, listSchema } from "../../lib/openapi";
 import { protectedRoute } from "../../lib/route-kit";
 import { EVENT_TYPES } from "../../services/events";
-import { IdParam, Timestamp } from "../shared.schemas";
 import { RedeliverBody, RedeliveredSchema } from "../webhooks/webhooks.schemas";
+import { EventIdParam, EventSchema } from "./events.schemas";
 
 const tags = ["Events"];
-
-export const EventSchema = z
-  .object({
-    id: z.string().openapi({ example: "evt_6yTq2Rk9mNb4Xc8Vw1Lp0S" }),
-    type: z.enum(EVENT_TYPES),
-    createdAt: Timestamp,
-    data: z.record(z.string(), z.unknown()).openapi({
-      description: "Thin payload: ids and small fields (the same `data` webhooks carry).",
-      example: { meetingId: "mtg_3c1YwqN8dKp2Lm5RtZ7bVx", roomName: "/team-ab3xyz" },
-    }),
-  })
-  .openapi("Event");
 
 export const listEventsRoute = protectedRoute({
   method: "get",
@@ -48,7 +36,7 @@ export const getEventRoute = protectedRoute({
   tags,
   summary: "Get an event",
   scope: "read",
-  request: { params: IdParam("eventId", "evt_6yTq2Rk9mNb4Xc8Vw1Lp0S") },
+  request: { params: EventIdParam },
   errors: [404],
   responses: {
     200: { description: "The event.", content: { "application/json": { schema: EventSchema } } },
@@ -65,7 +53,7 @@ export const redeliverEventRoute = protectedRoute({
   scope: "admin",
   scopeNote: ", like the rest of webhooks",
   request: {
-    params: IdParam("eventId", "evt_6yTq2Rk9mNb4Xc8Vw1Lp0S"),
+    params: EventIdParam,
     body: { required: false, content: { "application/json": { schema: RedeliverBody } } },
   },
   errors: [404],

@@ -2,19 +2,18 @@ import { z } from "@hono/zod-openapi";
 import { DELIVERY_STATUSES } from "../../db/schema";
 import { ListQuery, listSchema, SECRET_RESPONSE_HEADERS } from "../../lib/openapi";
 import { protectedRoute } from "../../lib/route-kit";
-import { IdParam } from "../shared.schemas";
 import {
   CreateWebhookBody,
   DeliverySchema,
   RotatedWebhookSchema,
   TestSentSchema,
   UpdateWebhookBody,
+  WebhookIdParam,
   WebhookSchema,
   WebhookWithSecretSchema,
 } from "./webhooks.schemas";
 
 const tags = ["Webhooks"];
-const webhookParam = IdParam("webhookId", "whk_2Hn8Qv5LpW0xRt7Ky3Mb9Z");
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
 export const createWebhookRoute = protectedRoute({
@@ -54,7 +53,7 @@ export const getWebhookRoute = protectedRoute({
   tags,
   summary: "Get a webhook endpoint",
   scope: "admin",
-  request: { params: webhookParam },
+  request: { params: WebhookIdParam },
   errors: [404],
   responses: {
     200: { description: "The endpoint.", content: json(WebhookSchema) },
@@ -69,7 +68,7 @@ export const updateWebhookRoute = protectedRoute({
   description:
     "Any of `url`, `events`, `description`, `status`. Setting `status: enabled` re-enables an endpoint Parley disabled and clears its failing streak.",
   scope: "admin",
-  request: { params: webhookParam, body: { required: true, content: json(UpdateWebhookBody) } },
+  request: { params: WebhookIdParam, body: { required: true, content: json(UpdateWebhookBody) } },
   errors: [404],
   responses: {
     200: { description: "The updated endpoint.", content: json(WebhookSchema) },
@@ -83,7 +82,7 @@ export const deleteWebhookRoute = protectedRoute({
   summary: "Delete a webhook endpoint",
   description: "Its delivery log goes out of reach (purged after 30 days); queued attempts stop.",
   scope: "admin",
-  request: { params: webhookParam },
+  request: { params: WebhookIdParam },
   errors: [404],
   responses: {
     204: { description: "Deleted." },
@@ -98,7 +97,7 @@ export const rotateSecretRoute = protectedRoute({
   description:
     "Returns the new secret. For 24 h both the previous and the new secret sign every delivery (two `v1,` signatures), so receivers can switch without dropping one.",
   scope: "admin",
-  request: { params: webhookParam },
+  request: { params: WebhookIdParam },
   errors: [404],
   responses: {
     200: {
@@ -117,7 +116,7 @@ export const testWebhookRoute = protectedRoute({
   description:
     "Records a `webhook.test` event and delivers it to this endpoint only, like any other event (signed, retried, logged). A disabled endpoint → 409.",
   scope: "admin",
-  request: { params: webhookParam },
+  request: { params: WebhookIdParam },
   errors: [404],
   responses: {
     202: { description: "Queued for delivery.", content: json(TestSentSchema) },
@@ -133,7 +132,7 @@ export const listDeliveriesRoute = protectedRoute({
     "One entry per event sent to this endpoint (and per redelivery), updated as attempts are made; newest first, 30 days.",
   scope: "admin",
   request: {
-    params: webhookParam,
+    params: WebhookIdParam,
     query: ListQuery.extend({
       status: z.enum(DELIVERY_STATUSES).optional().openapi({ description: "Only deliveries in this state." }),
     }),

@@ -14,7 +14,7 @@ type OrgGateStub = ReturnType<typeof orgGate>;
  */
 export class RequestDeps {
   #db: Database | undefined;
-  #gates: Map<string, OrgGateStub> | undefined;
+  #gate: OrgGateStub | undefined;
 
   constructor(private readonly c: Context<AppEnv>) {}
 
@@ -29,20 +29,15 @@ export class RequestDeps {
     return this.c.env.RECORDINGS;
   }
 
-  /** The calling organization's Durable Object (set by authentication). */
+  /** The calling organization's Durable Object (set by authentication): one stub for budget, idempotency and handler. */
   get gate(): OrgGateStub {
-    return this.gateOf(this.c.get("auth").orgId);
+    this.#gate ??= orgGate(this.c.env, this.c.get("auth").orgId);
+    return this.#gate;
   }
 
-  /** Any organization's Durable Object (operator routes, the idempotency space); one stub per id and request. */
+  /** Any organization's Durable Object (operator routes, the idempotency space, download links). */
   gateOf(orgId: string): OrgGateStub {
-    this.#gates ??= new Map();
-    let stub = this.#gates.get(orgId);
-    if (!stub) {
-      stub = orgGate(this.c.env, orgId);
-      this.#gates.set(orgId, stub);
-    }
-    return stub;
+    return orgId === this.c.get("auth")?.orgId ? this.gate : orgGate(this.c.env, orgId);
   }
 
   /** Publishes recorded events after the response; the outbox sweeper covers an isolate that dies first. */

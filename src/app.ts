@@ -11,6 +11,7 @@ import { adminAuth } from "./middleware/admin-auth";
 import { apiKeyAuth } from "./middleware/auth";
 import { jsonBodyLimit } from "./middleware/body-limit";
 import { pointBudget } from "./middleware/budget";
+import { requestDeps } from "./middleware/deps";
 import { idempotency } from "./middleware/idempotency";
 import { requestId } from "./middleware/request-id";
 import { securityHeaders } from "./middleware/security-headers";
@@ -71,6 +72,7 @@ export function createApp(): AppRouter {
 
   const allowedMethods = methodIndex(app);
   app.use("*", requestId);
+  app.use("*", requestDeps);
   app.use("*", securityHeaders);
   app.use("/admin/*", adminAuth);
   app.use("/admin/*", jsonBodyLimit);
@@ -213,17 +215,30 @@ function renderError(error: Error, c: Context<AppEnv>, bodyTypes: ReturnType<typ
     const declared = bodyTypes(c.req.method, routePath(c));
     return problemResponse(unsupportedDeclaredType(c.req.header("content-type"), declared), requestId, path);
   }
-  if (error instanceof HTTPException) {
-    const code = codeForStatus(error.status);
-    const detail = error.status === 400 ? "The request body is not valid JSON." : error.message;
-    const errors =
-      error.status === 400 ? [{ location: "body", message: error.message || "Malformed JSON" }] : undefined;
-    return problemResponse(new ApiError(code, detail || code, { errors }), requestId, path);
-  }
+  if (error instanceof HTTPException) return problemResponse(frameworkProblem(error), requestId, path);
   console.error(JSON.stringify({ level: "error", requestId, path, name: error.name, message: error.message }));
   return problemResponse(
     new ApiError("internal_error", "Something went wrong on our side; it has been logged."),
     requestId,
     path,
   );
+}
+
+/**
+ * Hono's own refusals, in the closed code set. Its 400s come from the validators reading a body
+ * they cannot parse: JSON (`Malformed JSON in request body`) or a form (`Malformed FormData request. …`).
+ */
+function frameworkProblem(error: HTTPException): ApiError {
+  const code = codeForStatus(error.status);
+  if (error.status !== 400) return new ApiError(code, error.message || code);
+  const errors = [{ location: "body", message: error.message || "Malformed body" }];
+  if (/json/i.test(error.message)) return new ApiError(code, "The request body is not valid JSON.", { errors });
+  if (/formdata/i.test(error.message)) {
+    return new ApiError(
+      code,
+      "The request body is not valid multipart/form-data (or form-urlencoded): it could not be read as a form; see `errors`.",
+      { errors },
+    );
+  }
+  return new ApiError(code, "The request body could not be read; see `errors`.", { errors });
 }

@@ -1,6 +1,7 @@
 import type { ApiKeyScope } from "./db/schema";
 import type { BudgetState, OrgSnapshot } from "./durable-objects/org-gate";
 import { ApiError } from "./lib/errors";
+import type { RequestDeps } from "./middleware/deps";
 
 /** Who is calling: set by the auth middleware on every authenticated `/api/v1` request. */
 export interface AuthContext {
@@ -17,6 +18,8 @@ export interface AppEnv {
     budget: BudgetState;
     /** The calling organization as its Durable Object saw it when admitting this request. */
     org: OrgSnapshot;
+    /** Database, bucket, Durable Object and event publishing for this request, each made on first use. */
+    deps: RequestDeps;
   };
 }
 

@@ -77,9 +77,9 @@ describe("OpenAPI document", () => {
     const doc = (await (await call(OPENAPI_PATH)).json()) as Doc;
     const secretResponses = [
       ["/api/v1/api-keys", "post", "201"],
-      ["/admin/v1/organizations/{id}/api-keys", "post", "201"],
+      ["/admin/v1/organizations/{organizationId}/api-keys", "post", "201"],
       ["/api/v1/webhooks", "post", "201"],
-      ["/api/v1/webhooks/{id}/rotate-secret", "post", "200"],
+      ["/api/v1/webhooks/{webhookId}/rotate-secret", "post", "200"],
     ] as const;
     for (const [path, method, status] of secretResponses) {
       const headers = doc.paths[path]?.[method]?.responses[status]?.headers ?? {};

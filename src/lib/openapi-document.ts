@@ -1,5 +1,6 @@
+import { statusDescription } from "./errors";
 import { isReplayableStatus } from "./http";
-import { type AppRouter, ERROR_DESCRIPTIONS } from "./openapi";
+import type { AppRouter } from "./openapi";
 
 type OpenAPIObject = ReturnType<AppRouter["getOpenAPI31Document"]>;
 
@@ -99,7 +100,7 @@ export function completeDocument(document: OpenAPIObject): OpenAPIObject {
       const responses = operation.responses;
       if ((operation.parameters?.length || operation.requestBody) && !responses["400"]) {
         responses["400"] = {
-          description: ERROR_DESCRIPTIONS[400],
+          description: statusDescription(400),
           content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
         };
       }

@@ -5,9 +5,11 @@ import {
   ApiError,
   ERROR_CODES,
   type ErrorCode,
+  type ErrorStatus,
   type FieldIssue,
   MAX_PROBLEM_ERRORS,
   PROBLEM_TYPE_BASE,
+  statusDescription,
 } from "./errors";
 import { isJsonContentType } from "./http";
 
@@ -135,30 +137,13 @@ export const ProblemSchema = z
   })
   .openapi("Problem", { description: "RFC 9457 problem details; `code` is one of a closed set." });
 
-export const ERROR_DESCRIPTIONS = {
-  400: "Validation failed (`validation_error`); `errors` lists every problem.",
-  401: "Missing, malformed, unknown or revoked credentials (`unauthorized`).",
-  403: "No API access on this plan, organization suspended or cancelled, or missing scope (`forbidden`).",
-  404: "Unknown route or object, including objects of another organization (`not_found`).",
-  405: "Known path, wrong method (`method_not_allowed`), with `Allow`.",
-  409: "State conflict, or the same Idempotency-Key is still in flight (`conflict`).",
-  413: "Body over the route's limit (`payload_too_large`).",
-  415: "Wrong or missing Content-Type (`unsupported_media_type`); `detail` says what this route takes.",
-  422: "Idempotency-Key reused with a different request (`idempotency_key_reused`).",
-  429: "Point budget exhausted (`rate_limited`), with `Retry-After` and `msLeft`. Also `rate_limited`: more than 30 failed authentications (unknown or revoked keys) from one client IP within a minute; that client's next attempts with keys not recently seen are refused for 60 s without being looked up.",
-  500: "Unexpected error (`internal_error`); no internals are exposed.",
-  503: "AI provider not configured or failing (`ai_unavailable`).",
-} satisfies Record<ErrorStatus, string>;
-
-type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
-
 /** Problem responses for a route's OpenAPI definition. */
 export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
       {
-        description: ERROR_DESCRIPTIONS[status],
+        description: statusDescription(status),
         content: { "application/problem+json": { schema: ProblemSchema } },
       },
     ]),

@@ -2,7 +2,6 @@ import { createMiddleware } from "hono/factory";
 import type { BudgetState } from "../durable-objects/org-gate";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
-import { orgGate } from "../services/org-gate";
 
 const COST_BY_METHOD = new Map([
   ["GET", 1],
@@ -35,7 +34,7 @@ const secondsUntilReset = (state: BudgetState) => Math.max(0, Math.ceil((state.r
  */
 export const pointBudget = createMiddleware<AppEnv>(async (c, next) => {
   const { orgId, keyId } = c.get("auth");
-  const result = await orgGate(c.env, orgId).admit(orgId, keyId, pointCost(c.req.method));
+  const result = await c.var.deps.gate.admit(orgId, keyId, pointCost(c.req.method));
   switch (result.outcome) {
     case "unauthorized":
       throw new ApiError("unauthorized", "This API key is unknown or has been revoked.", {

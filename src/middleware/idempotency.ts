@@ -4,7 +4,6 @@ import type { AppEnv } from "../env";
 import { openWithCredential, sealWithCredential, sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { isJsonContentType, isReplayableStatus } from "../lib/http";
-import { orgGate } from "../services/org-gate";
 import { bearerToken } from "./admin-auth";
 
 const MAX_KEY_LENGTH = 255;
@@ -72,7 +71,7 @@ export function idempotency(callerOf: (c: Context<AppEnv>) => IdempotencyCaller)
     const { space, caller } = callerOf(c);
     // A header value cannot hold a newline, so caller and key never blur into another pair.
     const record = `${caller}\n${key}`;
-    const gate = orgGate(c.env, space);
+    const gate = c.var.deps.gateOf(space);
     const print = await fingerprint(c);
     const sealContext = `parley/idempotency/v1\n${record}\n${print}`;
     const begun = await gate.idempotencyBegin(record, print);

@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { LimitsSchema, OrgStatusSchema, PlanSchema, Timestamp } from "../shared.schemas";
+import { IdParam, LimitsSchema, OrgStatusSchema, PlanSchema, Timestamp } from "../shared.schemas";
+
+export const OrganizationIdParam = IdParam("organizationId", "org_2nXq8Lw0cPz7VbH1kT5mYd");
 
 export const AdminOrganizationSchema = z
   .object({

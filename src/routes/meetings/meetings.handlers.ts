@@ -1,5 +1,4 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { createDb } from "../../db/client";
 import { type AppEnv, meetingConfig } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { pathTo } from "../../lib/http";
@@ -12,7 +11,6 @@ import {
   type MeetingField,
   toMeeting,
 } from "../../services/meetings";
-import { publishLater } from "../publish-later";
 import {
   type createMeetingRoute,
   type deleteMeetingRoute,
@@ -34,8 +32,8 @@ function parseFields(raw: string | string[] | undefined): MeetingField[] {
 export const create: RouteHandler<typeof createMeetingRoute, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const config = meetingConfig(c.env); // before the meeting exists: a missing secret changes nothing
-  const { row, event } = await createMeeting(createDb(c.env.DB), c.get("auth").orgId, body);
-  publishLater(c, event);
+  const { row, event } = await createMeeting(c.var.deps.db, c.get("auth").orgId, body);
+  c.var.deps.publish(event);
   c.header("Location", pathTo(getMeetingRoute.path, { meetingId: row.id }));
   return c.json(await toMeeting(row, config, body.fields ?? []), 201);
 };
@@ -44,7 +42,7 @@ export const list: RouteHandler<typeof listMeetingsRoute, AppEnv> = async (c) =>
   const query = c.req.valid("query");
   const fields = parseFields(query.fields);
   const config = meetingConfig(c.env);
-  const page = await listMeetings(createDb(c.env.DB), c.get("auth").orgId, query);
+  const page = await listMeetings(c.var.deps.db, c.get("auth").orgId, query);
   return c.json(
     { results: await Promise.all(page.results.map((r) => toMeeting(r, config, fields))), cursor: page.cursor },
     200,
@@ -54,17 +52,17 @@ export const list: RouteHandler<typeof listMeetingsRoute, AppEnv> = async (c) =>
 export const get: RouteHandler<typeof getMeetingRoute, AppEnv> = async (c) => {
   const fields = parseFields(c.req.valid("query").fields);
   const config = meetingConfig(c.env);
-  const row = await getMeeting(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").meetingId);
+  const row = await getMeeting(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").meetingId);
   return c.json(await toMeeting(row, config, fields), 200);
 };
 
 export const remove: RouteHandler<typeof deleteMeetingRoute, AppEnv> = async (c) => {
   const event = await deleteMeeting(
-    createDb(c.env.DB),
-    c.env.RECORDINGS,
+    c.var.deps.db,
+    c.var.deps.bucket,
     c.get("auth").orgId,
     c.req.valid("param").meetingId,
   );
-  if (event) publishLater(c, event);
+  if (event) c.var.deps.publish(event);
   return c.body(null, 204);
 };

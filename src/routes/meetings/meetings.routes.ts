@@ -1,39 +1,34 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { AUTHENTICATED_ERRORS, errorResponses, IdempotencyKeyHeader, ListQuery, listSchema } from "../../lib/openapi";
-import { requireScope } from "../../middleware/scope";
-import { API_KEY_SECURITY } from "../shared.schemas";
+import { z } from "@hono/zod-openapi";
+import { ListQuery, listSchema } from "../../lib/openapi";
+import { protectedRoute } from "../route-kit";
 import { CreateMeetingBody, FieldsQuery, MeetingIdParam, MeetingSchema } from "./meetings.schemas";
 
 const tags = ["Meetings"];
 const meetingJson = { "application/json": { schema: MeetingSchema } };
 
-export const createMeetingRoute = createRoute({
+export const createMeetingRoute = protectedRoute({
   method: "post",
   path: "/api/v1/meetings",
   tags,
   summary: "Create a meeting",
   description:
-    "Scope `write`. Creates a transient room usable until one hour after `endDate`, then deleted automatically (`meeting.expired`). Emits `meeting.created`.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("write")] as const,
+    "Creates a transient room usable until one hour after `endDate`, then deleted automatically (`meeting.expired`). Emits `meeting.created`.",
+  scope: "write",
   request: {
-    headers: IdempotencyKeyHeader,
     body: { required: true, content: { "application/json": { schema: CreateMeetingBody } } },
   },
   responses: {
     201: { description: "The meeting.", content: meetingJson },
-    ...errorResponses(400, 409, 413, 415, 422, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const listMeetingsRoute = createRoute({
+export const listMeetingsRoute = protectedRoute({
   method: "get",
   path: "/api/v1/meetings",
   tags,
   summary: "List meetings",
-  description: "Scope `read`. Live meetings, newest first; keyset-paginated.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("read")] as const,
+  description: "Live meetings, newest first; keyset-paginated.",
+  scope: "read",
   request: {
     query: ListQuery.extend(FieldsQuery.shape).extend({
       roomNamePrefix: z
@@ -49,34 +44,32 @@ export const listMeetingsRoute = createRoute({
       description: "A page of meetings.",
       content: { "application/json": { schema: listSchema(MeetingSchema, "MeetingList") } },
     },
-    ...errorResponses(400, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const getMeetingRoute = createRoute({
+export const getMeetingRoute = protectedRoute({
   method: "get",
   path: "/api/v1/meetings/{meetingId}",
   tags,
   summary: "Get a meeting",
-  description: "Scope `read`. A meeting past `endDate + 1 h` is 404 even before the cleanup job has run.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("read")] as const,
+  description: "A meeting past `endDate + 1 h` is 404 even before the cleanup job has run.",
+  scope: "read",
   request: { params: MeetingIdParam, query: FieldsQuery },
+  errors: [404],
   responses: {
     200: { description: "The meeting.", content: meetingJson },
-    ...errorResponses(400, 404, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const deleteMeetingRoute = createRoute({
+export const deleteMeetingRoute = protectedRoute({
   method: "delete",
   path: "/api/v1/meetings/{meetingId}",
   tags,
   summary: "Delete a meeting",
   description:
-    "Scope `write`. Deletes the meeting and its room theme; emits `meeting.deleted`. Idempotent: deleting an already deleted or expired meeting of this organization is 204.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("write")] as const,
+    "Deletes the meeting and its room theme; emits `meeting.deleted`. Idempotent: deleting an already deleted or expired meeting of this organization is 204.",
+  scope: "write",
   request: { params: MeetingIdParam },
-  responses: { 204: { description: "Deleted." }, ...errorResponses(404, ...AUTHENTICATED_ERRORS) },
+  errors: [404],
+  responses: { 204: { description: "Deleted." } },
 });

@@ -1,45 +1,15 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { AUTHENTICATED_ERRORS, errorResponses } from "../../lib/openapi";
-import { requireScope } from "../../middleware/scope";
-import { API_KEY_SECURITY, LimitsSchema, OrgStatusSchema, PlanSchema, Timestamp } from "../shared.schemas";
+import { protectedRoute } from "../route-kit";
+import { SelfOrganizationSchema } from "./organization.schemas";
 
-export const SelfOrganizationSchema = z
-  .object({
-    id: z.string().openapi({ example: "org_2nXq8Lw0cPz7VbH1kT5mYd" }),
-    name: z.string().openapi({ example: "Acme Health" }),
-    plan: PlanSchema,
-    status: OrgStatusSchema,
-    createdAt: Timestamp,
-    limits: LimitsSchema,
-    usage: z.object({
-      points: z.object({
-        limit: z.number().int().nullable(),
-        remaining: z.number().int().nullable(),
-        resetAt: Timestamp.openapi({ description: "When the full point budget is back." }),
-      }),
-      aiGenerations: z.object({
-        used: z.number().int(),
-        limit: z.number().int().nullable(),
-        remaining: z.number().int().nullable(),
-        resetAt: Timestamp.openapi({ description: "Start of the next monthly cycle (from the billing anchor)." }),
-      }),
-      storageBytes: z.number().int(),
-      transcriptionSeconds: z.number().int(),
-    }),
-  })
-  .openapi("Organization");
-
-export const getOrganizationRoute = createRoute({
+export const getOrganizationRoute = protectedRoute({
   method: "get",
   path: "/api/v1/organization",
   tags: ["Organization"],
   summary: "The calling organization, its limits and usage",
   description:
-    "Scope `read`. `usage.points` reflects the budget after this request was admitted. `limit`/`remaining` are `null` where unlimited.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("read")] as const,
+    "`usage.points` reflects the budget after this request was admitted. `limit`/`remaining` are `null` where unlimited.",
+  scope: "read",
   responses: {
     200: { description: "The organization.", content: { "application/json": { schema: SelfOrganizationSchema } } },
-    ...errorResponses(...AUTHENTICATED_ERRORS),
   },
 });

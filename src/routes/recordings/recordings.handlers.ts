@@ -1,12 +1,9 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { createDb } from "../../db/client";
 import { type AppEnv, fileTokenSecret, publicBaseUrl } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { mediaTypeOf, pathTo, unsupportedMediaType } from "../../lib/http";
-import { queueProducer } from "../../queues/producer";
 import { signFileToken } from "../../services/access-links";
-import { orgGate } from "../../services/org-gate";
 import { abortUpload, completeUpload, createUpload, PART_SIZE, uploadPart } from "../../services/recording-uploads";
 import {
   DIRECT_UPLOAD_MAX_BYTES,
@@ -20,7 +17,6 @@ import {
 import { recordingStored } from "../../services/upload-claims";
 import { recordingMediaType } from "../../storage/media-types";
 import { requiredLength } from "../../storage/streams";
-import { publishLater } from "../publish-later";
 import {
   type abortUploadRoute,
   type accessLinkRoute,
@@ -61,46 +57,43 @@ export const upload: RouteHandler<typeof uploadRecordingRoute, AppEnv> = async (
   if (!contentType) throw notARecordingType(c.req.header("content-type"));
   const { length, body } = rawUpload(c, DIRECT_UPLOAD_MAX_BYTES);
   const { orgId } = c.get("auth");
-  const db = createDb(c.env.DB);
-  const { row, event } = await uploadRecording(db, c.env.RECORDINGS, orgId, {
+  const db = c.var.deps.db;
+  const { row, event } = await uploadRecording(db, c.var.deps.bucket, orgId, {
     body,
     contentType,
     length,
     metadata: c.req.valid("query"),
   });
-  await orgGate(c.env, orgId).addUsage("storageBytes", row.sizeBytes);
-  publishLater(c, event);
+  await c.var.deps.gate.addUsage("storageBytes", row.sizeBytes);
+  c.var.deps.publish(event);
   c.header("Location", recordingPath(row.id));
   return c.json(toRecording(row), 201);
 };
 
 export const list: RouteHandler<typeof listRecordingsRoute, AppEnv> = async (c) =>
-  c.json(await listRecordings(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("query")), 200);
+  c.json(await listRecordings(c.var.deps.db, c.get("auth").orgId, c.req.valid("query")), 200);
 
 export const get: RouteHandler<typeof getRecordingRoute, AppEnv> = async (c) =>
-  c.json(
-    toRecording(await getRecording(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").recordingId)),
-    200,
-  );
+  c.json(toRecording(await getRecording(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").recordingId)), 200);
 
 export const remove: RouteHandler<typeof deleteRecordingRoute, AppEnv> = async (c) => {
   const { orgId } = c.get("auth");
-  const db = createDb(c.env.DB);
-  const deleted = await deleteRecording(db, c.env.RECORDINGS, orgId, c.req.valid("param").recordingId);
+  const db = c.var.deps.db;
+  const deleted = await deleteRecording(db, c.var.deps.bucket, orgId, c.req.valid("param").recordingId);
   if (!deleted) throw new ApiError("not_found", `No recording ${c.req.valid("param").recordingId}.`);
-  await orgGate(c.env, orgId).addUsage("storageBytes", -deleted.freedBytes);
-  publishLater(c, deleted.event);
+  await c.var.deps.gate.addUsage("storageBytes", -deleted.freedBytes);
+  c.var.deps.publish(deleted.event);
   return c.body(null, 204);
 };
 
 export const bulkDelete: RouteHandler<typeof bulkDeleteRoute, AppEnv> = async (c) => {
-  await deleteRecordingsLater(queueProducer(c.env), c.get("auth").orgId, c.req.valid("json").recordingIds);
+  await deleteRecordingsLater(c.var.deps.queues, c.get("auth").orgId, c.req.valid("json").recordingIds);
   return c.body(null, 204);
 };
 
 export const accessLink: RouteHandler<typeof accessLinkRoute, AppEnv> = async (c) => {
   const secret = fileTokenSecret(c.env);
-  const row = await getRecording(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").recordingId);
+  const row = await getRecording(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").recordingId);
   if (row.status !== "ready") throw new ApiError("not_found", `Recording ${row.id} has not finished uploading.`);
   const expires = Date.now() + c.req.valid("query").validForSeconds * 1000;
   const token = await signFileToken(secret, row.id, expires);
@@ -109,7 +102,7 @@ export const accessLink: RouteHandler<typeof accessLinkRoute, AppEnv> = async (c
 };
 
 export const startUpload: RouteHandler<typeof createUploadRoute, AppEnv> = async (c) => {
-  const row = await createUpload(createDb(c.env.DB), c.env.RECORDINGS, c.get("auth").orgId, c.req.valid("json"));
+  const row = await createUpload(c.var.deps.db, c.var.deps.bucket, c.get("auth").orgId, c.req.valid("json"));
   // The upload becomes this recording, which reads `status: "uploading"` until it is completed.
   c.header("Location", recordingPath(row.id));
   return c.json({ uploadId: row.uploadId as string, recordingId: row.id, partSize: PART_SIZE }, 201);
@@ -125,7 +118,7 @@ export const putPart: RouteHandler<typeof uploadPartRoute, AppEnv> = async (c) =
     );
   }
   const { length, body } = rawUpload(c, PART_SIZE);
-  const part = await uploadPart(createDb(c.env.DB), c.env.RECORDINGS, c.get("auth").orgId, {
+  const part = await uploadPart(c.var.deps.db, c.var.deps.bucket, c.get("auth").orgId, {
     uploadId,
     partNumber,
     body,
@@ -136,24 +129,24 @@ export const putPart: RouteHandler<typeof uploadPartRoute, AppEnv> = async (c) =
 
 export const complete: RouteHandler<typeof completeUploadRoute, AppEnv> = async (c) => {
   const { orgId } = c.get("auth");
-  const db = createDb(c.env.DB);
+  const db = c.var.deps.db;
   const { row, event } = await completeUpload(
     db,
-    c.env.RECORDINGS,
+    c.var.deps.bucket,
     orgId,
     c.req.valid("param").uploadId,
     c.req.valid("json").parts,
   );
   // A retry of a finished completion answers the same recording without counting or emitting again.
   if (event) {
-    await recordingStored(queueProducer(c.env), orgGate(c.env, orgId), row);
-    publishLater(c, event);
+    await recordingStored(c.var.deps.queues, c.var.deps.gate, row);
+    c.var.deps.publish(event);
   }
   c.header("Location", recordingPath(row.id));
   return c.json(toRecording(row), 201);
 };
 
 export const abort: RouteHandler<typeof abortUploadRoute, AppEnv> = async (c) => {
-  await abortUpload(createDb(c.env.DB), c.env.RECORDINGS, c.get("auth").orgId, c.req.valid("param").uploadId);
+  await abortUpload(c.var.deps.db, c.var.deps.bucket, c.get("auth").orgId, c.req.valid("param").uploadId);
   return c.body(null, 204);
 };

@@ -1,5 +1,4 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { createDb } from "../../db/client";
 import { type AppEnv, publicBaseUrl } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { isJsonContentType, unsupportedMediaType } from "../../lib/http";
@@ -14,14 +13,14 @@ import {
 import type { getThemeRoute, putBackgroundRoute, putLogoRoute, putTokensRoute } from "./rooms.routes";
 
 export const getTheme: RouteHandler<typeof getThemeRoute, AppEnv> = async (c) => {
-  const db = createDb(c.env.DB);
+  const db = c.var.deps.db;
   const { orgId } = c.get("auth");
   const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
   return c.json(toRoomTheme(await getRoomTheme(db, orgId, roomName), publicBaseUrl(c.env, c.req.url)), 200);
 };
 
 export const putTokens: RouteHandler<typeof putTokensRoute, AppEnv> = async (c) => {
-  const db = createDb(c.env.DB);
+  const db = c.var.deps.db;
   const { orgId } = c.get("auth");
   const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
   await setThemeTokens(db, orgId, roomName, c.req.valid("json"));
@@ -29,7 +28,7 @@ export const putTokens: RouteHandler<typeof putTokensRoute, AppEnv> = async (c) 
 };
 
 export const putLogo: RouteHandler<typeof putLogoRoute, AppEnv> = async (c) => {
-  const db = createDb(c.env.DB);
+  const db = c.var.deps.db;
   const { orgId } = c.get("auth");
   const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
   const header = c.req.header("content-type");
@@ -54,12 +53,12 @@ export const putLogo: RouteHandler<typeof putLogoRoute, AppEnv> = async (c) => {
       errors: [{ location: "body.theme", message: 'Expected "default"' }],
     });
   }
-  await replaceLogo(db, c.env.RECORDINGS, orgId, roomName, image);
+  await replaceLogo(db, c.var.deps.bucket, orgId, roomName, image);
   return c.body(null, 204);
 };
 
 export const putBackground: RouteHandler<typeof putBackgroundRoute, AppEnv> = async (c) => {
-  const db = createDb(c.env.DB);
+  const db = c.var.deps.db;
   const { orgId } = c.get("auth");
   const roomName = await ensureLiveRoom(db, orgId, c.req.valid("param").roomName);
   await setRoomBackground(db, orgId, roomName, c.req.valid("json"));

@@ -1,10 +1,7 @@
-import { createRoute } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError } from "../../lib/errors";
-import { AUTHENTICATED_ERRORS, errorResponses } from "../../lib/openapi";
-import { requireScope } from "../../middleware/scope";
 import { LOGO_MAX_BYTES } from "../../services/room-themes";
-import { API_KEY_SECURITY } from "../shared.schemas";
+import { protectedRoute } from "../route-kit";
 import {
   LogoUploadBody,
   PutBackgroundBody,
@@ -25,45 +22,44 @@ const logoBodyLimit = bodyLimit({
   },
 });
 
-export const getThemeRoute = createRoute({
+export const getThemeRoute = protectedRoute({
   method: "get",
   path: base,
   tags,
   summary: "Get a room's theme",
-  description: "Scope `read`. The room must belong to a live meeting of this organization.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("read")] as const,
+  description: "The room must belong to a live meeting of this organization.",
+  scope: "read",
   request: { params: RoomNameParam },
+  errors: [404],
   responses: {
     200: { description: "The theme.", content: { "application/json": { schema: RoomThemeSchema } } },
-    ...errorResponses(404, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const putTokensRoute = createRoute({
+export const putTokensRoute = protectedRoute({
   method: "put",
   path: `${base}/tokens`,
   tags,
   summary: "Set theme colour tokens",
-  description: "Scope `write`. Replaces `tokens`; giving tokens without a preset sets `tokensPreset: custom`.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("write")] as const,
+  description: "Replaces `tokens`; giving tokens without a preset sets `tokensPreset: custom`.",
+  scope: "write",
   request: {
     params: RoomNameParam,
     body: { required: true, content: { "application/json": { schema: PutTokensBody } } },
   },
-  responses: { 204: { description: "Saved." }, ...errorResponses(400, 404, 413, 415, ...AUTHENTICATED_ERRORS) },
+  errors: [404],
+  responses: { 204: { description: "Saved." } },
 });
 
-export const putLogoRoute = createRoute({
+export const putLogoRoute = protectedRoute({
   method: "put",
   path: `${base}/logo`,
   tags,
   summary: "Upload or reset a room's logo",
   description:
-    'Scope `write`. `multipart/form-data` with an `image` part (PNG or JPEG by its bytes, ≤ 600 kB; stored in R2), or JSON `{ "theme": "default" }` to remove the logo. Other content types → 415.',
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("write"), logoBodyLimit] as const,
+    '`multipart/form-data` with an `image` part (PNG or JPEG by its bytes, ≤ 600 kB; stored in R2), or JSON `{ "theme": "default" }` to remove the logo. Other content types → 415.',
+  scope: "write",
+  middleware: [logoBodyLimit],
   request: {
     params: RoomNameParam,
     body: {
@@ -74,20 +70,21 @@ export const putLogoRoute = createRoute({
       },
     },
   },
-  responses: { 204: { description: "Saved." }, ...errorResponses(400, 404, 413, 415, ...AUTHENTICATED_ERRORS) },
+  errors: [404],
+  responses: { 204: { description: "Saved." } },
 });
 
-export const putBackgroundRoute = createRoute({
+export const putBackgroundRoute = protectedRoute({
   method: "put",
   path: `${base}/room-background`,
   tags,
   summary: "Set a room's background",
-  description: "Scope `write`. Fields left out keep their current value.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("write")] as const,
+  description: "Fields left out keep their current value.",
+  scope: "write",
   request: {
     params: RoomNameParam,
     body: { required: true, content: { "application/json": { schema: PutBackgroundBody } } },
   },
-  responses: { 204: { description: "Saved." }, ...errorResponses(400, 404, 413, 415, ...AUTHENTICATED_ERRORS) },
+  errors: [404],
+  responses: { 204: { description: "Saved." } },
 });

@@ -1,8 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { createDb } from "../../db/client";
 import { type AppEnv, allowInsecureWebhooks } from "../../env";
 import { NO_STORE, pathTo } from "../../lib/http";
-import { queueProducer } from "../../queues/producer";
 import { listDeliveries } from "../../services/webhook-delivery-log";
 import { sendTestEvent } from "../../services/webhook-resends";
 import {
@@ -26,28 +24,23 @@ import {
 } from "./webhooks.routes";
 
 export const create: RouteHandler<typeof createWebhookRoute, AppEnv> = async (c) => {
-  const created = await createWebhook(
-    createDb(c.env.DB),
-    c.get("org"),
-    c.req.valid("json"),
-    allowInsecureWebhooks(c.env),
-  );
-  c.header("Location", pathTo(getWebhookRoute.path, { id: created.id }));
+  const created = await createWebhook(c.var.deps.db, c.get("org"), c.req.valid("json"), allowInsecureWebhooks(c.env));
+  c.header("Location", pathTo(getWebhookRoute.path, { webhookId: created.id }));
   return c.json(created, 201, NO_STORE);
 };
 
 export const list: RouteHandler<typeof listWebhooksRoute, AppEnv> = async (c) =>
-  c.json(await listWebhooks(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("query")), 200);
+  c.json(await listWebhooks(c.var.deps.db, c.get("auth").orgId, c.req.valid("query")), 200);
 
 export const get: RouteHandler<typeof getWebhookRoute, AppEnv> = async (c) =>
-  c.json(toWebhook(await getWebhookRow(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id)), 200);
+  c.json(toWebhook(await getWebhookRow(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").webhookId)), 200);
 
 export const update: RouteHandler<typeof updateWebhookRoute, AppEnv> = async (c) => {
-  const db = createDb(c.env.DB);
+  const db = c.var.deps.db;
   const updated = await updateWebhook(
     db,
     c.get("auth").orgId,
-    c.req.valid("param").id,
+    c.req.valid("param").webhookId,
     c.req.valid("json"),
     allowInsecureWebhooks(c.env),
   );
@@ -55,22 +48,22 @@ export const update: RouteHandler<typeof updateWebhookRoute, AppEnv> = async (c)
 };
 
 export const remove: RouteHandler<typeof deleteWebhookRoute, AppEnv> = async (c) => {
-  await deleteWebhook(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id);
+  await deleteWebhook(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").webhookId);
   return c.body(null, 204);
 };
 
 export const rotate: RouteHandler<typeof rotateSecretRoute, AppEnv> = async (c) =>
-  c.json(await rotateWebhookSecret(createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id), 200, NO_STORE);
+  c.json(await rotateWebhookSecret(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").webhookId), 200, NO_STORE);
 
 export const test: RouteHandler<typeof testWebhookRoute, AppEnv> = async (c) =>
   c.json(
-    await sendTestEvent(queueProducer(c.env), createDb(c.env.DB), c.get("auth").orgId, c.req.valid("param").id),
+    await sendTestEvent(c.var.deps.queues, c.var.deps.db, c.get("auth").orgId, c.req.valid("param").webhookId),
     202,
   );
 
 export const deliveries: RouteHandler<typeof listDeliveriesRoute, AppEnv> = async (c) => {
-  const db = createDb(c.env.DB);
+  const db = c.var.deps.db;
   const { orgId } = c.get("auth");
-  const endpoint = await getWebhookRow(db, orgId, c.req.valid("param").id);
+  const endpoint = await getWebhookRow(db, orgId, c.req.valid("param").webhookId);
   return c.json(await listDeliveries(db, orgId, endpoint.id, c.req.valid("query")), 200);
 };

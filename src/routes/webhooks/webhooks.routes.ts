@@ -1,163 +1,144 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { DELIVERY_STATUSES } from "../../db/schema";
-import {
-  AUTHENTICATED_ERRORS,
-  errorResponses,
-  IdempotencyKeyHeader,
-  ListQuery,
-  listSchema,
-  SECRET_RESPONSE_HEADERS,
-} from "../../lib/openapi";
-import { requireScope } from "../../middleware/scope";
-import { API_KEY_SECURITY, IdParam } from "../shared.schemas";
+import { ListQuery, listSchema, SECRET_RESPONSE_HEADERS } from "../../lib/openapi";
+import { protectedRoute } from "../route-kit";
 import {
   CreateWebhookBody,
   DeliverySchema,
   RotatedWebhookSchema,
   TestSentSchema,
   UpdateWebhookBody,
+  WebhookIdParam,
   WebhookSchema,
   WebhookWithSecretSchema,
 } from "./webhooks.schemas";
 
 const tags = ["Webhooks"];
-const webhookParam = IdParam("id", "whk_2Hn8Qv5LpW0xRt7Ky3Mb9Z");
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 
-export const createWebhookRoute = createRoute({
+export const createWebhookRoute = protectedRoute({
   method: "post",
   path: "/api/v1/webhooks",
   tags,
   summary: "Create a webhook endpoint",
   description:
-    "Scope `admin`. The signing `secret` is in this response only. Beyond the plan's endpoint count (starter: none) → 403 `plan_limit_reached`.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("admin")] as const,
-  request: { headers: IdempotencyKeyHeader, body: { required: true, content: json(CreateWebhookBody) } },
+    "The signing `secret` is in this response only. Beyond the plan's endpoint count (starter: none) → 403 `plan_limit_reached`.",
+  scope: "admin",
+  request: { body: { required: true, content: json(CreateWebhookBody) } },
   responses: {
     201: {
       description: "The endpoint, with its secret.",
       headers: SECRET_RESPONSE_HEADERS,
       content: json(WebhookWithSecretSchema),
     },
-    ...errorResponses(400, 409, 413, 415, 422, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const listWebhooksRoute = createRoute({
+export const listWebhooksRoute = protectedRoute({
   method: "get",
   path: "/api/v1/webhooks",
   tags,
   summary: "List webhook endpoints",
-  description: "Scope `admin`. Newest first; secrets are never listed.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("admin")] as const,
+  description: "Newest first; secrets are never listed.",
+  scope: "admin",
   request: { query: ListQuery },
   responses: {
     200: { description: "A page of endpoints.", content: json(listSchema(WebhookSchema, "WebhookList")) },
-    ...errorResponses(400, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const getWebhookRoute = createRoute({
+export const getWebhookRoute = protectedRoute({
   method: "get",
-  path: "/api/v1/webhooks/{id}",
+  path: "/api/v1/webhooks/{webhookId}",
   tags,
   summary: "Get a webhook endpoint",
-  description: "Scope `admin`.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("admin")] as const,
-  request: { params: webhookParam },
+  scope: "admin",
+  request: { params: WebhookIdParam },
+  errors: [404],
   responses: {
     200: { description: "The endpoint.", content: json(WebhookSchema) },
-    ...errorResponses(404, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const updateWebhookRoute = createRoute({
+export const updateWebhookRoute = protectedRoute({
   method: "patch",
-  path: "/api/v1/webhooks/{id}",
+  path: "/api/v1/webhooks/{webhookId}",
   tags,
   summary: "Update a webhook endpoint",
   description:
-    "Scope `admin`. Any of `url`, `events`, `description`, `status`. Setting `status: enabled` re-enables an endpoint Parley disabled and clears its failing streak.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("admin")] as const,
-  request: { params: webhookParam, body: { required: true, content: json(UpdateWebhookBody) } },
+    "Any of `url`, `events`, `description`, `status`. Setting `status: enabled` re-enables an endpoint Parley disabled and clears its failing streak.",
+  scope: "admin",
+  request: { params: WebhookIdParam, body: { required: true, content: json(UpdateWebhookBody) } },
+  errors: [404],
   responses: {
     200: { description: "The updated endpoint.", content: json(WebhookSchema) },
-    ...errorResponses(400, 404, 413, 415, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const deleteWebhookRoute = createRoute({
+export const deleteWebhookRoute = protectedRoute({
   method: "delete",
-  path: "/api/v1/webhooks/{id}",
+  path: "/api/v1/webhooks/{webhookId}",
   tags,
   summary: "Delete a webhook endpoint",
-  description: "Scope `admin`. Its delivery log goes out of reach (purged after 30 days); queued attempts stop.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("admin")] as const,
-  request: { params: webhookParam },
+  description: "Its delivery log goes out of reach (purged after 30 days); queued attempts stop.",
+  scope: "admin",
+  request: { params: WebhookIdParam },
+  errors: [404],
   responses: {
     204: { description: "Deleted." },
-    ...errorResponses(404, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const rotateSecretRoute = createRoute({
+export const rotateSecretRoute = protectedRoute({
   method: "post",
-  path: "/api/v1/webhooks/{id}/rotate-secret",
+  path: "/api/v1/webhooks/{webhookId}/rotate-secret",
   tags,
   summary: "Rotate the signing secret",
   description:
-    "Scope `admin`. Returns the new secret. For 24 h both the previous and the new secret sign every delivery (two `v1,` signatures), so receivers can switch without dropping one.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("admin")] as const,
-  request: { params: webhookParam, headers: IdempotencyKeyHeader },
+    "Returns the new secret. For 24 h both the previous and the new secret sign every delivery (two `v1,` signatures), so receivers can switch without dropping one.",
+  scope: "admin",
+  request: { params: WebhookIdParam },
+  errors: [404],
   responses: {
     200: {
       description: "The endpoint with its new secret.",
       headers: SECRET_RESPONSE_HEADERS,
       content: json(RotatedWebhookSchema),
     },
-    ...errorResponses(404, 409, 422, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const testWebhookRoute = createRoute({
+export const testWebhookRoute = protectedRoute({
   method: "post",
-  path: "/api/v1/webhooks/{id}/test",
+  path: "/api/v1/webhooks/{webhookId}/test",
   tags,
   summary: "Send a test event",
   description:
-    "Scope `admin`. Records a `webhook.test` event and delivers it to this endpoint only, like any other event (signed, retried, logged). A disabled endpoint → 409.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("admin")] as const,
-  request: { params: webhookParam, headers: IdempotencyKeyHeader },
+    "Records a `webhook.test` event and delivers it to this endpoint only, like any other event (signed, retried, logged). A disabled endpoint → 409.",
+  scope: "admin",
+  request: { params: WebhookIdParam },
+  errors: [404],
   responses: {
     202: { description: "Queued for delivery.", content: json(TestSentSchema) },
-    ...errorResponses(404, 409, 422, ...AUTHENTICATED_ERRORS),
   },
 });
 
-export const listDeliveriesRoute = createRoute({
+export const listDeliveriesRoute = protectedRoute({
   method: "get",
-  path: "/api/v1/webhooks/{id}/deliveries",
+  path: "/api/v1/webhooks/{webhookId}/deliveries",
   tags,
   summary: "List an endpoint's deliveries",
   description:
-    "Scope `admin`. One entry per event sent to this endpoint (and per redelivery), updated as attempts are made; newest first, 30 days.",
-  security: API_KEY_SECURITY,
-  middleware: [requireScope("admin")] as const,
+    "One entry per event sent to this endpoint (and per redelivery), updated as attempts are made; newest first, 30 days.",
+  scope: "admin",
   request: {
-    params: webhookParam,
+    params: WebhookIdParam,
     query: ListQuery.extend({
       status: z.enum(DELIVERY_STATUSES).optional().openapi({ description: "Only deliveries in this state." }),
     }),
   },
+  errors: [404],
   responses: {
     200: { description: "A page of deliveries.", content: json(listSchema(DeliverySchema, "WebhookDeliveryList")) },
-    ...errorResponses(400, 404, ...AUTHENTICATED_ERRORS),
   },
 });

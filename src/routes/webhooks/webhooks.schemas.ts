@@ -2,7 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { DELIVERY_STATUSES, WEBHOOK_STATUSES } from "../../db/schema";
 import { checkWebhookUrl } from "../../lib/webhook-url";
 import { EVENT_TYPES } from "../../services/events";
-import { Timestamp } from "../shared.schemas";
+import { IdParam, Timestamp } from "../shared.schemas";
+
+export const WebhookIdParam = IdParam("webhookId", "whk_2Hn8Qv5LpW0xRt7Ky3Mb9Z");
 
 const EventFilter = z
   .array(

@@ -86,6 +86,14 @@ const rows = async (org: TestOrg) =>
     ?.n;
 const afterLease = () => Date.now() + COMPLETION_LEASE_MS + 1_000;
 
+/** Completes the multipart upload in R2 directly, as a complete that crashed right after R2 would have. */
+async function completeBehindTheApi(recordingId: string, parts: Part[]) {
+  const row = (await env.DB.prepare("SELECT r2_key, r2_upload_id FROM recordings WHERE id = ?")
+    .bind(recordingId)
+    .first<{ r2_key: string; r2_upload_id: string }>()) as { r2_key: string; r2_upload_id: string };
+  await env.RECORDINGS.resumeMultipartUpload(row.r2_key, row.r2_upload_id).complete(parts);
+}
+
 describe("multipart completion after a crash", () => {
   it("is finished by the sweeper when R2 completed: ready, bytes counted, recording.finished once", async () => {
     const org = await createOrg();
@@ -188,10 +196,7 @@ describe("multipart completion after a crash", () => {
   it("is finished for uploads claimed by the old code (upload id cleared) once the migration has run", async () => {
     const org = await createOrg();
     const { recordingId, parts } = await uploadWithPart(org);
-    const row = (await env.DB.prepare("SELECT r2_key, r2_upload_id FROM recordings WHERE id = ?")
-      .bind(recordingId)
-      .first<{ r2_key: string; r2_upload_id: string }>()) as { r2_key: string; r2_upload_id: string };
-    await env.RECORDINGS.resumeMultipartUpload(row.r2_key, row.r2_upload_id).complete(parts);
+    await completeBehindTheApi(recordingId, parts);
     await env.DB.prepare("UPDATE recordings SET upload_id = NULL WHERE id = ?").bind(recordingId).run();
     const migration = env.TEST_MIGRATIONS.find((m) => m.name.includes("recording_completion"));
     const claimLegacy = migration?.queries.find((q) => q.includes("UPDATE")) as string;
@@ -219,10 +224,7 @@ describe("removing uploads from R2 for certain", () => {
   it("the 24-hour sweep deletes a completed object with its rows, and keeps the rows while R2 fails", async () => {
     const org = await createOrg();
     const { recordingId, parts } = await uploadWithPart(org);
-    const row = (await env.DB.prepare("SELECT r2_key, r2_upload_id FROM recordings WHERE id = ?")
-      .bind(recordingId)
-      .first<{ r2_key: string; r2_upload_id: string }>()) as { r2_key: string; r2_upload_id: string };
-    await env.RECORDINGS.resumeMultipartUpload(row.r2_key, row.r2_upload_id).complete(parts);
+    await completeBehindTheApi(recordingId, parts);
     await env.DB.prepare("UPDATE recordings SET created_at = ? WHERE id = ?")
       .bind(Date.now() - 25 * 3_600_000, recordingId)
       .run();

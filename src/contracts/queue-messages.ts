@@ -27,5 +27,10 @@ export type AiJobMessage = z.infer<typeof AiJobMessage>;
 export const StorageJobMessage = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("recordings.delete.v1"), orgId: z.string(), recordingIds: z.array(z.string()).max(100) }),
   z.object({ kind: z.literal("recordings.checksum.v1"), orgId: z.string(), recordingId: z.string() }),
+  z.object({
+    kind: z.literal("transcriptions.delete.v1"),
+    orgId: z.string(),
+    transcriptionIds: z.array(z.string()).max(100),
+  }),
 ]);
 export type StorageJobMessage = z.infer<typeof StorageJobMessage>;

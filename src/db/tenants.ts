@@ -8,6 +8,8 @@ import {
   recordingParts,
   recordings,
   roomThemes,
+  transcriptions,
+  transcriptSegmentPages,
   webhookDeliveries,
   webhookEndpoints,
 } from "./schema";
@@ -26,6 +28,8 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   { table: webhookDeliveries, orgColumn: webhookDeliveries.orgId },
   { table: webhookEndpoints, orgColumn: webhookEndpoints.orgId },
   { table: events, orgColumn: events.orgId },
+  { table: transcriptSegmentPages, orgColumn: transcriptSegmentPages.orgId },
+  { table: transcriptions, orgColumn: transcriptions.orgId },
   { table: recordingParts, orgColumn: recordingParts.orgId },
   { table: recordings, orgColumn: recordings.orgId },
   { table: roomThemes, orgColumn: roomThemes.orgId },

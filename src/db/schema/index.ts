@@ -4,4 +4,5 @@ export * from "./meetings";
 export * from "./organizations";
 export * from "./recordings";
 export * from "./room-themes";
+export * from "./transcriptions";
 export * from "./webhooks";

@@ -57,6 +57,11 @@ export class OrgGate extends DurableObject<Env> {
     return this.usage.add(counter, delta);
   }
 
+  /** Adds to a usage counter once per `operationId` (e.g. a transcription's seconds, whatever its job's retries). */
+  addUsageOnce(counter: UsageCounter, delta: number, operationId: string): number {
+    return this.usage.addOnce(counter, delta, operationId, this.now());
+  }
+
   /** The organization's status as the gate knows it (no storage read once loaded); null for an unknown org. */
   async organizationStatus(orgId: string): Promise<GateConfig["status"] | null> {
     return (await this.config.load(orgId))?.status ?? null;

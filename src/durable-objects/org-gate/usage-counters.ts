@@ -1,6 +1,7 @@
 export type UsageCounter = "storageBytes" | "transcriptionSeconds";
 
-const SCHEMA = "CREATE TABLE IF NOT EXISTS usage_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+const SCHEMA = `CREATE TABLE IF NOT EXISTS usage_counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS usage_operations (id TEXT PRIMARY KEY, applied_at INTEGER NOT NULL);`;
 
 /** The organization's running totals (bytes stored, seconds transcribed), mirrored in memory for admissions. */
 export class UsageCounters {
@@ -31,5 +32,20 @@ export class UsageCounters {
     const value = row?.value ?? 0;
     this.values.set(counter, value);
     return value;
+  }
+
+  /**
+   * Adds `delta` once per `operationId`: a repeat of the operation (a retried job) adds nothing and returns
+   * the current total. Check and add run without an await between them, so concurrent repeats cannot both add.
+   */
+  addOnce(counter: UsageCounter, delta: number, operationId: string, now: number): number {
+    const applied = this.sql
+      .exec(
+        "INSERT INTO usage_operations (id, applied_at) VALUES (?, ?) ON CONFLICT(id) DO NOTHING RETURNING id",
+        operationId,
+        now,
+      )
+      .toArray();
+    return applied.length > 0 ? this.add(counter, delta) : this.get(counter);
   }
 }

@@ -3,6 +3,7 @@ import { createDb } from "../../db/client";
 import { publishEvents } from "../../services/events";
 import { orgGate } from "../../services/org-gate";
 import { checksumRecording, deleteRecording } from "../../services/recordings";
+import { deleteTranscription } from "../../services/transcriptions";
 import { logQueueError, parseBatch } from "../parse";
 import { queueProducer } from "../producer";
 
@@ -19,6 +20,11 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
       await orgGate(env, job.orgId).addUsage("storageBytes", -deleted.freedBytes);
       await publishEvents(queueProducer(env), db, [deleted.event.id]);
     }
+    return;
+  }
+  if (job.kind === "transcriptions.delete.v1") {
+    // Idempotent: ids already gone, unknown or of another organization delete nothing.
+    for (const transcriptionId of job.transcriptionIds) await deleteTranscription(db, job.orgId, transcriptionId);
     return;
   }
   await checksumRecording(db, env.RECORDINGS, job.orgId, job.recordingId);

@@ -1,15 +1,13 @@
 import type { z } from "zod";
-import { AiJobMessage, StorageJobMessage } from "../contracts/queue-messages";
+import { StorageJobMessage } from "../contracts/queue-messages";
+import { consumeAiJobs, consumeAiJobsDeadLetters } from "./consumers/ai-jobs";
 import { consumeStorageJobs } from "./consumers/storage-jobs";
 import { consumeWebhooks, consumeWebhooksDeadLetters } from "./consumers/webhooks";
 import { parseBatch } from "./parse";
 
 type Consumer = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
 
-/**
- * Until the AI consumer lands, its queue acknowledges what it can parse (nothing produces AI jobs
- * yet) and drops what it cannot, loudly.
- */
+/** Acknowledges what parses and drops what does not, loudly (exhausted storage jobs). */
 function acknowledging(schema: z.ZodType): Consumer {
   return async (batch) => {
     for (const { message } of parseBatch(batch, schema)) message.ack();
@@ -18,9 +16,9 @@ function acknowledging(schema: z.ZodType): Consumer {
 
 const CONSUMERS: Record<string, Consumer> = {
   webhooks: consumeWebhooks,
-  "ai-jobs": acknowledging(AiJobMessage),
+  "ai-jobs": consumeAiJobs,
   "webhooks-dlq": consumeWebhooksDeadLetters,
-  "ai-jobs-dlq": acknowledging(AiJobMessage),
+  "ai-jobs-dlq": consumeAiJobsDeadLetters,
   "storage-jobs": consumeStorageJobs,
   // Exhausted storage jobs are logged; the objects they name stay, and a later request can retry.
   "storage-jobs-dlq": acknowledging(StorageJobMessage),

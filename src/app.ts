@@ -25,6 +25,7 @@ import { meetingsRouter } from "./routes/meetings/meetings.index";
 import { organizationRouter } from "./routes/organization/organization.index";
 import { recordingsRouter } from "./routes/recordings/recordings.index";
 import { roomsRouter } from "./routes/rooms/rooms.index";
+import { transcriptionsRouter } from "./routes/transcriptions/transcriptions.index";
 import { webhooksRouter } from "./routes/webhooks/webhooks.index";
 import { OPERATOR_SCOPE } from "./services/org-gate";
 
@@ -39,6 +40,7 @@ const ROUTERS = [
   meetingsRouter,
   roomsRouter,
   recordingsRouter,
+  transcriptionsRouter,
   eventsRouter,
   webhooksRouter,
   filesRouter,
@@ -127,6 +129,11 @@ export function createApp(): AppRouter {
           { name: "Meetings", description: "Transient rooms, Whereby-compatible." },
           { name: "Rooms", description: "Per-room theming." },
           { name: "Recordings", description: "Recordings in R2: direct and multipart upload, access links." },
+          {
+            name: "Transcriptions",
+            description:
+              "Transcripts of recordings (AI, through a queue) or imported; exports, speaker renames, insights.",
+          },
           { name: "Events", description: "The event log: everything that happened in the last 30 days." },
           { name: "Webhooks", description: "Endpoints that receive events, signed per Standard Webhooks." },
           { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },

@@ -43,6 +43,11 @@ function openAi(env: AiEnv, apiKey: string): AiProvider {
   });
 }
 
+/** Whether audio can be transcribed here (an OpenAI key is set); checked before a transcription is created. */
+export function transcriptionConfigured(env: Pick<Env, "OPENAI_API_KEY">): boolean {
+  return secret(env.OPENAI_API_KEY) !== null;
+}
+
 /** The provider that transcribes audio: OpenAI with a key, else none (transcription answers 503 `ai_unavailable`). */
 export function transcriptionProvider(env: AiEnv): AiProvider | null {
   const apiKey = secret(env.OPENAI_API_KEY);

@@ -14,6 +14,8 @@ import {
   type RecordingRow,
   recordings,
   roomThemes,
+  type TranscriptionRow,
+  transcriptions,
   type WebhookDeliveryRow,
   type WebhookEndpointRow,
   webhookDeliveries,
@@ -215,6 +217,20 @@ export async function loadDeliveryForAttempt(
         and(eq(webhookEndpoints.id, webhookDeliveries.endpointId), eq(webhookEndpoints.orgId, webhookDeliveries.orgId)),
       )
       .where(eq(webhookDeliveries.id, deliveryId))
+      .limit(1)
+  )[0];
+}
+
+/** A ready transcription by id alone: the caller holds a token signed for exactly this transcription. */
+export async function findReadyTranscriptionForDownload(
+  db: Database,
+  transcriptionId: string,
+): Promise<TranscriptionRow | undefined> {
+  return (
+    await db
+      .select()
+      .from(transcriptions)
+      .where(and(eq(transcriptions.id, transcriptionId), eq(transcriptions.state, "ready")))
       .limit(1)
   )[0];
 }

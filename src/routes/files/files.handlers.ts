@@ -5,10 +5,11 @@ import { type AppEnv, fileTokenSecret } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { contentDisposition, etagMatches, parseRange } from "../../lib/http-files";
 import { validationHook } from "../../lib/openapi";
-import { verifyFileToken } from "../../services/access-links";
+import { type FileKind, verifyFileToken } from "../../services/access-links";
 import { findDownloadableRecording } from "../../services/recordings";
+import { findDownloadableTranscription, transcriptFile } from "../../services/transcript-reads";
 import { roomLogoKey } from "../../storage/keys";
-import type { getRoomLogoRoute, recordingFileRoute } from "./files.routes";
+import type { getRoomLogoRoute, recordingFileRoute, transcriptFileRoute } from "./files.routes";
 
 export const getRoomLogo: RouteHandler<typeof getRoomLogoRoute, AppEnv> = async (c) => {
   const object = await c.var.deps.bucket.get(roomLogoKey(c.req.valid("param").logoId));
@@ -42,9 +43,7 @@ const LINK_REFUSALS: Partial<Record<GateConfig["status"], string>> = {
 
 /** The recording a valid link opens, with its stored object's head; refused while its organization may not serve it. */
 async function linkedRecording(c: Context<AppEnv>, recordingId: string, token: string) {
-  if (!(await verifyFileToken(fileTokenSecret(c.env), token, recordingId))) {
-    throw new ApiError("forbidden", "This link is invalid or has expired; ask for a new access link.");
-  }
+  await checkToken(c, token, recordingId, "recording");
   const { db, bucket } = c.var.deps;
   const row = await findDownloadableRecording(db, recordingId);
   // The organization's gate is asked on every request rather than cached per isolate: a suspension then
@@ -55,10 +54,38 @@ async function linkedRecording(c: Context<AppEnv>, recordingId: string, token: s
     ? await Promise.all([bucket.head(row.r2Key), c.var.deps.gateOf(row.orgId).organizationStatus(row.orgId)])
     : [null, null];
   if (!row || !head || !orgStatus) throw new ApiError("not_found", "This recording no longer exists.");
-  const refusal = LINK_REFUSALS[orgStatus];
-  if (refusal) throw new ApiError("forbidden", refusal);
+  refuseInactive(orgStatus);
   return { row, head };
 }
+
+async function checkToken(c: Context<AppEnv>, token: string, id: string, kind: FileKind) {
+  if (!(await verifyFileToken(fileTokenSecret(c.env), token, id, kind))) {
+    throw new ApiError("forbidden", "This link is invalid or has expired; ask for a new access link.");
+  }
+}
+
+function refuseInactive(orgStatus: GateConfig["status"]) {
+  const refusal = LINK_REFUSALS[orgStatus];
+  if (refusal) throw new ApiError("forbidden", refusal);
+}
+
+export const getTranscriptFile: RouteHandler<typeof transcriptFileRoute, AppEnv> = async (c) => {
+  const { transcriptionId } = c.req.valid("param");
+  await checkToken(c, c.req.valid("query").token, transcriptionId, "transcript");
+  const db = c.var.deps.db;
+  const row = await findDownloadableTranscription(db, transcriptionId);
+  if (!row) throw new ApiError("not_found", "This transcript no longer exists.");
+  const orgStatus = await c.var.deps.gateOf(row.orgId).organizationStatus(row.orgId);
+  if (!orgStatus) throw new ApiError("not_found", "This transcript no longer exists.");
+  refuseInactive(orgStatus);
+  const file = transcriptFile(db, row, "md");
+  const headers = {
+    "Content-Type": file.contentType,
+    "Content-Disposition": `attachment; filename="${file.filename}"`,
+    "Cache-Control": "private, no-store",
+  };
+  return new Response(file.body, { status: 200, headers }) as never;
+};
 
 export const getRecordingFile: RouteHandler<typeof recordingFileRoute, AppEnv> = async (c) => {
   const { row, head } = await linkedRecording(c, c.req.valid("param").recordingId, c.req.valid("query").token);

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses, ProblemSchema } from "../../lib/openapi";
-import { binary, FileTokenQuery, LogoIdParam, RecordingFileParam } from "./files.schemas";
+import { binary, FileTokenQuery, LogoIdParam, RecordingFileParam, TranscriptFileParam } from "./files.schemas";
 
 export const getRoomLogoRoute = createRoute({
   method: "get",
@@ -38,5 +38,20 @@ export const recordingFileRoute = createRoute({
         "The range starts past the end of the file: a problem with code `validation_error` (the closed code set has no range code) and `Content-Range: bytes */<size>`.",
       content: { "application/problem+json": { schema: ProblemSchema } },
     },
+  },
+});
+
+export const transcriptFileRoute = createRoute({
+  method: "get",
+  path: "/files/transcripts/{transcriptionId}",
+  tags: ["Transcriptions"],
+  summary: "Read a transcript through an access link",
+  description:
+    "No API key: the signed `token` from the transcription's `access-link` opens exactly this transcript, as Markdown (speaker renames as of now), until it expires. A tampered, expired, other-transcript or recording token → 403; so is any link while the organization is suspended or cancelled.",
+  security: [],
+  request: { params: TranscriptFileParam, query: FileTokenQuery },
+  responses: {
+    200: { description: "The Markdown transcript.", content: { "text/markdown": { schema: binary } } },
+    ...errorResponses(400, 403, 404, 500),
   },
 });

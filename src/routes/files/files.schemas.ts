@@ -19,3 +19,11 @@ export const RecordingFileParam = z.object({
 });
 
 export const FileTokenQuery = z.strictObject({ token: z.string().min(1).max(1024) });
+
+export const TranscriptFileParam = z.object({
+  transcriptionId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "transcriptionId", in: "path" } }),
+});

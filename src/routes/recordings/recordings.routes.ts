@@ -4,6 +4,8 @@ import { MAX_PARTS } from "../../services/recording-uploads";
 import { RECORDING_TYPES } from "../../storage/media-types";
 import { protectedRoute } from "../route-kit";
 import {
+  AccessLinkQuery,
+  AccessLinkSchema,
   binary,
   CompleteUploadBody,
   CreateUploadBody,
@@ -112,9 +114,7 @@ export const accessLinkRoute = protectedRoute({
   scope: "read",
   request: {
     params: RecordingIdParam,
-    query: z.strictObject({
-      validForSeconds: z.coerce.number().int().min(1).max(43_200).default(3_600).openapi({ example: 3600 }),
-    }),
+    query: AccessLinkQuery,
   },
   errors: [404],
   responses: {
@@ -122,12 +122,7 @@ export const accessLinkRoute = protectedRoute({
       description: "The link.",
       content: {
         "application/json": {
-          schema: z
-            .object({
-              accessLink: z.string(),
-              expires: z.number().int().openapi({ description: "Epoch milliseconds." }),
-            })
-            .openapi("AccessLink"),
+          schema: AccessLinkSchema,
         },
       },
     },

@@ -88,3 +88,14 @@ export const SORTS = [
 ] as const;
 
 export const binary = z.any().openapi({ type: "string", format: "binary" });
+
+export const AccessLinkQuery = z.strictObject({
+  validForSeconds: z.coerce.number().int().min(1).max(43_200).default(3_600).openapi({ example: 3600 }),
+});
+
+export const AccessLinkSchema = z
+  .object({
+    accessLink: z.string(),
+    expires: z.number().int().openapi({ description: "Epoch milliseconds." }),
+  })
+  .openapi("AccessLink");

@@ -2,8 +2,10 @@
 // `npm run bench`: throughput and latency of an authenticated route against the bare /health route, in one run.
 // Starts its own `wrangler dev` on a free port with a throw-away --persist-to directory (never the developer's
 // .wrangler/state) and its own random secrets, creates an enterprise organization with a raised point budget
-// and an API key, then alternates autocannon phases: /health, /api/v1/organization, repeated BENCH_ROUNDS times.
-// Prints a markdown table and the authenticated/bare throughput ratio. Wrangler's whole process group is
+// and an API key, then alternates autocannon phases: /health, /api/v1/organization and a reference route that
+// makes one org Durable Object RPC and nothing else (bench/reference-worker.ts, the Worker this bench runs),
+// repeated BENCH_ROUNDS times. Prints a markdown table and the throughput ratios: authenticated/bare, the
+// reference/bare (the floor the Durable Object hop sets) and authenticated/reference (what the rest costs). Wrangler's whole process group is
 // stopped at the end, on error and on Ctrl+C.
 //
 // Env: BENCH_SECONDS (per phase, default 10), BENCH_CONNECTIONS (default 20), BENCH_ROUNDS (default 2),
@@ -90,12 +92,14 @@ function markdownTable(rows) {
 }
 
 async function main() {
-  const worker = await startLocalWorker();
+  const worker = await startLocalWorker({ extraArgs: ["bench/reference-worker.ts"] });
   const base = worker.base;
   try {
     const { orgId, key } = await createBenchOrganization(worker, POINTS_PER_MINUTE);
     const self = await call(base, "GET", "/api/v1/organization", key, undefined, 200);
     if (self.id !== orgId) throw new Error(`GET /api/v1/organization returned ${self.id}, expected ${orgId}`);
+    const gate = await call(base, "GET", `/__bench/gate-rpc?org=${orgId}`, undefined, undefined, 200);
+    if (gate.status !== self.status) throw new Error(`the reference route answered ${JSON.stringify(gate)}`);
     const routes = [
       { label: "GET /health", url: `${base}/health`, headers: {} },
       {
@@ -103,6 +107,7 @@ async function main() {
         url: `${base}/api/v1/organization`,
         headers: { authorization: `Bearer ${key}` },
       },
+      { label: "GET one org DO RPC (reference)", url: `${base}/__bench/gate-rpc?org=${orgId}`, headers: {} },
     ];
 
     if (WARMUP_SECONDS > 0) {
@@ -123,7 +128,7 @@ async function main() {
     const totals = routes.map((route) => summarize(route.label, "all", phases.get(route.label)));
     rows.push(...totals);
 
-    const [bare, authenticated] = totals;
+    const [bare, authenticated, reference] = totals;
     const ratio = authenticated.rps / bare.rps;
     console.log(
       `\nParley API bench — wrangler ${wranglerVersion()} (local workerd), Node ${process.version}, ` +
@@ -133,6 +138,11 @@ async function main() {
     console.log(
       `\nRatio authenticated/bare throughput: ${ratio.toFixed(2)} ` +
         `(${authenticated.label} ÷ ${bare.label}, all rounds; aim ≥ 0.5${ratio >= 0.5 ? ", met" : ", NOT met"})`,
+    );
+    console.log(
+      `Ratio reference/bare: ${(reference.rps / bare.rps).toFixed(2)} (one Durable Object RPC and nothing else); ` +
+        `authenticated/reference: ${(authenticated.rps / reference.rps).toFixed(2)} (1.00 = the authenticated ` +
+        "route costs no more than its Durable Object hop)",
     );
 
     const failed = totals.filter((row) => row.non2xx > 0 || row.errors > 0);

@@ -165,17 +165,20 @@ export async function call(base, method, path, token, body, expected) {
 
 /**
  * Starts a local Parley: migrations applied, then `beforeStart(d1Execute)` (to seed data with the worker
- * not yet running), then `wrangler dev`. Returns { base, adminToken, wrangler, d1Execute, stop }.
+ * not yet running), then `wrangler dev`. `vars` override wrangler.toml's vars and the bench's secrets. Returns { base, adminToken, wrangler, d1Execute, stop }.
  */
-export async function startLocalWorker({ extraArgs = [], beforeStart } = {}) {
+export async function startLocalWorker({ extraArgs = [], beforeStart, vars: extraVars = {} } = {}) {
   if (!existsSync(WRANGLER)) throw new Error("Wrangler is not installed: run `npm install` first.");
   const persistDir = mkdtempSync(join(tmpdir(), "parley-bench-"));
   const logFile = join(persistDir, "wrangler.log");
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
-  const secrets = Object.fromEntries(
-    requiredSecrets().map((name) => [name, name.endsWith("_API_KEY") ? "" : randomBytes(32).toString("hex")]),
-  );
+  const secrets = {
+    ...Object.fromEntries(
+      requiredSecrets().map((name) => [name, name.endsWith("_API_KEY") ? "" : randomBytes(32).toString("hex")]),
+    ),
+    ...extraVars,
+  };
   // Secrets from the shell must not leak in; the bench passes its own with --var (which also beats .dev.vars).
   const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
   for (const name of Object.keys(secrets)) delete env[name];

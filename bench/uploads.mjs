@@ -4,7 +4,6 @@
 // during each upload, sampled every 20 ms from /proc. Streaming means that peak must not grow with file size.
 //
 // Env: BENCH_MULTIPART_MB (largest multipart upload, default 1024).
-import { readFileSync } from "node:fs";
 import {
   call,
   createBenchOrganization,
@@ -14,6 +13,7 @@ import {
   startLocalWorker,
   wranglerVersion,
 } from "./local-worker.mjs";
+import { measured, runtimePid } from "./memory.mjs";
 
 // Decimal megabytes, as SPEC §5 counts them (direct uploads: up to 100 MB = 100,000,000 bytes).
 const MB = 1_000_000;
@@ -24,37 +24,6 @@ function chunk(size) {
   const bytes = Buffer.alloc(size, 7);
   bytes.set(WEBM_HEAD);
   return bytes;
-}
-
-function rssKb(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-  } catch {
-    return 0;
-  }
-}
-
-/** Runs `work` while sampling the summed RSS of `pids`; returns its result, seconds taken and peak MiB. */
-async function measured(pids, work) {
-  const sample = () => pids.reduce((sum, pid) => sum + rssKb(pid), 0);
-  const baseline = sample();
-  let peak = baseline;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, sample());
-  }, 20);
-  const started = performance.now();
-  try {
-    const result = await work();
-    return {
-      result,
-      seconds: (performance.now() - started) / 1000,
-      baselineMiB: baseline / 1024,
-      peakMiB: peak / 1024,
-    };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 async function direct(base, key, sizeMb) {
@@ -99,10 +68,7 @@ async function main() {
   const worker = await startLocalWorker();
   try {
     const { key } = await createBenchOrganization(worker, 1_000_000);
-    // wrangler dev runs two workerd processes: its entry proxy and the runtime executing Parley (the larger one).
-    const pids = worker.wrangler.workerdPids();
-    const sizes = pids.map((pid) => rssKb(pid));
-    const runtime = [pids[sizes.indexOf(Math.max(...sizes))]];
+    const runtime = [runtimePid(worker)];
     const runs = [
       ["direct", 10],
       ["direct", 100],

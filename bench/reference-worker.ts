@@ -1,0 +1,19 @@
+// The Worker `npm run bench` runs: Parley's own app plus one reference route that makes a single org Durable
+// Object RPC and nothing else, so the bench can tell the Durable Object hop (which every authenticated request
+// makes for its point budget, SPEC §3) from the rest of the authenticated path. Never deployed: wrangler.toml's
+// `main` is src/index.ts; only the bench passes this file to `wrangler dev`.
+import { createApp } from "../src/app";
+import worker from "../src/index";
+import { orgGate } from "../src/services/org-gate";
+
+export { OrgGate } from "../src/index";
+
+const REFERENCE_PATH = "/__bench/gate-rpc";
+
+const app = createApp();
+app.get(REFERENCE_PATH, async (c) => {
+  const orgId = c.req.query("org") ?? "";
+  return c.json({ status: await orgGate(c.env, orgId).organizationStatus(orgId) });
+});
+
+export default { ...worker, fetch: app.fetch } satisfies ExportedHandler<Env>;

@@ -4,6 +4,7 @@ import { GENERATION_SCHEMAS, type PromptSegment } from "../src/ai/generations";
 import { createOpenAiProvider, type OpenAiProviderOptions } from "../src/ai/openai-provider";
 import { chunkSegments, SUMMARY_TEMPLATE_GUIDES, transcriptLine } from "../src/ai/prompts";
 import { AiProviderError } from "../src/ai/provider";
+import { openAiOptions, textProvider, transcriptionProvider } from "../src/ai/provider-config";
 
 /** What every failure the fake is programmed with carries in its body (scripts/fake-openai.mjs FAKE_ERROR_MARKER). */
 const RAW_BODY_MARKER = "fake-openai-raw-error-body";
@@ -295,5 +296,34 @@ describe("OpenAI provider: long transcripts (map-reduce)", () => {
     const requests = await fake.requests("chat");
     expect(requests).toHaveLength(1);
     expect(requests[0]?.messages?.[1]?.content).toContain("zebra");
+  });
+});
+
+describe("provider configuration from env", () => {
+  it("without OPENAI_API_KEY there is no transcription provider and no OpenAI options", () => {
+    for (const key of ["", "  "]) {
+      expect(openAiOptions({ ...env, OPENAI_API_KEY: key })).toBeNull();
+      expect(transcriptionProvider({ ...env, OPENAI_API_KEY: key })).toBeNull();
+    }
+  });
+
+  it("with a key, both providers are OpenAI at OPENAI_BASE_URL with the models from vars", async () => {
+    const fake = fakeServer();
+    const configured = {
+      ...env,
+      OPENAI_API_KEY: "sk-test",
+      OPENAI_BASE_URL: fake.baseURL,
+      OPENAI_TEXT_MODEL: "text-model-x",
+      OPENAI_TRANSCRIPTION_MODEL: "whisper-x",
+    };
+    expect(openAiOptions(configured)).toMatchObject({ maxRetries: 2, timeoutMs: 180_000 });
+    const generated = await textProvider(configured).generate("keypoints", transcript);
+    expect(generated.model).toBe("text-model-x");
+    await transcriptionProvider(configured)?.transcribe({ audio: wav(1), language: null });
+    const requests = await fake.requests();
+    expect(requests.map((r) => [r.route, r.model])).toEqual([
+      ["chat", "text-model-x"],
+      ["transcriptions", "whisper-x"],
+    ]);
   });
 });

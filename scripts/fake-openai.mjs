@@ -21,7 +21,7 @@
 //           "fault":"malformed_json"|"malformed_content"|"wrong_shape"|null,           `match`, a substring of
 //           "body":<JSON to answer verbatim>, "match":"text in file name or messages"} the file name or the
 //                                                                                      messages) fits
-//   GET    <base>/__fake/requests[?route=chat]   → [{ route, model, responseFormat, language, chunkingStrategy,
+//   GET    <base>/__fake/requests[?route=chat][&match=…]   → [{ route, model, responseFormat, language, chunkingStrategy,
 //          timestampGranularities, file: { name, size, type }, messages, retryCount, answeredStatus, receivedAt }]
 //   DELETE <base>/__fake                        forget the tag's behaviours and requests
 import { createServer } from "node:http";
@@ -81,7 +81,15 @@ async function handle(req, res, tagState, tags) {
   }
   if (path === "/__fake/requests" && req.method === "GET") {
     const route = url.searchParams.get("route");
-    return json(res, 200, route ? state.requests.filter((r) => r.route === route) : state.requests);
+    const match = url.searchParams.get("match");
+    const found = state.requests.filter(
+      (r) => (!route || r.route === route) && (!match || r.matchText.includes(match)),
+    );
+    return json(
+      res,
+      200,
+      found.map(({ matchText, ...request }) => request),
+    );
   }
   if (path === "/__fake" && req.method === "DELETE") {
     tags.delete(tag);
@@ -101,6 +109,7 @@ async function handle(req, res, tagState, tags) {
   const record = {
     route,
     ...parsed.record,
+    matchText: parsed.matchText,
     retryCount: Number(req.headers["x-stainless-retry-count"] ?? 0),
     receivedAt: Date.now(),
     answeredStatus: 200,

@@ -30,8 +30,9 @@ function fakeServer() {
       const response = await fetch(`${base}/__fake/program`, { method: "POST", body: JSON.stringify(behaviour) });
       expect(response.status).toBe(200);
     },
-    async requests(route?: string): Promise<FakeRequest[]> {
-      const response = await fetch(`${base}/__fake/requests${route ? `?route=${route}` : ""}`);
+    async requests(route?: string, match?: string): Promise<FakeRequest[]> {
+      const query = new URLSearchParams({ ...(route ? { route } : {}), ...(match ? { match } : {}) });
+      const response = await fetch(`${base}/__fake/requests?${query}`);
       return response.json();
     },
   };
@@ -152,6 +153,32 @@ describe("OpenAI provider: transcription (against the fake over HTTP)", () => {
     expect(down.reason).toBe("unavailable");
     expect(down.message).toContain("HTTP 503");
     expectReadable(down);
+  });
+});
+
+describe("fake OpenAI server: programmed behaviours", () => {
+  it("a behaviour with `match` is taken only by requests whose messages or file name contain it", async () => {
+    const fake = fakeServer();
+    await fake.program({ route: "chat", status: 500, match: "Zebra-42" });
+    const ai = provider(fake.baseURL);
+    await ai.generate("keypoints", transcript); // no marker: answered normally, the behaviour stays queued
+    const marked = {
+      segments: [{ ...(SEGMENTS[0] as PromptSegment), text: "Zebra-42 is on the agenda." }],
+      language: null,
+    };
+    expect((await failureOf(ai.generate("keypoints", marked))).reason).toBe("unavailable");
+    await ai.generate("keypoints", marked); // taken once
+    expect((await fake.requests("chat", "Zebra-42")).map((r) => r.answeredStatus)).toEqual([500, 200]);
+    expect((await fake.requests("chat")).map((r) => r.answeredStatus)).toEqual([200, 500, 200]);
+  });
+
+  it("behaviours and requests of one tag are invisible to another", async () => {
+    const [one, other] = [fakeServer(), fakeServer()];
+    await one.program({ route: "any", status: 503, times: 5 });
+    await provider(other.baseURL).generate("keypoints", transcript);
+    expect((await failureOf(provider(one.baseURL).generate("keypoints", transcript))).reason).toBe("unavailable");
+    expect(await other.requests()).toHaveLength(1);
+    expect(await one.requests()).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig, type Plugin } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
+import { startFakeOpenAi } from "./scripts/fake-openai.mjs";
 import { vendorAssets } from "./scripts/vendor-assets.mjs";
 import { startReceiver } from "./scripts/webhook-receiver.mjs";
 
@@ -55,6 +56,9 @@ export default defineConfig(async () => {
   // A real HTTP receiver for webhook deliveries; tests program and read it over HTTP.
   const receiver = await startReceiver();
   receiver.server.unref();
+  // A fake OpenAI-compatible server; the AI code under test talks to it over HTTP, never to OpenAI.
+  const openai = await startFakeOpenAi();
+  openai.server.unref();
   return {
     test: {
       projects: [
@@ -69,6 +73,8 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   ALLOW_INSECURE_WEBHOOKS: "true",
                   TEST_RECEIVER_URL: receiver.url,
+                  TEST_OPENAI_URL: openai.url,
+                  OPENAI_BASE_URL: openai.url,
                 },
               },
             }),

@@ -248,7 +248,7 @@ describe("transcription jobs that cannot run", () => {
     const early = await startTranscription(ai, org, await upload(org, pcmWav(1)));
     const outage = { ...ai.env, DB: failingBatch(env.DB, 1) };
     const retried = await ai.runJobs([early.job], { target: outage, attempts: 1 });
-    expect(retried.retryMessages).toEqual([{ msgId: expect.any(String), delaySeconds: 30 }]);
+    expect(retried.retryMessages).toEqual([expect.objectContaining({ msgId: expect.any(String) })]);
     expect((await get(org, early.created.transcriptionId)).state).toBe("in_progress");
     const last = await ai.runJobs([early.job], { target: { ...ai.env, DB: failingBatch(env.DB, 1) }, attempts: 6 });
     expect(last.explicitAcks).toHaveLength(1);

@@ -368,7 +368,8 @@ describe("planAudioChunks: recordings that cannot be split", () => {
       [wav([chunk("fmt ", zeroAlign), chunk("data", audio)]), /block align/i],
       [wav([chunk("fmt ", fmt.subarray(0, 12)), chunk("data", audio)]), /fmt chunk/],
       [wav([chunk("fmt ", fmt), chunk("LIST", samples(15_000), 50_000)]), /data chunk/],
-      [wav([chunk("fmt ", fmt), chunk("data", new Uint8Array(0)), chunk("LIST", samples(20_000))]), /no audio/],
+      // A data size of 0 means "to the end" (streamed WAVs), so "no audio" is a data chunk shorter than one frame.
+      [wav([chunk("fmt ", fmt), chunk("data", samples(1)), chunk("LIST", samples(20_000))]), /no audio/],
     ];
     for (const [recording, reason] of cases) {
       const { source } = await stored(recording);

@@ -101,7 +101,7 @@ function wavChunk(source: ChunkSource, layout: WavLayout, index: number, offset:
       const audio = await readRange(source, layout.dataOffset + offset, length);
       if (audio.length !== length)
         throw new AudioChunkError("The recording's file is shorter than when it was planned.");
-      const parts: BlobPart[] = [wavHeader(layout.fmt, length), audio];
+      const parts: Uint8Array[] = [wavHeader(layout.fmt, length), audio];
       if (length % 2) parts.push(new Uint8Array(1));
       return new File(parts, `${basename(source.filename)}.part-${index + 1}.wav`, { type: "audio/wav" });
     },

@@ -65,7 +65,7 @@ const MAX_U32 = 0xffffffff;
 /** Serves small header reads from one buffered window, refilled with a ranged read when a read falls outside it. */
 class HeaderReader {
   private start = 0;
-  private window = new Uint8Array(0);
+  private window: Uint8Array = new Uint8Array(0);
   private reads = 0;
 
   constructor(

@@ -304,6 +304,22 @@ describe("planAudioChunks: WAV over the limit", () => {
     }
   });
 
+  it("takes an RF64 file's data size from its ds64 chunk", async () => {
+    const fmt = fmtBody({ tag: 1, channels: 1, sampleRate: 16_000, bits: 16 });
+    const audio = samples(2 * 9_000);
+    const ds64 = new Uint8Array(28);
+    new DataView(ds64.buffer).setBigUint64(8, BigInt(audio.length), true);
+    const body = concat([
+      ascii("WAVE"),
+      chunk("ds64", ds64),
+      chunk("fmt ", fmt),
+      chunk("data", audio, 0xffffffff),
+      chunk("LIST", samples(3_000, 9)),
+    ]);
+    const recording = concat([ascii("RF64"), u32(0xffffffff), body]);
+    await checkSplit({ recording, fmt, audio, sampleRate: 16_000, blockAlign: 2, maxBytes: 10_000 });
+  });
+
   it("uses the bytes present when the declared data size runs past the end of the object", async () => {
     const fmt = fmtBody({ tag: 1, channels: 1, sampleRate: 8_000, bits: 16 });
     const audio = samples(2 * 12_000);
@@ -377,6 +393,19 @@ describe("planAudioChunks: recordings that cannot be split", () => {
       expect(error.message).toMatch(/^This WAV recording is 0\.02 MB, over the 0\.01 MB limit, and cannot be split: /);
       expect(error.message).toMatch(reason);
     }
+  });
+
+  it("bounds the header reads a file with many large chunks before its audio costs", async () => {
+    const fmt = fmtBody({ tag: 1, channels: 1, sampleRate: 8_000, bits: 16 });
+    const junk = chunk("JUNK", new Uint8Array(70_000));
+    const fits = await stored(wav([chunk("fmt ", fmt), ...Array(15).fill(junk), chunk("data", samples(200))]));
+    expect(await planAudioChunks(fits.source, 100)).toHaveLength(4);
+    expect(fits.gets.filter((g) => g.ranged)).toHaveLength(16);
+    const { source, gets } = await stored(
+      wav([chunk("fmt ", fmt), ...Array(20).fill(junk), chunk("data", samples(200))]),
+    );
+    expect((await failure(planAudioChunks(source, 100))).message).toMatch(/too many chunks/);
+    expect(gets).toHaveLength(16);
   });
 
   it("rejects a header cut short", async () => {

@@ -45,6 +45,7 @@ const CODEC_NAMES: ReadonlyMap<number, string> = new Map([
   [0x1610, "AAC"],
   [0x2000, "AC-3"],
   [0xf1ac, "FLAC"],
+  [0xfffe, "an unknown WAVE_FORMAT_EXTENSIBLE sub-format"],
 ]);
 
 /** A format tag in words, e.g. `MP3 (format 0x0055)`. */

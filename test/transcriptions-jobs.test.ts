@@ -188,6 +188,20 @@ describe("transcription jobs", () => {
     }
   });
 
+  it("keeps one set of segments when two deliveries of the job run at the same time", async () => {
+    const ai = aiEnvironment("jobs-parallel");
+    const org = await createOrg();
+    const { created, job } = await startTranscription(ai, org, await upload(org, pcmWav(10)));
+    await Promise.all([ai.runJobs([job]), ai.runJobs([job], { attempts: 2 })]);
+    const done = await get(org, created.transcriptionId);
+    expect(done.state).toBe("ready");
+    const pages = await pageRows(created.transcriptionId);
+    expect(pages.reduce((n, p) => n + JSON.parse(p.segments).length, 0)).toBe(done.segmentCount);
+    expect(done.segmentCount).toBeGreaterThan(0);
+    expect(await usage(org)).toBe(10);
+    expect(await eventsOf(org, "transcription.finished")).toHaveLength(1);
+  });
+
   it("counts usage once when the job dies between adding usage and storing the result", async () => {
     const ai = aiEnvironment("jobs-crash");
     const org = await createOrg();

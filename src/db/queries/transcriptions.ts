@@ -100,8 +100,8 @@ export function markStarted(db: Database, orgId: string, transcriptionId: string
 }
 
 /**
- * Replaces the transcription's pages (not yet run): the old ones go, the new ones are written only while
- * `condition` holds, so pages never outlive a transcription deleted meanwhile.
+ * Replaces the transcription's pages (not yet run), only while `condition` holds: pages never outlive a
+ * transcription deleted meanwhile, and a job that lost a race to another run of itself leaves the winner's pages.
  */
 export function replacePagesStatements(
   db: Database,
@@ -109,9 +109,9 @@ export function replacePagesStatements(
   transcriptionId: string,
   segmentPages: SegmentPage[],
   condition: SQL,
-): (SQL | ReturnType<typeof deletePages>)[] {
+): SQL[] {
   return [
-    deletePages(db, orgId, transcriptionId),
+    sql`DELETE FROM ${pages} WHERE transcription_id = ${transcriptionId} AND org_id = ${orgId} AND ${condition}`,
     ...segmentPages.map(
       (p) => sql`
         INSERT INTO ${pages} (transcription_id, org_id, page, first_index, segments)

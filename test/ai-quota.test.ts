@@ -75,3 +75,58 @@ describe("AI quota in the organization's Durable Object", () => {
     expect((await gate.reserveAiGeneration(org.id, "x3")).ok).toBe(true);
   });
 });
+
+describe("expiry of AI reservations that are never committed nor refunded", () => {
+  const MINUTE = 60_000;
+
+  it("gives a reservation left open past its hold back to the month, when usage is next read", async () => {
+    const org = await createOrg("starter", { limits: { aiGenerationsPerMonth: 2 } });
+    const gate = orgGate(env, org.id);
+    await gate.reserveAiGeneration(org.id, "crashed-sync", { holdMs: 15 * MINUTE });
+    await gate.reserveAiGeneration(org.id, "crashed-queued", { holdMs: 180 * MINUTE });
+    expect(await gate.aiUsage(org.id)).toMatchObject({ used: 2, remaining: 0 });
+    await advanceGateClock(org.id, 15 * MINUTE - 1000);
+    expect(await gate.aiUsage(org.id)).toMatchObject({ used: 2, remaining: 0 });
+    await advanceGateClock(org.id, 15 * MINUTE + 1);
+    expect(await gate.aiUsage(org.id)).toMatchObject({ used: 1, remaining: 1 });
+    await advanceGateClock(org.id, 180 * MINUTE + 1);
+    expect(await gate.aiUsage(org.id)).toMatchObject({ used: 0, remaining: 2 });
+    const body = (await (await org.api("/api/v1/organization")).json()) as {
+      usage: { aiGenerations: { used: number; remaining: number } };
+    };
+    expect(body.usage.aiGenerations).toMatchObject({ used: 0, remaining: 2 });
+  });
+
+  it("admits a new reservation once an expired one is given back, even when the month looked used up", async () => {
+    const org = await createOrg("starter", { limits: { aiGenerationsPerMonth: 1 } });
+    const gate = orgGate(env, org.id);
+    await gate.reserveAiGeneration(org.id, "stuck", { holdMs: 15 * MINUTE });
+    expect((await gate.reserveAiGeneration(org.id, "refused")).ok).toBe(false);
+    await advanceGateClock(org.id, 16 * MINUTE);
+    expect((await gate.reserveAiGeneration(org.id, "fresh", { holdMs: 15 * MINUTE })).ok).toBe(true);
+  });
+
+  it("counts a late commit of an expired reservation again, so a slow job never makes a free generation", async () => {
+    const org = await createOrg("starter", { limits: { aiGenerationsPerMonth: 3 } });
+    const gate = orgGate(env, org.id);
+    await gate.reserveAiGeneration(org.id, "slow", { holdMs: 15 * MINUTE });
+    await advanceGateClock(org.id, 16 * MINUTE);
+    expect(await gate.aiUsage(org.id)).toMatchObject({ used: 0 });
+    await gate.commitAiGeneration("slow");
+    expect(await gate.aiUsage(org.id)).toMatchObject({ used: 1, remaining: 2 });
+    await gate.commitAiGeneration("slow");
+    await gate.refundAiGeneration("slow"); // committed: stays spent
+    expect(await gate.aiUsage(org.id)).toMatchObject({ used: 1 });
+  });
+
+  it("does not refund an expired reservation twice", async () => {
+    const org = await createOrg("starter", { limits: { aiGenerationsPerMonth: 3 } });
+    const gate = orgGate(env, org.id);
+    await gate.reserveAiGeneration(org.id, "kept", { holdMs: 180 * MINUTE });
+    await gate.reserveAiGeneration(org.id, "lost", { holdMs: 15 * MINUTE });
+    await advanceGateClock(org.id, 16 * MINUTE);
+    expect(await gate.aiUsage(org.id)).toMatchObject({ used: 1 });
+    await gate.refundAiGeneration("lost"); // the job's own refund arrives after the gate gave it back
+    expect(await gate.aiUsage(org.id)).toMatchObject({ used: 1 });
+  });
+});

@@ -91,13 +91,21 @@ export class OrgGate extends DurableObject<Env> {
     return config && this.ai.usage(aiQuota(config), this.now());
   }
 
-  /** Takes one generation from this month's quota, to be committed or refunded later. */
-  async reserveAiGeneration(orgId: string, reservationId: string): Promise<AiReservation> {
+  /**
+   * Takes one generation from this month's quota, to be committed or refunded later; left open longer than
+   * `holdMs` (its request or job crashed), the gate gives it back.
+   */
+  async reserveAiGeneration(
+    orgId: string,
+    reservationId: string,
+    options: { holdMs?: number } = {},
+  ): Promise<AiReservation> {
     const config = await this.config.load(orgId);
     if (!config) throw new Error(`organization ${orgId} not found`);
-    return this.ai.reserve(aiQuota(config), reservationId, this.now());
+    return this.ai.reserve(aiQuota(config), reservationId, this.now(), options.holdMs);
   }
 
+  /** Marks the generation made; one the gate had already given back (expired) is counted again. */
   commitAiGeneration(reservationId: string): void {
     this.ai.commit(reservationId);
   }

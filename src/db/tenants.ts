@@ -1,6 +1,7 @@
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { orgStoragePrefixes } from "../storage/keys";
 import {
+  aiResults,
   apiKeys,
   events,
   meetings,
@@ -8,6 +9,7 @@ import {
   recordingParts,
   recordings,
   roomThemes,
+  summaries,
   transcriptions,
   transcriptSegmentPages,
   webhookDeliveries,
@@ -28,6 +30,8 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   { table: webhookDeliveries, orgColumn: webhookDeliveries.orgId },
   { table: webhookEndpoints, orgColumn: webhookEndpoints.orgId },
   { table: events, orgColumn: events.orgId },
+  { table: aiResults, orgColumn: aiResults.orgId },
+  { table: summaries, orgColumn: summaries.orgId },
   { table: transcriptSegmentPages, orgColumn: transcriptSegmentPages.orgId },
   { table: transcriptions, orgColumn: transcriptions.orgId },
   { table: recordingParts, orgColumn: recordingParts.orgId },

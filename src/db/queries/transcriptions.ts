@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, gte, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Cursor } from "../../lib/pagination";
 import type { Database } from "../client";
+import { deleteAiOutputsStatements } from "./summaries";
 import {
   transcriptSegmentPages as pages,
   type TranscriptionRow,
@@ -167,10 +168,11 @@ export async function setSpeakerNames(
   return row;
 }
 
-/** The delete (not yet run) of a transcription, returning its id, and of its pages. */
+/** The delete (not yet run) of a transcription, returning its id, and of its pages, summary and AI results. */
 export function deleteTranscriptionStatements(db: Database, orgId: string, transcriptionId: string) {
   return [
     sql`DELETE FROM ${transcriptions} WHERE id = ${transcriptionId} AND org_id = ${orgId} RETURNING id`,
     deletePages(db, orgId, transcriptionId),
+    ...deleteAiOutputsStatements(db, orgId, transcriptionId),
   ];
 }

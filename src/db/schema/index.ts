@@ -4,5 +4,6 @@ export * from "./meetings";
 export * from "./organizations";
 export * from "./recordings";
 export * from "./room-themes";
+export * from "./summaries";
 export * from "./transcriptions";
 export * from "./webhooks";

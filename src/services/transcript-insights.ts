@@ -32,6 +32,7 @@ const MONOLOGUE_MICROS = 60_000_000;
 const FILLER_PATTERN =
   /(?<![\p{L}\p{N}\p{M}]|[\p{L}\p{N}]['’])(?:umm?|uhh?|erm|er|ah|hmm|you\s+know|i\s+mean|sort\s+of|kind\s+of|basically|literally)(?![\p{L}\p{N}\p{M}]|['’][\p{L}\p{N}])/giu;
 const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+const WHITESPACE = /\s/;
 
 /**
  * Times are taken at microsecond resolution and all sums are integers, so talk times, silences and turn
@@ -61,9 +62,32 @@ interface SpeakerTally {
   monologueCount: number;
 }
 
+/**
+ * Whitespace-separated tokens holding a letter or digit. A character loop with an ASCII fast path rather than
+ * `split` + a Unicode regex per token: this runs over every word of a 20,000-segment transcript per request.
+ */
 function countWords(text: string): number {
   let count = 0;
-  for (const token of text.split(/\s+/)) if (WORD_CHARACTER.test(token)) count++;
+  let counted = false; // the current token already holds a letter or digit
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    let space: boolean;
+    let word: boolean;
+    if (code < 128) {
+      space = code === 32 || (code >= 9 && code <= 13);
+      word = (code >= 48 && code <= 57) || ((code | 32) >= 97 && (code | 32) <= 122);
+    } else {
+      const char = String.fromCodePoint(text.codePointAt(i) as number);
+      if (char.length === 2) i++;
+      space = WHITESPACE.test(char);
+      word = !space && WORD_CHARACTER.test(char);
+    }
+    if (space) counted = false;
+    else if (word && !counted) {
+      count++;
+      counted = true;
+    }
+  }
   return count;
 }
 

@@ -228,6 +228,8 @@ describe("computeInsights", () => {
     ["— ... !", 0],
     ["3 apples", 2],
     ["l'été 日本語", 2],
+    ["a\u00a0b\u3000c\td\ne", 5],
+    ["𝐀𝐁 😀 ½ ...x", 3],
     ["", 0],
   ];
   it.each(words)("word count of %j: %i", (text, expected) => {

@@ -132,7 +132,8 @@ function countInterruptions(speakers: readonly string[], starts: readonly number
 
 /**
  * SPEC §6.3, exactly. `speaker` is the display name (renames applied), so merged labels count as one person.
- * A segment whose `end` is before its `start` counts as zero-length. Rounding is half up on the decimal value
+ * A segment whose `end` is before its `start` counts as zero-length. "Last end" (of the meeting, of a turn) is the
+ * latest end, which is the last segment's end unless a segment is nested inside an earlier one. Rounding is half up on the decimal value
  * (33.35 % → 33.4). Speakers with equal talk time (to the microsecond) keep the order of their first segment
  * in start order; segments with equal starts keep their input order throughout.
  */
@@ -178,7 +179,7 @@ export function computeInsights(segments: readonly InsightSegment[]): Transcript
     tally.questionCount += countChar(segment.text, "?");
     tally.fillerWordCount += segment.text.match(FILLER_PATTERN)?.length ?? 0;
 
-    if (turn?.tally === tally) turn.end = end;
+    if (turn?.tally === tally) turn.end = Math.max(turn.end, end);
     else {
       closeTurn();
       turn = { tally, start, end };

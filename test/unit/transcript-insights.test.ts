@@ -108,6 +108,14 @@ describe("computeInsights", () => {
     expect(byName.B?.monologueCount).toBe(0);
   });
 
+  it("ends a turn and the meeting at the latest end when a segment is nested in an earlier one", () => {
+    const insights = computeInsights([seg("A", 0, 100), seg("A", 10, 20), seg("B", 30, 40)]);
+    expect(insights.meeting.durationSeconds).toBe(100);
+    expect(insights.meeting.silenceSeconds).toBe(0);
+    expect(insights.meeting.interruptionCount).toBe(1);
+    expect(insights.speakers[0]).toMatchObject({ speaker: "A", longestMonologueSeconds: 100, monologueCount: 1 });
+  });
+
   it("rounds half up on the decimal value: seconds to 0.01, percentages to 0.1, wpm to an integer", () => {
     const pct = computeInsights([seg("A", 0, 33.35), seg("B", 33.35, 100)]);
     expect(pct.speakers.map((s) => [s.speaker, s.talkTimeSeconds, s.talkTimePct])).toEqual([

@@ -37,7 +37,12 @@ const oneLine = (text: string) => text.replace(/\s*[\r\n\u2028\u2029]\s*/g, " ")
 function clock(seconds: number, millis?: "." | ","): string {
   const totalMs = Math.max(0, Math.round(seconds * 1000));
   const two = (n: number) => String(n).padStart(2, "0");
-  const hms = `${two(Math.floor(totalMs / 3_600_000))}:${two(Math.floor(totalMs / 60_000) % 60)}:${two(Math.floor(totalMs / 1000) % 60)}`;
+  const [hours, minutes, secs] = [
+    Math.floor(totalMs / 3_600_000),
+    Math.floor(totalMs / 60_000) % 60,
+    Math.floor(totalMs / 1000) % 60,
+  ];
+  const hms = `${two(hours)}:${two(minutes)}:${two(secs)}`;
   return millis ? `${hms}${millis}${String(totalMs % 1000).padStart(3, "0")}` : hms;
 }
 

@@ -109,7 +109,7 @@ function countInterruptions(speakers: readonly string[], starts: readonly number
   let first = null as { speaker: string; end: number } | null;
   let second = null as { speaker: string; end: number } | null;
   const raise = (speaker: string, end: number) => {
-    if ((furthest.get(speaker) ?? -1) >= end) return;
+    if ((furthest.get(speaker) ?? Number.NEGATIVE_INFINITY) >= end) return;
     furthest.set(speaker, end);
     if (first?.speaker === speaker) first.end = end;
     else if (second?.speaker === speaker) second.end = end;
@@ -132,10 +132,10 @@ function countInterruptions(speakers: readonly string[], starts: readonly number
 
 /**
  * SPEC §6.3, exactly. `speaker` is the display name (renames applied), so merged labels count as one person.
- * A segment whose `end` is before its `start` counts as zero-length. "Last end" (of the meeting, of a turn) is the
- * latest end, which is the last segment's end unless a segment is nested inside an earlier one. Rounding is half up on the decimal value
- * (33.35 % → 33.4). Speakers with equal talk time (to the microsecond) keep the order of their first segment
- * in start order; segments with equal starts keep their input order throughout.
+ * A segment whose `end` is before its `start` counts as zero-length. "Last end" (of the meeting, of a turn) is
+ * the latest end, which is the last segment's end unless a segment is nested inside an earlier one. Rounding is
+ * half up on the decimal value (33.35 % → 33.4). Speakers with equal talk time (to the microsecond) keep the
+ * order of their first segment in start order; segments with equal starts keep their input order throughout.
  */
 export function computeInsights(segments: readonly InsightSegment[]): TranscriptInsights {
   const order = segments.map((_, i) => i);

@@ -16,6 +16,7 @@ import { idempotency } from "./middleware/idempotency";
 import { requestId } from "./middleware/request-id";
 import { securityHeaders } from "./middleware/security-headers";
 import { adminOrganizationsRouter } from "./routes/admin-organizations/admin-organizations.index";
+import { aiGenerationsRouter } from "./routes/ai-generations/ai-generations.index";
 import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
 import { docsPage } from "./routes/docs/docs-page";
 import { eventsRouter } from "./routes/events/events.index";
@@ -41,6 +42,7 @@ const ROUTERS = [
   roomsRouter,
   recordingsRouter,
   transcriptionsRouter,
+  aiGenerationsRouter,
   eventsRouter,
   webhooksRouter,
   filesRouter,
@@ -133,6 +135,11 @@ export function createApp(): AppRouter {
             name: "Transcriptions",
             description:
               "Transcripts of recordings (AI, through a queue) or imported; exports, speaker renames, insights.",
+          },
+          {
+            name: "AI generations",
+            description:
+              "Key points, feedback, follow-up emails and questions on a transcript; cached per parameters, on the monthly AI quota.",
           },
           { name: "Events", description: "The event log: everything that happened in the last 30 days." },
           { name: "Webhooks", description: "Endpoints that receive events, signed per Standard Webhooks." },

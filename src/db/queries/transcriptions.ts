@@ -1,13 +1,13 @@
 import { and, asc, desc, eq, gt, gte, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Cursor } from "../../lib/pagination";
 import type { Database } from "../client";
-import { deleteAiOutputsStatements } from "./summaries";
 import {
   transcriptSegmentPages as pages,
   type TranscriptionRow,
   type TranscriptionState,
   transcriptions,
 } from "../schema";
+import { deleteAiOutputsStatements } from "./summaries";
 
 /** Sort keys of the list; each is an integer expression, as the keyset cursor needs (duration in ms). */
 const TRANSCRIPTION_SORT_COLUMNS = {

@@ -17,7 +17,9 @@ const conversation = (topic: string) =>
 function tinyWav(): Uint8Array {
   const bytes = new Uint8Array(44 + 16_000);
   const view = new DataView(bytes.buffer);
-  const ascii = (at: number, text: string) => [...text].forEach((ch, i) => view.setUint8(at + i, ch.charCodeAt(0)));
+  const ascii = (at: number, text: string) => {
+    for (const [i, ch] of [...text].entries()) view.setUint8(at + i, ch.charCodeAt(0));
+  };
   ascii(0, "RIFF");
   view.setUint32(4, 36 + 16_000, true);
   ascii(8, "WAVEfmt ");

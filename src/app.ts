@@ -26,6 +26,7 @@ import { meetingsRouter } from "./routes/meetings/meetings.index";
 import { organizationRouter } from "./routes/organization/organization.index";
 import { recordingsRouter } from "./routes/recordings/recordings.index";
 import { roomsRouter } from "./routes/rooms/rooms.index";
+import { summariesRouter } from "./routes/summaries/summaries.index";
 import { transcriptionsRouter } from "./routes/transcriptions/transcriptions.index";
 import { webhooksRouter } from "./routes/webhooks/webhooks.index";
 import { OPERATOR_SCOPE } from "./services/org-gate";
@@ -43,6 +44,7 @@ const ROUTERS = [
   recordingsRouter,
   transcriptionsRouter,
   aiGenerationsRouter,
+  summariesRouter,
   eventsRouter,
   webhooksRouter,
   filesRouter,
@@ -135,6 +137,10 @@ export function createApp(): AppRouter {
             name: "Transcriptions",
             description:
               "Transcripts of recordings (AI, through a queue) or imported; exports, speaker renames, insights.",
+          },
+          {
+            name: "Summaries",
+            description: "One AI summary per transcription, in one of six templates, written by a queued job.",
           },
           {
             name: "AI generations",

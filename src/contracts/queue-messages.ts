@@ -20,8 +20,10 @@ export type DeliveryMessage = Extract<WebhookQueueMessage, { kind: "delivery.v1"
 /** Messages on the `ai-jobs` queue. */
 export const AiJobMessage = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("transcription.v1"), transcriptionId: z.string(), orgId: z.string() }),
+  z.object({ kind: z.literal("summary.v1"), summaryId: z.string(), orgId: z.string() }),
 ]);
 export type AiJobMessage = z.infer<typeof AiJobMessage>;
+export type SummaryJobMessage = Extract<AiJobMessage, { kind: "summary.v1" }>;
 
 /** Messages on the `storage-jobs` queue: background work on stored objects. */
 export const StorageJobMessage = z.discriminatedUnion("kind", [

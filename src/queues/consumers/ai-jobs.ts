@@ -10,6 +10,7 @@ import {
 } from "../../services/transcription-jobs";
 import { logQueueError, parseBatch } from "../parse";
 import { queueProducer } from "../producer";
+import { consumeSummaryDeadLetter, consumeSummaryJob } from "./summary-jobs";
 
 /** Matches `max_retries` of the `ai-jobs` consumer in wrangler.toml: the last delivery is attempt 1 + this. */
 export const AI_JOB_MAX_RETRIES = 5;
@@ -34,6 +35,10 @@ function jobDeps(env: Env, orgId: string): TranscriptionJobDeps {
  */
 export async function consumeAiJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const { message, body } of parseBatch(batch, AiJobMessage)) {
+    if (body.kind === "summary.v1") {
+      await consumeSummaryJob(message, body, env);
+      continue;
+    }
     const deps = jobDeps(env, body.orgId);
     try {
       await runTranscriptionJob(deps, body);
@@ -51,6 +56,10 @@ export async function consumeAiJobs(batch: MessageBatch<unknown>, env: Env): Pro
 /** `ai-jobs-dlq`: a job the queue gave up on leaves its transcription failed, never in progress for ever. */
 export async function consumeAiJobsDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const { message, body } of parseBatch(batch, AiJobMessage)) {
+    if (body.kind === "summary.v1") {
+      await consumeSummaryDeadLetter(message, body, env);
+      continue;
+    }
     try {
       await failTranscription(jobDeps(env, body.orgId), body, GENERIC_JOB_ERROR);
       message.ack();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { advanceGateClock } from "./gate-clock";
 import { createOrg, env, problem, type TestOrg } from "./helpers";
 import { aiEnvironment, seg } from "./transcription-helpers";
 
@@ -231,6 +232,20 @@ describe("summaries on the AI quota", () => {
     expect(result.explicitAcks).toHaveLength(1);
     expect(await getSummary(org, created.summaryId)).toMatchObject({ state: "failed", error: expect.any(String) });
     expect(await used(org)).toBe(0);
+  });
+
+  it("holds a queued summary's generation for hours, gives it back after, and counts it again if the job then finishes", async () => {
+    const ai = aiEnvironment("sum-expiry");
+    const org = await createOrg("professional");
+    const transcriptionId = await importTranscript(ai, org, "sum-expiry");
+    const created = await summarise(ai, org, { transcriptionId });
+    await advanceGateClock(org.id, 60 * 60 * 1000);
+    expect(await used(org)).toBe(1);
+    await advanceGateClock(org.id, 3 * 60 * 60 * 1000 + 1000);
+    expect(await used(org)).toBe(0);
+    await ai.runJobs([summaryJob(created, org)]);
+    expect((await getSummary(org, created.summaryId)).state).toBe("ready");
+    expect(await used(org)).toBe(1);
   });
 
   it("refunds the generation of a summary deleted before its job ran", async () => {

@@ -251,21 +251,18 @@ export async function deleteTranscriptionsLater(queues: Queues, orgId: string, t
 /** Limits every imported transcript keeps, however it arrived (SPEC §6.2). */
 export const IMPORT_LIMITS = { maxSegments: 20_000, maxText: 10_000, maxSpeaker: 100 } as const;
 
-/** Segments of a WebVTT or SRT file, held to the same limits as imported segments. */
+/**
+ * Segments of a WebVTT or SRT file (the parser enforces the segment count and text length, with line numbers),
+ * whose speaker names are held to the limit of imported segments too.
+ */
 export function subtitleSegments(format: "vtt" | "srt", content: string): NewSegment[] {
   const segments = parseSubtitles(format, content);
-  const problem = (message: string) =>
-    new ApiError("validation_error", `The ${format.toUpperCase()} file cannot be imported: ${message}`, {
+  const named = segments.findIndex((s) => s.speaker.length > IMPORT_LIMITS.maxSpeaker);
+  if (named !== -1) {
+    const message = `Cue ${named + 1} names a speaker longer than ${IMPORT_LIMITS.maxSpeaker} characters`;
+    throw new ApiError("validation_error", `The ${format.toUpperCase()} file cannot be imported: ${message}.`, {
       errors: [{ location: "body.content", message }],
     });
-  if (segments.length === 0) throw problem("it has no cues");
-  if (segments.length > IMPORT_LIMITS.maxSegments) {
-    throw problem(`it has ${segments.length} cues; at most ${IMPORT_LIMITS.maxSegments} are allowed`);
   }
-  const long = segments.findIndex((s) => s.text.length > IMPORT_LIMITS.maxText);
-  if (long !== -1) throw problem(`cue ${long + 1} has more than ${IMPORT_LIMITS.maxText} characters of text`);
-  const named = segments.findIndex((s) => s.speaker.length > IMPORT_LIMITS.maxSpeaker);
-  if (named !== -1)
-    throw problem(`cue ${named + 1} names a speaker longer than ${IMPORT_LIMITS.maxSpeaker} characters`);
   return segments;
 }

@@ -219,6 +219,10 @@ describe("transcript access links", () => {
       expect(res.status, name).toBe(403);
       expect((await problem(res)).code).toBe("forbidden");
     }
+    for (const bad of ["0", "43201", "ten"]) {
+      const res = await org.api(`/api/v1/transcriptions/${t.transcriptionId}/access-link?validForSeconds=${bad}`);
+      expect(((await problem(res)).errors as { location: string }[])[0]?.location, bad).toBe("query.validForSeconds");
+    }
     await admin(`/admin/v1/organizations/${org.id}`, { method: "PATCH", json: { status: "suspended" } });
     expect((await call(path)).status).toBe(403);
     await admin(`/admin/v1/organizations/${org.id}`, { method: "PATCH", json: { status: "active" } });

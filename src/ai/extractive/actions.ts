@@ -31,6 +31,8 @@ interface Cue {
   notAfter?: RegExp;
 }
 
+const LABEL_SUBJECT = /^(?<name>\p{Lu}[\p{L}'’-]+) (?:to|should|needs to|has to)\s+/u;
+
 const CUES: Cue[] = [
   {
     pattern: /\b(?:action items?|next steps?|follow[- ]ups?)(?: for (?<name>\p{Lu}[\p{L}'’-]+))?\s*(?::|-|–|—)\s*/giu,
@@ -109,10 +111,19 @@ function findCues(sentence: Sentence, names: NameGuesser): Match[] {
       }
       if (cue.owner === "label" && groups.name && !names.isName(groups.name)) continue;
       const at = match.index;
-      const end = at + match[0].length;
+      let end = at + match[0].length;
+      let owner = ownerOf(cue, groups, sentence);
+      if (cue.owner === "label") {
+        // "Action item: Bob to send the deck" names its owner after the label.
+        const subject = LABEL_SUBJECT.exec(sentence.text.slice(end));
+        if (subject?.groups?.name && names.isName(subject.groups.name)) {
+          owner = subject.groups.name;
+          end += subject[0].length;
+        }
+      }
       if (cue.notAfter?.test(sentence.text.slice(end))) continue;
       if (cue.owner === "none" && /\bif\s+$/i.test(sentence.text.slice(0, at))) continue;
-      matches.push({ at, end, cue, owner: ownerOf(cue, groups, sentence) });
+      matches.push({ at, end, cue, owner });
     }
   }
   matches.sort((a, b) => a.at - b.at || b.end - a.end);

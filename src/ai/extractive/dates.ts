@@ -24,6 +24,8 @@ const DATE = new RegExp(
 );
 
 const NOT_DATES = new Set(["24/7"]);
+/** "See you tomorrow" and "have a good Friday" end a meeting; they set no date. */
+const FAREWELL = /\b(?:see you|talk (?:to you )?|speak (?:to you )?|catch you|have a (?:good|great|nice)|happy)\s*$/i;
 
 /** The date expressions of one sentence, as written. */
 export function datesIn(text: string): string[] {
@@ -33,6 +35,7 @@ export function datesIn(text: string): string[] {
     if (NOT_DATES.has(date)) continue;
     // The modal verb: "we may 2x it" is not May 2nd (written dates capitalise the month).
     if (/\bmay\b/.test(date)) continue;
+    if (FAREWELL.test(text.slice(0, match.index))) continue;
     found.push(date);
   }
   return found;

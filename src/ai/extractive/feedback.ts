@@ -162,6 +162,7 @@ const ADVICE: Record<Category, string> = {
   decisionMaking: "Close each topic by stating the decision and who does what by when.",
 };
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 const percent = (share: number) => `${Math.round(share * 100)}%`;
 const one = (value: number) => (Math.round(value * 10) / 10).toString();
 
@@ -171,23 +172,23 @@ function observation(category: Category, f: SpeakerFeatures, strong: boolean): s
     case "clarity":
       return strong
         ? `Spoke clearly: ${one(fillerRate)} filler words per 100 words at ${f.wordsPerMinute} words per minute.`
-        : `Used ${f.fillerWords} filler words (${one(fillerRate)} per 100) at ${f.wordsPerMinute} words per minute, averaging ${Math.round(f.averageSentenceWords)} words a sentence.`;
+        : `Used ${plural(f.fillerWords, "filler word")} (${one(fillerRate)} per 100) at ${f.wordsPerMinute} words per minute, averaging ${Math.round(f.averageSentenceWords)} words a sentence.`;
     case "listening":
       return strong
-        ? `Left room for others: ${percent(f.talkShare)} of the talk time among ${f.speakerCount} speakers, with ${f.interruptionsMade} interruptions.`
-        : `Spoke for ${percent(f.talkShare)} of the talk time (an even share among ${f.speakerCount} speakers is ${percent(1 / Math.max(1, f.speakerCount))}) and started ${f.interruptionsMade} segments while someone else was speaking.`;
+        ? `Left room for others: ${percent(f.talkShare)} of the talk time among ${f.speakerCount} speakers, with ${plural(f.interruptionsMade, "interruption")}.`
+        : `Spoke for ${percent(f.talkShare)} of the talk time (an even share among ${f.speakerCount} speakers is ${percent(1 / Math.max(1, f.speakerCount))}) and started ${plural(f.interruptionsMade, "segment")} while someone else was speaking.`;
     case "timeManagement":
       return strong
-        ? `Kept turns short: the longest lasted ${Math.round(f.longestTurnSeconds)} s, with ${f.monologues} monologues of a minute or more.`
-        : `Held ${f.monologues} monologues of a minute or more; the longest turn lasted ${Math.round(f.longestTurnSeconds)} s.`;
+        ? `Kept turns short: the longest lasted ${Math.round(f.longestTurnSeconds)} s, with ${plural(f.monologues, "monologue")} of a minute or more.`
+        : `Held ${plural(f.monologues, "monologue")} of a minute or more; the longest turn lasted ${Math.round(f.longestTurnSeconds)} s.`;
     case "collaboration":
       return strong
-        ? `Drew others in: asked ${f.questions} questions over ${f.turns} turns and spoke in terms of "we".`
-        : `Asked ${f.questions} questions over ${f.turns} turns.`;
+        ? `Drew others in: asked ${plural(f.questions, "question")} over ${plural(f.turns, "turn")} and spoke in terms of "we".`
+        : `Asked ${plural(f.questions, "question")} over ${plural(f.turns, "turn")}.`;
     case "decisionMaking":
       return strong
-        ? `Moved the meeting forward: voiced ${f.decisions} decisions and took or assigned ${f.actionItems} action items.`
-        : `Voiced ${f.decisions} decisions and ${f.actionItems} action items.`;
+        ? `Moved the meeting forward: voiced ${plural(f.decisions, "decision")} and took or assigned ${plural(f.actionItems, "action item")}.`
+        : `Voiced ${plural(f.decisions, "decision")} and ${plural(f.actionItems, "action item")}.`;
   }
 }
 

@@ -24,6 +24,8 @@ function quote(analysis: Analysis, orders: number[]): string[] {
 function templateSections(analysis: Analysis, template: SummaryTemplate): Section[] {
   const spec = TEMPLATES[template];
   const buckets: number[][] = spec.sections.map(() => []);
+  // Sentences already listed as action items are not quoted again under the section that lists the items.
+  const actionSentences = new Set(analysis.actionItems.map((item) => item.sentence.order));
   for (const sentence of analysis.sentences) {
     if (isQuestion(sentence.text)) continue;
     const best = classify(sentence.text, spec.sections);
@@ -34,7 +36,9 @@ function templateSections(analysis: Analysis, template: SummaryTemplate): Sectio
     : [];
   const sections: Section[] = spec.sections.map((section, i) => {
     if (section.source === "topics") return { heading: section.heading, points: topics };
-    const orders = section.source === "questions" ? questionOrders(analysis) : (buckets[i] ?? []);
+    const bucket = buckets[i] ?? [];
+    const candidates = section.withActions ? bucket.filter((order) => !actionSentences.has(order)) : bucket;
+    const orders = section.source === "questions" ? questionOrders(analysis) : candidates;
     const points = quote(analysis, topSentences(analysis.salience, orders, POINTS_PER_SECTION));
     if (section.withActions) points.unshift(...analysis.actionItems.slice(0, MAX_ACTIONS_IN_SECTION).map(actionLine));
     return { heading: section.heading, points };

@@ -36,3 +36,18 @@ export const STANDUP: PromptSegment[] = segmentsOf([
   ["Bob", "Sure, no rush on that one, I can do it next sprint."],
   ["Alice", "Thanks everyone, see you tomorrow."],
 ]);
+
+/** A short clinical consultation, for the SOAP templates. */
+export const CONSULTATION: PromptSegment[] = segmentsOf([
+  ["Dr. Patel", "What brings you in today?"],
+  ["Sam", "I've been having headaches every afternoon for the past two weeks."],
+  ["Sam", "My head hurts behind the eyes and I feel tired at work."],
+  ["Dr. Patel", "Are you taking any medications for it?"],
+  ["Sam", "Just ibuprofen, two tablets when the pain is bad."],
+  ["Dr. Patel", "Your blood pressure is 128 over 84 and your pulse is 72 bpm."],
+  ["Dr. Patel", "On examination your neck muscles are tender and your reflexes are normal."],
+  ["Dr. Patel", "This looks like a tension headache, most likely from posture at your desk."],
+  ["Dr. Patel", "I'll refer you to physiotherapy for your neck."],
+  ["Dr. Patel", "Avoid taking ibuprofen more than three days a week."],
+  ["Dr. Patel", "Come back in four weeks if the headaches don't improve."],
+]);

@@ -25,7 +25,7 @@ const OBJECTIVE =
 const ASSESSMENT =
   /\b(?:diagnos\w*|assessment|impression|consistent with|suggests?|most likely|likely|looks like|sounds like|rule out|differential|i suspect|indicat\w*|infection|strain|sprain|condition)\b/gi;
 const PLAN =
-  /\b(?:prescri\w*|take (?:\w+ )?(?:twice|once|daily|every)|\d+ ?mg|dose|dosage|start (?:you )?on|refer\w*|recommend\w*|plan|should (?:try|avoid|rest|take)|avoid|rest|physio\w*|therapy|order (?:a|some)|i(?:['’]ll| will)|we(?:['’]ll| will))\b/gi;
+  /\b(?:prescri\w*|take (?:\w+ )?(?:twice|once|daily|every)|\d+ ?mg|dose|dosage|start (?:you )?on|refer\w*|recommend\w*|plan|should (?:try|avoid|rest|take)|avoid|rest|physio\w*|therapy|order (?:a|some)|come back|follow[- ]up|i(?:['’]ll| will)|we(?:['’]ll| will))\b/gi;
 const CHIEF_COMPLAINT =
   /\b(?:(?:brings|brought) you in|here (?:for|because|about)|main (?:concern|problem|issue|reason)|reason for (?:the |your )?visit|came in|coming in|what(?:['’]s| is) going on|chief complaint)\b/gi;
 const HISTORY =

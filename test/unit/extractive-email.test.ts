@@ -10,8 +10,20 @@ describe("emailFor", () => {
     ["professional", null, "Meeting summary: Onboarding, release and invite", "Dear all,", "Kind regards"],
     ["casual", "Eve", "Recap: Onboarding, release and invite", "Hi Eve!", "Cheers"],
     ["casual", null, "Recap: Onboarding, release and invite", "Hi everyone!", "Cheers"],
-    ["concise", "Eve", "Onboarding, release and invite — recap", "Eve,", "- Add completion tracking to the onboarding API — Bob"],
-    ["concise", null, "Onboarding, release and invite — recap", "Hi,", "- Add completion tracking to the onboarding API — Bob"],
+    [
+      "concise",
+      "Eve",
+      "Onboarding, release and invite — recap",
+      "Eve,",
+      "- Add completion tracking to the onboarding API — Bob",
+    ],
+    [
+      "concise",
+      null,
+      "Onboarding, release and invite — recap",
+      "Hi,",
+      "- Add completion tracking to the onboarding API — Bob",
+    ],
   ] as const)("%s to %s", (tone, recipient, subject, greeting, lastLine) => {
     const email = emailFor(analyse(STANDUP), recipient, tone);
     expect(email.subject).toBe(subject);
@@ -28,7 +40,9 @@ describe("emailFor", () => {
 
   it("lists decisions first among the key points and action items as 'item — owner'", () => {
     const email = EmailOutput.parse(emailFor(analyse(STANDUP), null, "professional"));
-    expect(email.keyPoints[0]).toBe("We decided last week that the release ships once the webhook retries pass on staging.");
+    expect(email.keyPoints[0]).toBe(
+      "We decided last week that the release ships once the webhook retries pass on staging.",
+    );
     expect(email.keyPoints.length).toBeLessThanOrEqual(5);
     expect(email.actionItems).toEqual([
       "Fix the retry queue today, it is urgent — Bob",

@@ -99,8 +99,22 @@ describe("categoryScores", () => {
     };
     for (const score of Object.values(categoryScores(extreme))) expect(score).toBeGreaterThanOrEqual(0);
     const generous = { ...extreme, speakerCount: 2, talkShare: 0.5, fillerWords: 0, wordsPerMinute: 140 };
-    const best = { ...generous, averageSentenceWords: 10, monologues: 0, longestTurnSeconds: 20, averageTurnSeconds: 20 };
-    const scores = categoryScores({ ...best, interruptionsMade: 0, questions: 20, inclusiveWords: 50, turns: 9, decisions: 5, actionItems: 5 });
+    const best = {
+      ...generous,
+      averageSentenceWords: 10,
+      monologues: 0,
+      longestTurnSeconds: 20,
+      averageTurnSeconds: 20,
+    };
+    const scores = categoryScores({
+      ...best,
+      interruptionsMade: 0,
+      questions: 20,
+      inclusiveWords: 50,
+      turns: 9,
+      decisions: 5,
+      actionItems: 5,
+    });
     expect(scores).toEqual({ clarity: 10, listening: 10, timeManagement: 10, collaboration: 10, decisionMaking: 10 });
   });
 });

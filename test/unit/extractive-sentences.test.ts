@@ -35,14 +35,16 @@ describe("segmentSentences", () => {
       ["Bob", "Reply."],
     ]);
     const sentences = segmentSentences(segments.map((segment) => ({ ...segment, index: segment.index + 10 })));
-    expect(sentences.map(({ order, segmentIndex, segmentPosition, speaker, start, text }) => [
-      order,
-      segmentIndex,
-      segmentPosition,
-      speaker,
-      start,
-      text,
-    ])).toEqual([
+    expect(
+      sentences.map(({ order, segmentIndex, segmentPosition, speaker, start, text }) => [
+        order,
+        segmentIndex,
+        segmentPosition,
+        speaker,
+        start,
+        text,
+      ]),
+    ).toEqual([
       [0, 10, 0, "Alice", 0, "First point."],
       [1, 10, 0, "Alice", 0, "Second point?"],
       [2, 12, 2, "Bob", 20, "Reply."],

@@ -23,7 +23,10 @@ describe("summary templates", () => {
         "Follow-up",
       ],
     ],
-    ["Educational Lecture", ["Topics Covered", "Key Concepts", "Examples", "Questions Raised", "Assignments and Next Steps"]],
+    [
+      "Educational Lecture",
+      ["Topics Covered", "Key Concepts", "Examples", "Questions Raised", "Assignments and Next Steps"],
+    ],
     [
       "Educational Tutoring",
       ["Topics Reviewed", "Student Difficulties", "Explanations", "Progress", "Practice and Next Steps"],
@@ -76,13 +79,23 @@ describe("summary templates", () => {
       "We decided last week that the release ships once the webhook retries pass on staging.",
       "We agreed to move the invite step to the end of onboarding.",
     ]);
-    expect(summary.actionItems).toContainEqual({ item: "Update the release notes by Friday", owner: "Dana", priority: "medium" });
-    expect(summary.actionItems).toContainEqual({ item: "Fix the retry queue today, it is urgent", owner: "Bob", priority: "high" });
+    expect(summary.actionItems).toContainEqual({
+      item: "Update the release notes by Friday",
+      owner: "Dana",
+      priority: "medium",
+    });
+    expect(summary.actionItems).toContainEqual({
+      item: "Fix the retry queue today, it is urgent",
+      owner: "Bob",
+      priority: "high",
+    });
   });
 
   it("General Narrative tells the meeting as prose: who met, each topic with quotes, decisions, next steps", () => {
     const { summary } = summarise(analyse(STANDUP), "General Narrative");
-    expect(summary).toMatch(/^Alice, Bob and Carol met to discuss onboarding, release and invite\. The meeting opened with/);
+    expect(summary).toMatch(
+      /^Alice, Bob and Carol met to discuss onboarding, release and invite\. The meeting opened with/,
+    );
     expect(summary).toContain('Carol said: "The onboarding survey shows new users abandon the onboarding checklist');
     expect(summary).toContain("Finally, the discussion turned to onboarding, invite and step.");
     expect(summary).toContain("Next steps: Bob to fix the retry queue today");

@@ -1,6 +1,6 @@
 import type { NameGuesser } from "./names";
 import { isQuestion, type Sentence } from "./sentences";
-import { capitalise } from "./text";
+import { allMatches, capitalise } from "./text";
 
 export type Priority = "high" | "medium" | "low";
 
@@ -72,6 +72,10 @@ const CUES: Cue[] = [
   },
 ];
 
+/** A cheap test that a sentence holds a word every cue needs; most sentences do not, and skip the cues. */
+const MAY_COMMIT =
+  /\b(?:will|ll|going|gonna|need|needs|have|has|must|got|gotta|let|us|action|next|follow|todo|to-do|can)\b/i;
+
 const HIGH =
   /\b(?:urgent(?:ly)?|asap|a\.s\.a\.p|as soon as possible|immediately|right away|today|tonight|tomorrow|end of (?:the )?day|eod|critical|blocker|blocking|top priority|high priority|first thing|right now)\b/i;
 const LOW =
@@ -103,7 +107,7 @@ function ownerOf(cue: Cue, groups: Record<string, string | undefined>, sentence:
 function findCues(sentence: Sentence, names: NameGuesser): Match[] {
   const matches: Match[] = [];
   for (const cue of CUES) {
-    for (const match of sentence.text.matchAll(cue.pattern)) {
+    for (const match of allMatches(cue.pattern, sentence.text)) {
       const groups = match.groups ?? {};
       if (cue.owner === "named") {
         if (!groups.name?.split(" ").every((part) => names.isName(part))) continue;
@@ -150,7 +154,7 @@ function predicate(text: string): string {
 
 /** The commitments of one sentence (several when it holds several: "I'll draft it and Bob will review it"). */
 export function actionsInSentence(sentence: Sentence, names: NameGuesser): ActionItem[] {
-  if (isQuestion(sentence.text)) return [];
+  if (!MAY_COMMIT.test(sentence.text) || isQuestion(sentence.text)) return [];
   const matches = findCues(sentence, names);
   const items: ActionItem[] = [];
   matches.forEach((match, i) => {

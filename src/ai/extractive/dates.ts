@@ -1,5 +1,5 @@
 import type { Sentence } from "./sentences";
-import { cleanSentence } from "./text";
+import { allMatches, cleanSentence } from "./text";
 
 const MONTH =
   "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
@@ -20,8 +20,11 @@ const DATE = new RegExp(
     String.raw`\b(?:(?:next|this|last|coming) )?${WEEKDAY}\b`,
     String.raw`\b(?:tomorrow|next (?:week|month|quarter)|end of (?:the )?(?:week|month|quarter|year))\b`,
   ].join("|"),
-  "giu",
+  "gi",
 );
+
+/** A cheap test for something date-like; most sentences have none and skip the expression above. */
+const MAY_DATE = /\d|day|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|tomorrow|next|end of/i;
 
 const NOT_DATES = new Set(["24/7"]);
 /** "See you tomorrow" and "have a good Friday" end a meeting; they set no date. */
@@ -30,7 +33,8 @@ const FAREWELL = /\b(?:see you|talk (?:to you )?|speak (?:to you )?|catch you|ha
 /** The date expressions of one sentence, as written. */
 export function datesIn(text: string): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(DATE)) {
+  if (!MAY_DATE.test(text)) return found;
+  for (const match of allMatches(DATE, text)) {
     const date = match[0];
     if (NOT_DATES.has(date)) continue;
     // The modal verb: "we may 2x it" is not May 2nd (written dates capitalise the month).
@@ -45,10 +49,12 @@ export function datesIn(text: string): string[] {
 export function extractDates(sentences: readonly Sentence[]): { date: string; context: string }[] {
   const out: { date: string; context: string }[] = [];
   const seen = new Set<string>();
+  const contexts = new Map<string, string>();
   for (const sentence of sentences) {
     const dates = datesIn(sentence.text);
     if (dates.length === 0) continue;
-    const context = cleanSentence(sentence.text);
+    const context = contexts.get(sentence.text) ?? cleanSentence(sentence.text);
+    contexts.set(sentence.text, context);
     for (const date of dates) {
       const key = `${date.toLowerCase()}\u0000${context}`;
       if (seen.has(key)) continue;

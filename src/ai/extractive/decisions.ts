@@ -13,9 +13,11 @@ export function isDecision(sentence: string): boolean {
 /** The decisions of the meeting, as their sentences (cleaned), in order, each once. */
 export function extractDecisions(sentences: readonly Sentence[]): { text: string; sentence: Sentence }[] {
   const seen = new Set<string>();
+  const said = new Set<string>();
   const decisions: { text: string; sentence: Sentence }[] = [];
   for (const sentence of sentences) {
-    if (!isDecision(sentence.text)) continue;
+    if (said.has(sentence.text) || !isDecision(sentence.text)) continue;
+    said.add(sentence.text);
     const text = cleanSentence(sentence.text);
     const key = text.toLowerCase();
     if (seen.has(key)) continue;

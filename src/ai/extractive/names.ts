@@ -19,21 +19,30 @@ export interface NameGuesser {
 
 export function nameGuesser(sentences: readonly Sentence[]): NameGuesser {
   const participantWords = new Set<string>();
-  const lowerCaseWords = new Set<string>();
   const speakers = new Set<string>();
   for (const sentence of sentences) {
-    if (!speakers.has(sentence.speaker)) {
-      speakers.add(sentence.speaker);
-      for (const part of sentence.speaker.split(/\s+/)) participantWords.add(part.toLowerCase());
-    }
-    for (const match of sentence.text.matchAll(/(?<![\p{L}'’])\p{Ll}[\p{L}]*/gu)) lowerCaseWords.add(match[0]);
+    if (speakers.has(sentence.speaker)) continue;
+    speakers.add(sentence.speaker);
+    for (const part of sentence.speaker.split(/\s+/)) participantWords.add(part.toLowerCase());
   }
+  // Built on first need: most meetings name their participants, and this pass reads every word.
+  let lowerCaseWords: Set<string> | null = null;
+  const writtenInLowerCase = (word: string): boolean => {
+    if (lowerCaseWords === null) {
+      const found = new Set<string>();
+      for (const sentence of sentences) {
+        for (const match of sentence.text.matchAll(/(?<![\p{L}'’])\p{Ll}[\p{L}]*/gu)) found.add(match[0]);
+      }
+      lowerCaseWords = found;
+    }
+    return lowerCaseWords.has(word);
+  };
   return {
     isName(word: string): boolean {
       const lower = word.toLowerCase();
       if (participantWords.has(lower)) return true;
       if (!/^\p{Lu}/u.test(word) || STOPWORDS.has(lower) || NOT_NAMES.has(lower)) return false;
-      return !lowerCaseWords.has(lower);
+      return !writtenInLowerCase(lower);
     },
   };
 }

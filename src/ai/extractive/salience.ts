@@ -1,5 +1,5 @@
 import { isQuestion, type Sentence } from "./sentences";
-import { contentWord, stem, words } from "./text";
+import { termOf, words } from "./text";
 
 /** Term statistics of one transcript and the salience of each of its sentences (TF-IDF over sentences). */
 export interface Salience {
@@ -30,20 +30,23 @@ export function analyseSalience(sentences: readonly Sentence[]): Salience {
   const sentenceFrequency = new Map<string, number>();
   const spellings = new Map<string, Map<string, number>>();
   const wordCounts: number[] = [];
+  const distinctTerms: Set<string>[] = [];
   for (const sentence of sentences) {
     const sentenceTerms: string[] = [];
     const sentenceWords = words(sentence.text);
     for (const word of sentenceWords) {
-      const base = contentWord(word);
-      if (base === null) continue;
-      const term = stem(base);
+      const found = termOf(word);
+      if (found === null) continue;
+      const { base, term } = found;
       sentenceTerms.push(term);
       counts.set(term, (counts.get(term) ?? 0) + 1);
       const forms = spellings.get(term) ?? new Map<string, number>();
       spellings.set(term, forms);
       forms.set(base, (forms.get(base) ?? 0) + 1);
     }
-    for (const term of new Set(sentenceTerms)) sentenceFrequency.set(term, (sentenceFrequency.get(term) ?? 0) + 1);
+    const distinct = new Set(sentenceTerms);
+    for (const term of distinct) sentenceFrequency.set(term, (sentenceFrequency.get(term) ?? 0) + 1);
+    distinctTerms.push(distinct);
     terms.push(sentenceTerms);
     wordCounts.push(sentenceWords.length);
   }
@@ -51,7 +54,7 @@ export function analyseSalience(sentences: readonly Sentence[]): Salience {
   const idf = new Map<string, number>();
   for (const [term, frequency] of sentenceFrequency) idf.set(term, Math.log(1 + total / frequency));
   const scores = sentences.map((sentence, order) => {
-    const distinct = new Set(terms[order]);
+    const distinct = distinctTerms[order] ?? new Set<string>();
     let weight = 0;
     for (const term of distinct) weight += Math.log(1 + (counts.get(term) ?? 0)) * (idf.get(term) ?? 0);
     let score = weight / (1 + distinct.size) ** 0.6;

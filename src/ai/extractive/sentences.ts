@@ -1,4 +1,5 @@
 import type { PromptSegment } from "../generations";
+import { allMatches } from "./text";
 
 /** One sentence of the transcript, with the segment (and so the speaker and times) it came from. */
 export interface Sentence {
@@ -42,9 +43,9 @@ const TERMINATOR = /[.!?…]+["'”’)\]]*(?=\s|$)/g;
 const MAX_SENTENCE_WORDS = 80;
 
 function isAbbreviation(before: string): boolean {
-  const lastWord = /(\S+)$/
-    .exec(before)?.[1]
-    ?.toLowerCase()
+  const lastWord = before
+    .slice(before.lastIndexOf(" ") + 1)
+    .toLowerCase()
     .replace(/^["'(]/, "");
   if (!lastWord) return false;
   // Single letters are initials ("J. Smith"), except "I" ending a sentence ("Bob and I.").
@@ -52,6 +53,11 @@ function isAbbreviation(before: string): boolean {
 }
 
 function cutLong(sentence: string, out: string[]): void {
+  // Words and the spaces between them take two characters each at least: short sentences need no count.
+  if (sentence.length <= MAX_SENTENCE_WORDS * 2) {
+    out.push(sentence);
+    return;
+  }
   const tokens = sentence.split(/\s+/);
   if (tokens.length <= MAX_SENTENCE_WORDS) {
     out.push(sentence);
@@ -66,7 +72,7 @@ function cutLong(sentence: string, out: string[]): void {
 export function splitSentences(text: string): string[] {
   const out: string[] = [];
   let from = 0;
-  for (const match of text.matchAll(TERMINATOR)) {
+  for (const match of allMatches(TERMINATOR, text)) {
     const until = match.index + match[0].length;
     if (match[0] === "." && isAbbreviation(text.slice(from, match.index))) continue;
     const sentence = text.slice(from, until).trim();

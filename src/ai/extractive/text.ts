@@ -24,9 +24,9 @@ const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
 /** Lower-cased words of a text, apostrophes normalised (`don’t` → `don't`). */
 export function words(text: string): string[] {
-  const out: string[] = [];
-  for (const match of text.matchAll(WORD)) out.push(match[0].toLowerCase().replace(/’/g, "'"));
-  return out;
+  const lower = text.toLowerCase();
+  const normalised = lower.includes("’") ? lower.replace(/’/g, "'") : lower;
+  return normalised.match(WORD) ?? [];
 }
 
 const PRONOUN_CONTRACTIONS = /'(?:ll|re|ve|d|m|t)$/;
@@ -61,12 +61,37 @@ export function contentWord(word: string): string | null {
   return base;
 }
 
+/** A content word and its stem. */
+export interface Term {
+  base: string;
+  term: string;
+}
+
+/**
+ * Memoised per word: a meeting reuses a small vocabulary, and the regular expressions above are the cost of
+ * long transcripts. The cache is isolate-wide (a pure function's results) and is emptied when it grows large.
+ */
+const TERM_CACHE = new Map<string, Term | null>();
+const TERM_CACHE_LIMIT = 100_000;
+
+/** The content word and stem of a lower-cased word, or null for stopwords and numbers. */
+export function termOf(word: string): Term | null {
+  let cached = TERM_CACHE.get(word);
+  if (cached === undefined) {
+    const base = contentWord(word);
+    cached = base === null ? null : { base, term: stem(base) };
+    if (TERM_CACHE.size >= TERM_CACHE_LIMIT) TERM_CACHE.clear();
+    TERM_CACHE.set(word, cached);
+  }
+  return cached;
+}
+
 /** The stems of a text's content words, in order (repeats kept). */
 export function terms(text: string): string[] {
   const out: string[] = [];
   for (const word of words(text)) {
-    const base = contentWord(word);
-    if (base !== null) out.push(stem(base));
+    const found = termOf(word);
+    if (found !== null) out.push(found.term);
   }
   return out;
 }
@@ -101,4 +126,16 @@ export function clock(seconds: number): string {
   const total = Math.max(0, Math.floor(seconds));
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${pad(Math.floor(total / 3600))}:${pad(Math.floor((total % 3600) / 60))}:${pad(total % 60)}`;
+}
+
+/** Every match of a global expression; unlike `matchAll`, it does not copy the expression for each text. */
+export function allMatches(pattern: RegExp, text: string): RegExpExecArray[] {
+  const found: RegExpExecArray[] = [];
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    found.push(match);
+    if (match[0] === "") pattern.lastIndex++;
+  }
+  pattern.lastIndex = 0;
+  return found;
 }

@@ -54,3 +54,12 @@ describe("emailFor", () => {
     for (const item of email.actionItems) expect(email.body).toContain(`- ${item}`);
   });
 });
+
+describe("emailFor an empty transcript", () => {
+  it("leaves out the sections it has nothing for", () => {
+    const email = emailFor(analyse([{ index: 0, speaker: "Alice", start: 0, end: 1, text: "" }]), null, "concise");
+    expect(email.body).toBe("Hi,");
+    expect(email.keyPoints).toEqual([]);
+    expect(email.actionItems).toEqual([]);
+  });
+});

@@ -65,3 +65,16 @@ describe("query answers", () => {
     ]);
   });
 });
+
+describe("questions about particular commitments", () => {
+  it("narrows the action items to those about the query's topic", () => {
+    const result = answerQuery(analyse(STANDUP), "Who will update the release notes?");
+    expect(result.response).toBe("Action items from the meeting:\n- Update the release notes by Friday — Dana");
+    expect(result.citedSegmentIndexes).toEqual([9]);
+  });
+
+  it("narrows the decisions to those about the query's topic", () => {
+    const result = answerQuery(analyse(STANDUP), "What did we decide about onboarding?");
+    expect(result.citedSegmentIndexes).toEqual([16]);
+  });
+});

@@ -32,22 +32,26 @@ export function emailFor(analysis: Analysis, recipientName: string | null, tone:
   const listActions = (heading: string) => {
     if (actions.length > 0) lines.push("", heading, ...bullets(actions, MAX_LISTED_ACTIONS));
   };
+  const listPoints = (heading: string) => {
+    if (points.length > 0) lines.push("", heading, ...bullets(points));
+  };
   if (tone === "professional") {
     const withWhom = analysis.participants.length > 0 ? ` with ${people(analysis.participants)}` : "";
     lines.push(`Dear ${name ?? "all"},`, "", `Please find below a summary of our meeting${withWhom}.`);
-    lines.push("", "Key points:", ...bullets(points));
+    listPoints("Key points:");
     listActions("Action items:");
     lines.push("", "Please let me know if anything is missing or needs correcting.", "", "Kind regards");
     return { subject: `Meeting summary: ${title}`, body: lines.join("\n"), keyPoints: points, actionItems: actions };
   }
   if (tone === "casual") {
     lines.push(`Hi ${name ?? "everyone"}!`, "", "Here's a quick recap of what we talked about.");
-    lines.push("", "The main bits:", ...bullets(points));
+    listPoints("The main bits:");
     listActions("To-dos:");
     lines.push("", "Shout if I missed anything!", "", "Cheers");
     return { subject: `Recap: ${title}`, body: lines.join("\n"), keyPoints: points, actionItems: actions };
   }
-  lines.push(name ? `${name},` : "Hi,", "", "Key points:", ...bullets(points));
+  lines.push(name ? `${name},` : "Hi,");
+  listPoints("Key points:");
   listActions("Actions:");
   return { subject: `${title} — recap`, body: lines.join("\n"), keyPoints: points, actionItems: actions };
 }

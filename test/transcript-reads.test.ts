@@ -150,6 +150,16 @@ describe("subtitle imports", () => {
     expect(fromSrt).toMatchObject({ speakers: ["Bob"], segmentCount: 1, durationInSeconds: 3, language: "en" });
   });
 
+  it("refuses a speaker name over 100 characters, as for segments", async () => {
+    const org = await createOrg();
+    const vtt = `WEBVTT\n\n00:00.000 --> 00:01.000\n<v ${"N".repeat(101)}>Hi\n`;
+    const res = await org.api("/api/v1/transcriptions", { method: "POST", json: { format: "vtt", content: vtt } });
+    expect(res.status).toBe(400);
+    expect((await problem(res)).errors).toEqual([
+      { location: "body.content", message: "Cue 1 names a speaker longer than 100 characters" },
+    ]);
+  });
+
   it("answers a malformed file with 400 and the line number", async () => {
     const org = await createOrg();
     const res = await org.api("/api/v1/transcriptions", {
@@ -208,6 +218,10 @@ describe("transcript access links", () => {
       const res = await call(p as string);
       expect(res.status, name).toBe(403);
       expect((await problem(res)).code).toBe("forbidden");
+    }
+    for (const bad of ["0", "43201", "ten"]) {
+      const res = await org.api(`/api/v1/transcriptions/${t.transcriptionId}/access-link?validForSeconds=${bad}`);
+      expect(((await problem(res)).errors as { location: string }[])[0]?.location, bad).toBe("query.validForSeconds");
     }
     await admin(`/admin/v1/organizations/${org.id}`, { method: "PATCH", json: { status: "suspended" } });
     expect((await call(path)).status).toBe(403);

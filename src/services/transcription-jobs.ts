@@ -71,7 +71,7 @@ export async function runTranscriptionJob(deps: TranscriptionJobDeps, job: Trans
   const stillInProgress = transcriptionIn(row.orgId, row.id, "in_progress");
   const [recorded] = await sqlBatch(db, [
     recordEventWhere(event, stillInProgress),
-    ...replacePagesStatements(db, row.orgId, row.id, toPages(assembled.segments), stillInProgress),
+    ...replacePagesStatements(row.orgId, row.id, toPages(assembled.segments), stillInProgress),
     finishTranscription(db, row.orgId, row.id, {
       state: "ready",
       language: assembled.language,

@@ -4,7 +4,6 @@ import type { Database } from "../db/client";
 import {
   deleteTranscriptionStatements,
   findTranscriptionRow,
-  insertPages,
   insertTranscription,
   listTranscriptionRows,
   setSpeakerNames,
@@ -16,10 +15,8 @@ import { newId } from "../lib/ids";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { iso, isoOrNull } from "../lib/time";
 import type { Queues } from "../queues/producer";
-import { getRecording, resolveMetadata } from "./recordings";
-import { parseSubtitles } from "./transcript-import";
-import { toPages } from "./transcript-pages";
-import { displayName, type NewSegment } from "./transcript-segments";
+import { getRecording } from "./recordings";
+import { displayName } from "./transcript-segments";
 
 export interface Transcription {
   transcriptionId: string;
@@ -112,7 +109,8 @@ export async function listTranscriptions(
   return toPage(rows, query.limit, (r) => ({ v: sortValue(r), id: r.id, s: sort }), toTranscription);
 }
 
-const baseRow = (orgId: string, now: number) => ({
+/** The fields every new transcription starts with. */
+export const baseRow = (orgId: string, now: number) => ({
   id: newId("trn"),
   orgId,
   segmentCount: 0,
@@ -172,39 +170,6 @@ export async function transcribeRecording(
   return row;
 }
 
-/** Raw labels in order of first appearance. */
-export function labelsInOrder(segments: readonly NewSegment[]): string[] {
-  return [...new Set(segments.map((s) => s.speaker))];
-}
-
-/** Stores an imported transcript (ready at once, free): the row and its segment pages in one batch. */
-export async function importTranscript(
-  db: Database,
-  orgId: string,
-  input: { segments: NewSegment[]; meetingId?: string; roomName?: string; language?: string },
-  now = Date.now(),
-): Promise<TranscriptionRow> {
-  const metadata = await resolveMetadata(db, orgId, { meetingId: input.meetingId, roomName: input.roomName }, "body");
-  const row: TranscriptionRow = {
-    ...baseRow(orgId, now),
-    recordingId: null,
-    meetingId: metadata.meetingId,
-    roomName: metadata.roomName,
-    roomSessionId: null,
-    type: "IMPORTED",
-    state: "ready",
-    language: input.language ?? null,
-    durationSeconds: input.segments.reduce((max, s) => Math.max(max, s.end), 0),
-    segmentCount: input.segments.length,
-    speakerLabels: labelsInOrder(input.segments),
-    startDate: null,
-    endDate: null,
-  };
-  const pages = toPages(input.segments);
-  await db.batch([insertTranscription(db, row), ...insertPages(db, orgId, row.id, pages)]);
-  return row;
-}
-
 /**
  * Applies renames (`null` removes one) as a JSON merge patch in one statement, so concurrent renames of
  * different labels both stick. Every key must be a raw label of this transcript.
@@ -246,26 +211,4 @@ export async function deleteTranscriptionsLater(queues: Queues, orgId: string, t
     transcriptionIds: [...new Set(transcriptionIds)],
   };
   await queues.storageJobs.send(message);
-}
-
-/** Limits every imported transcript keeps, however it arrived (SPEC §6.2). */
-export const IMPORT_LIMITS = { maxSegments: 20_000, maxText: 10_000, maxSpeaker: 100 } as const;
-
-/** Segments of a WebVTT or SRT file, held to the same limits as imported segments. */
-export function subtitleSegments(format: "vtt" | "srt", content: string): NewSegment[] {
-  const segments = parseSubtitles(format, content);
-  const problem = (message: string) =>
-    new ApiError("validation_error", `The ${format.toUpperCase()} file cannot be imported: ${message}`, {
-      errors: [{ location: "body.content", message }],
-    });
-  if (segments.length === 0) throw problem("it has no cues");
-  if (segments.length > IMPORT_LIMITS.maxSegments) {
-    throw problem(`it has ${segments.length} cues; at most ${IMPORT_LIMITS.maxSegments} are allowed`);
-  }
-  const long = segments.findIndex((s) => s.text.length > IMPORT_LIMITS.maxText);
-  if (long !== -1) throw problem(`cue ${long + 1} has more than ${IMPORT_LIMITS.maxText} characters of text`);
-  const named = segments.findIndex((s) => s.speaker.length > IMPORT_LIMITS.maxSpeaker);
-  if (named !== -1)
-    throw problem(`cue ${named + 1} names a speaker longer than ${IMPORT_LIMITS.maxSpeaker} characters`);
-  return segments;
 }

@@ -105,7 +105,6 @@ export function markStarted(db: Database, orgId: string, transcriptionId: string
  * transcription deleted meanwhile, and a job that lost a race to another run of itself leaves the winner's pages.
  */
 export function replacePagesStatements(
-  db: Database,
   orgId: string,
   transcriptionId: string,
   segmentPages: SegmentPage[],

@@ -6,6 +6,7 @@ import {
   failTranscription,
   GENERIC_JOB_ERROR,
   runTranscriptionJob,
+  type TranscriptionJob,
   type TranscriptionJobDeps,
 } from "../../services/transcription-jobs";
 import { logQueueError, parseBatch } from "../parse";
@@ -29,6 +30,16 @@ function jobDeps(env: Env, orgId: string): TranscriptionJobDeps {
   };
 }
 
+/** Fails the transcription of a job out of attempts; false when that failed too (the dead-letter queue retries it). */
+async function failedForGood(deps: TranscriptionJobDeps, job: TranscriptionJob): Promise<boolean> {
+  try {
+    await failTranscription(deps, job, GENERIC_JOB_ERROR);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * `ai-jobs` consumer: each job acked once done (or found already done), retried with backoff when it threw
  * for a reason of ours; the last attempt marks the transcription failed instead of leaving it in progress.
@@ -45,10 +56,8 @@ export async function consumeAiJobs(batch: MessageBatch<unknown>, env: Env): Pro
       message.ack();
     } catch (error) {
       logQueueError(batch.queue, { kind: body.kind, transcriptionId: body.transcriptionId, error: String(error) });
-      if (message.attempts > AI_JOB_MAX_RETRIES) {
-        await failTranscription(deps, body, GENERIC_JOB_ERROR).catch(() => {});
-        message.ack();
-      } else message.retry({ delaySeconds: retryDelay(message.attempts) });
+      if (message.attempts > AI_JOB_MAX_RETRIES && (await failedForGood(deps, body))) message.ack();
+      else message.retry({ delaySeconds: retryDelay(message.attempts) });
     }
   }
 }

@@ -4,15 +4,14 @@ import { type AppEnv, fileTokenSecret, publicBaseUrl } from "../../env";
 import { pathTo } from "../../lib/http";
 import { signFileToken } from "../../services/access-links";
 import { exportTranscript, transcriptInsights } from "../../services/transcript-reads";
+import { importTranscript, subtitleSegments } from "../../services/transcription-imports";
 import {
   deleteTranscription,
   deleteTranscriptionsLater,
   getReadyTranscription,
   getTranscription,
-  importTranscript,
   listTranscriptions,
   renameSpeakers,
-  subtitleSegments,
   toTranscription,
   transcribeRecording,
 } from "../../services/transcriptions";

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { TRANSCRIPT_FORMATS } from "../../services/transcript-export";
-import { IMPORT_LIMITS } from "../../services/transcriptions";
+import { IMPORT_LIMITS } from "../../services/transcription-imports";
 import { IdParam, Timestamp } from "../shared.schemas";
 
 export const { maxSegments: MAX_SEGMENTS, maxText: MAX_SEGMENT_TEXT, maxSpeaker: MAX_SPEAKER } = IMPORT_LIMITS;

@@ -372,3 +372,34 @@ describe("state, tenancy and scopes", () => {
     expect((await aiUsage(org)).used).toBe(1);
   });
 });
+
+describe("without an OpenAI key", () => {
+  it("generates offline with the extractive provider, deterministically, on the same quota", async () => {
+    const ai = aiEnvironment("gen-offline", { OPENAI_API_KEY: "" });
+    const org = await createOrg("professional");
+    const id = await importTranscript(ai, org, conversation("offline"));
+    const path = `/api/v1/transcriptions/${id}/keypoints`;
+    const first = await ai.fetch(org, path, { method: "POST" });
+    expect(first.status, await first.clone().text()).toBe(201);
+    const keypoints = (await first.json()) as Json;
+    expect(keypoints).toMatchObject({ model: "parley-extractive", cached: false });
+    const again = (await (await ai.fetch(org, path, { method: "POST", json: { forceRefresh: true } })).json()) as Json;
+    const { generatedAt: _a, ...firstBody } = keypoints;
+    const { generatedAt: _b, ...againBody } = again;
+    expect(againBody).toEqual(firstBody);
+
+    const asked = await ai.fetch(org, `/api/v1/transcriptions/${id}/query`, {
+      method: "POST",
+      json: { query: "Who sends the invitations?" },
+    });
+    expect(asked.status).toBe(201);
+    const answer = (await asked.json()) as { citations: { start: number; speaker: string; text: string }[] };
+    const segments = conversation("offline");
+    expect(answer.citations.length).toBeGreaterThan(0);
+    for (const citation of answer.citations) {
+      expect(segments).toContainEqual({ ...citation, speaker: expect.any(String) });
+    }
+    expect((await aiUsage(org)).used).toBe(3);
+    expect(await chatRequests(ai, "offline")).toHaveLength(0);
+  });
+});

@@ -184,6 +184,21 @@ describe("creating and generating a summary", () => {
   });
 });
 
+describe("summaries without an OpenAI key", () => {
+  it("are written offline by the extractive provider in the template's headings", async () => {
+    const ai = aiEnvironment("sum-offline", { OPENAI_API_KEY: "" });
+    const org = await createOrg("professional");
+    const transcriptionId = await importTranscript(ai, org, "sum-offline");
+    const created = await summarise(ai, org, { transcriptionId, template: "SOAP" });
+    await ai.runJobs([summaryJob(created, org)]);
+    const ready = await getSummary(org, created.summaryId);
+    expect(ready).toMatchObject({ state: "ready", model: "parley-extractive", error: null });
+    const sections = (ready.summary as { sections: { heading: string }[] }).sections;
+    expect(sections.map((s) => s.heading)).toEqual(["Subjective", "Objective", "Assessment", "Plan"]);
+    expect(await used(org)).toBe(1);
+  });
+});
+
 describe("summaries on the AI quota", () => {
   it("refuses at once with 429 ai_limit_exceeded when the month is used up, storing nothing", async () => {
     const ai = aiEnvironment("sum-quota");

@@ -283,6 +283,30 @@ describe("the AI quota under load and failure", () => {
     expect((await ai.fetch(org, `/api/v1/transcriptions/${id}/keypoints`)).status).toBe(200);
   });
 
+  it("asks the configured model with structured output, and retries a 5xx only as often as configured", async () => {
+    const ai = aiEnvironment("gen-retries", { OPENAI_MAX_RETRIES: "2", OPENAI_TEXT_MODEL: "gpt-parley-test" });
+    const org = await createOrg("professional");
+    const id = await importTranscript(ai, org, conversation("retries"));
+    await ai.program({ route: "chat", match: "retries", status: 502, times: 5 });
+    const failed = await ai.fetch(org, `/api/v1/transcriptions/${id}/email`, { method: "POST" });
+    expect(failed.status).toBe(503);
+    expect((await problem(failed)).detail).toMatch(/HTTP 502, 3 attempts/);
+    const sent = await chatRequests(ai, "retries");
+    expect(sent).toHaveLength(3);
+    await fetch(`${ai.base}/__fake`, { method: "DELETE" });
+    const ok = await ai.fetch(org, `/api/v1/transcriptions/${id}/email`, { method: "POST" });
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toMatchObject({ model: "gpt-parley-test" });
+    const [request] = (await (await fetch(`${ai.base}/__fake/requests?route=chat&match=retries`)).json()) as {
+      model: string;
+      responseFormat: string;
+      answeredStatus: number;
+    }[];
+    expect(request).toMatchObject({ model: "gpt-parley-test", answeredStatus: 200 });
+    expect(JSON.stringify(request?.responseFormat)).toContain("json_schema");
+    expect((await aiUsage(org)).used).toBe(1);
+  });
+
   it.each([
     ["a 5xx", { status: 503, times: 1 }],
     ["a timeout", { delayMs: 1_500, times: 1 }],

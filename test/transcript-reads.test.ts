@@ -50,7 +50,7 @@ describe("transcript exports", () => {
       expect(res.status, format).toBe(200);
       expect(res.headers.get("content-type"), format).toBe(type);
       expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${t.transcriptionId}.${format}"`);
-      bodies[format] = await res.text();
+      bodies[format] = new TextDecoder().decode(await res.arrayBuffer()); // .text() warns on non-text types
     }
     expect(JSON.parse(bodies.json as string)).toEqual({
       transcriptionId: t.transcriptionId,

@@ -3,13 +3,13 @@ import { insertPages, insertTranscription } from "../db/queries/transcriptions";
 import type { TranscriptionRow } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { resolveMetadata } from "./recordings";
-import { parseSubtitles } from "./transcript-import";
+import { MAX_IMPORT_SEGMENTS, MAX_SEGMENT_TEXT, parseSubtitles } from "./transcript-import";
 import { toPages } from "./transcript-pages";
 import type { NewSegment } from "./transcript-segments";
 import { baseRow } from "./transcriptions";
 
 /** Limits every imported transcript keeps, however it arrived (SPEC §6.2). */
-export const IMPORT_LIMITS = { maxSegments: 20_000, maxText: 10_000, maxSpeaker: 100 } as const;
+export const IMPORT_LIMITS = { maxSegments: MAX_IMPORT_SEGMENTS, maxText: MAX_SEGMENT_TEXT, maxSpeaker: 100 } as const;
 
 /**
  * Segments of a WebVTT or SRT file (the parser enforces the segment count and text length, with line numbers),

@@ -107,7 +107,8 @@ function ownerOf(cue: Cue, groups: Record<string, string | undefined>, sentence:
 /** A condition or supposition earlier in the sentence: "if we need to …", "suppose I'll …" commit nobody. */
 export const HYPOTHETICAL = /\b(?:if|suppose|supposing|imagine|unless|in case|hypothetically|whether)\b/i;
 /** Someone else's words reported: "he keeps saying I'll …", "she told me I'll …". */
-const REPORTED = /\b(?:says?|said|saying|tells? (?:me|us|him|her|them|everyone)|told (?:me|us|him|her|them|everyone)|thinks?|thought|claims?|claimed|worried)(?: that)?[\s,:]*["“]?\s*$/i;
+const REPORTED =
+  /\b(?:says?|said|saying|tells? (?:me|us|him|her|them|everyone)|told (?:me|us|him|her|them|everyone)|thinks?|thought|claims?|claimed|worried)(?: that)?[\s,:]*["“]?\s*$/i;
 /** Laughter or a disclaimer: a joke commits nobody ("I'll move to a farm, ha ha"). */
 const JOKE = /\b(?:ha(?:[\s,]+ha)*|haha+|lol|just kidding|kidding|joking)\b|[([](?:laughs?|laughter)[)\]]/i;
 /** "your CFO", "the Manager": a role after a determiner is not a person's name. */
@@ -148,7 +149,7 @@ function findCues(sentence: Sentence, names: NameGuesser): Match[] {
         if (groups.other && !groups.other.split(" ").every((part) => names.isName(part))) continue;
       }
       if (cue.owner === "label" && groups.name && !names.isName(groups.name)) continue;
-      let end = at + match[0].length;
+      let end = match.index + match[0].length;
       let owner = ownerOf(cue, groups, sentence);
       if (cue.owner === "label") {
         // "Action item: Bob to send the deck" names its owner after the label.

@@ -32,7 +32,8 @@ const NOT_DATES = new Set(["24/7"]);
 const FAREWELL = /\b(?:see you|talk (?:to you )?|speak (?:to you )?|catch you|have a (?:good|great|nice)|happy)\s*$/i;
 
 /** A day named without a date, as in "next Tuesday" or "tomorrow", as opposed to "March 3" or "2026-03-03". */
-const RELATIVE = /^(?:(?:next|this|last|coming) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$|^(?:tomorrow|next |end of )/i;
+const RELATIVE =
+  /^(?:(?:next|this|last|coming) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$|^(?:tomorrow|next |end of )/i;
 /**
  * A sentence about the past: "it happened on Saturday", "we talked about it on Thursday". A weekday in it is
  * not an upcoming date (an explicit calendar date is kept: it may still be one).

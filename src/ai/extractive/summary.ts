@@ -32,7 +32,8 @@ function templateSections(analysis: Analysis, template: SummaryTemplate): Sectio
     : new Set<string>();
   for (const sentence of analysis.sentences) {
     if (isQuestion(sentence.text)) continue;
-    const voice = clinicianSpeakers.size === 0 ? null : clinicianSpeakers.has(sentence.speaker) ? "clinician" : "patient";
+    const voice =
+      clinicianSpeakers.size === 0 ? null : clinicianSpeakers.has(sentence.speaker) ? "clinician" : "patient";
     const best = classify(sentence.text, spec.sections, voice);
     if (best >= 0) buckets[best]?.push(sentence.order);
   }

@@ -17,7 +17,7 @@ export interface ActionItem {
 
 /** A capitalised word with a lower-case letter ("Bob", "O'Brien"; not "CFO"), optionally two of them. */
 const NAME_WORD = String.raw`\p{Lu}(?=[\p{L}'’-]*\p{Ll})[\p{L}'’-]+`;
-const NAME = String.raw`${NAME_WORD}(?: ${NAME_WORD})?`;
+const NAME = `${NAME_WORD}(?: ${NAME_WORD})?`;
 
 /**
  * A cue that opens a commitment. `owner` decides who owns it: the named subject ("Bob will …", "action item:

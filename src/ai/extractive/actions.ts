@@ -139,11 +139,12 @@ function findCues(sentence: Sentence, names: NameGuesser): Match[] {
       const groups = match.groups ?? {};
       let at = match.index;
       if (cue.owner === "named") {
-        const parts = groups.name?.split(" ") ?? [];
+        const [first = "", second] = groups.name?.split(" ") ?? [];
+        const parts = second === undefined ? [first] : [first, second];
         // "So Priya will …": a capitalised word before the name is not part of it.
-        if (parts.length === 2 && !names.isName(parts[0] ?? "") && names.isName(parts[1] ?? "")) {
-          groups.name = parts[1];
-          at += (parts[0]?.length ?? 0) + 1;
+        if (second !== undefined && !names.isName(first) && names.isName(second)) {
+          groups.name = second;
+          at += first.length + 1;
         } else if (!parts.every((part) => names.isName(part))) continue;
         if (DETERMINER_BEFORE.test(sentence.text.slice(0, at))) continue;
         if (groups.other && !groups.other.split(" ").every((part) => names.isName(part))) continue;

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler, Next } from "hono";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { matchedRoutes, routePath } from "hono/route";
 import type { AppEnv } from "./env";
@@ -68,32 +68,6 @@ nothing; requests refused later (401 after admission, 403 for a missing scope, 4
 from another API key of the organization is another request). Responses with status < 500 other than 409 and
 429 are replayed, only after the key's scope is checked; others release the key so a retry runs again.`;
 
-/** Credentials first (a missing key is 401 whatever the body), then the budget, then the body cap. */
-const API_KEY_CHAIN = [apiKeyAuth, pointBudget, jsonBodyLimit];
-
-/**
- * Runs `middleware` as nested layers, as Hono's compose would if each were `use`d: a returned Response becomes
- * `c.res`, and an error thrown in a layer is rendered there, so the layers around it still see a response.
- */
-async function inOrder(
-  c: Context<AppEnv>,
-  middleware: readonly MiddlewareHandler<AppEnv>[],
-  next: Next,
-  onError: (error: Error, c: Context<AppEnv>) => Response,
-  i = 0,
-): Promise<void> {
-  const layer = middleware[i];
-  if (!layer) return next();
-  try {
-    const response = await layer(c, () => inOrder(c, middleware, next, onError, i + 1));
-    if (response instanceof Response) c.res = response;
-  } catch (error) {
-    if (!(error instanceof Error)) throw error;
-    c.error = error;
-    c.res = onError(error, c);
-  }
-}
-
 function isAuthenticatedApiPath(path: string): boolean {
   return path.startsWith("/api/v1/") && path !== OPENAPI_PATH;
 }
@@ -103,7 +77,6 @@ export function createApp(): AppRouter {
   const app = createRouter();
 
   const allowedMethods = methodIndex(app);
-  const bodyTypes = declaredBodyTypes(app);
   app.use("*", requestId);
   app.use("*", requestDeps);
   app.use("*", securityHeaders);
@@ -113,15 +86,25 @@ export function createApp(): AppRouter {
     "/admin/*",
     idempotency(() => ({ space: OPERATOR_SCOPE, caller: OPERATOR_SCOPE })),
   );
-  // The API-key chain runs before the route's scope guard (which then honours Idempotency-Key), as one
-  // layer that asks once whether it applies: a path no route answers skips all of it and is a plain 404.
+  // Credentials first (a missing key is 401 whatever the body), then the budget, then the body cap
+  // (before the route's scope guard, which then honours Idempotency-Key). A path no route answers
+  // skips all of it and is a plain 404.
   // The router has already matched this request, so a known route costs no extra work; only a
   // request no route takes (unknown path or wrong method) consults the method index.
-  const authenticated = (c: Context<AppEnv>) =>
-    isAuthenticatedApiPath(c.req.path) &&
-    (matchedRoutes(c).some((route) => route.method !== "ALL") || allowedMethods(c.req.path).length > 0);
-  const onError = (error: Error, c: Context<AppEnv>) => renderError(error, c, bodyTypes);
-  app.use("/api/v1/*", (c, next) => (authenticated(c) ? inOrder(c, API_KEY_CHAIN, next, onError) : next()));
+  const decided = new WeakMap<Request, boolean>(); // once per request, not once per middleware
+  const authenticated = (c: Context<AppEnv>) => {
+    let answer = decided.get(c.req.raw);
+    if (answer === undefined) {
+      answer =
+        isAuthenticatedApiPath(c.req.path) &&
+        (matchedRoutes(c).some((route) => route.method !== "ALL") || allowedMethods(c.req.path).length > 0);
+      decided.set(c.req.raw, answer);
+    }
+    return answer;
+  };
+  for (const middleware of [apiKeyAuth, pointBudget, jsonBodyLimit]) {
+    app.use("/api/v1/*", (c, next) => (authenticated(c) ? middleware(c, next) : next()));
+  }
 
   for (const router of ROUTERS) app.route("/", router);
 
@@ -183,7 +166,8 @@ export function createApp(): AppRouter {
     }
     throw new ApiError("not_found", `No route ${c.req.method} ${c.req.path}.`);
   });
-  app.onError(onError);
+  const bodyTypes = declaredBodyTypes(app);
+  app.onError((error, c) => renderError(error, c, bodyTypes));
   return app;
 }
 

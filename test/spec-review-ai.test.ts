@@ -82,3 +82,31 @@ describe("DELETE is idempotent for this organization's objects and 404 for anyon
     expect((await remove(org, path)).status).toBe(404);
   });
 });
+
+describe("AI generations as a client calls them (SPEC §6.5)", () => {
+  it("feedback needs ≥ 10 segments on GET as on POST: 400, not 404", async () => {
+    const org = await createOrg("professional");
+    const { transcriptionId } = await importSegments(org, conversation(9));
+    const path = `/api/v1/transcriptions/${transcriptionId}/feedback`;
+    for (const res of [await org.api(path), await org.api(path, { method: "POST", json: {} })]) {
+      expect(res.status).toBe(400);
+      expect((await problem(res)).code).toBe("validation_error");
+    }
+  });
+
+  it("a query is a new result (201) like every POST that generates: cached false, generatedAt and model", async () => {
+    const org = await createOrg("professional");
+    const { transcriptionId } = await importSegments(org, conversation(10));
+    const res = await org.api(`/api/v1/transcriptions/${transcriptionId}/query`, {
+      method: "POST",
+      json: { query: "What did we decide?" },
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ query: "What did we decide?", cached: false, model: "parley-extractive" });
+    expect(body.generatedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Object.keys(body).sort()).toEqual(
+      ["query", "response", "citations", "suggestedQueries", "cached", "generatedAt", "model"].sort(),
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import type { StorageJobMessage } from "../contracts/queue-messages";
 import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
+import { buryTranscriptionStatements, findTombstone } from "../db/queries/tombstones";
 import {
   deleteTranscriptionStatements,
   findTranscriptionRow,
@@ -9,7 +10,6 @@ import {
   setSpeakerNames,
   type TranscriptionSortField,
 } from "../db/queries/transcriptions";
-import { buryTranscriptionStatements, findTombstone } from "../db/queries/tombstones";
 import type { TranscriptionRow, TranscriptionState } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";

@@ -364,7 +364,7 @@ describe("deleting transcriptions", () => {
 });
 
 describe("tenancy and scopes", () => {
-  it("404s another organization's transcription on every route (DELETE leaves it alone)", async () => {
+  it("404s another organization's transcription on every route, DELETE too (and leaves it alone)", async () => {
     const org = await createOrg();
     const other = await createOrg();
     const { transcriptionId } = await importSegments(org, [seg("A", 0, 1, "x")]);
@@ -380,7 +380,7 @@ describe("tenancy and scopes", () => {
       expect(res.status, `${method} ${path}`).toBe(404);
       expect((await problem(res)).code).toBe("not_found");
     }
-    expect((await other.api(base, { method: "DELETE" })).status).toBe(204);
+    expect((await other.api(base, { method: "DELETE" })).status).toBe(404);
     expect((await org.api(base)).status).toBe(200);
     const list = (await (await other.api("/api/v1/transcriptions")).json()) as { results: unknown[] };
     expect(list.results).toEqual([]);

@@ -1,12 +1,15 @@
 import { SUMMARY_TEMPLATES, type SummaryTemplate } from "../ai/generations";
+import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
 import {
   deleteSummaryRow,
+  deleteSummaryStatement,
   findSummaryOfTranscription,
   findSummaryRow,
   insertSummary,
   listSummaryRows,
 } from "../db/queries/summaries";
+import { burySummaryStatement, findTombstone } from "../db/queries/tombstones";
 import type { SummaryRow } from "../db/schema";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -123,7 +126,17 @@ export async function listSummaries(
   return toPage(rows, query.limit, (r) => ({ v: r.createdAt, id: r.id }), toSummary);
 }
 
-/** Deletes a summary (the transcription can then be summarised again); 404 when there is none. */
-export async function deleteSummary(db: Database, orgId: string, summaryId: string): Promise<void> {
-  if (!(await deleteSummaryRow(db, orgId, summaryId))) throw new ApiError("not_found", `No summary ${summaryId}.`);
+/**
+ * Deletes a summary (the transcription can then be summarised again), leaving a tombstone: deleting it again is
+ * fine, while an id this organization never had (unknown, or another organization's) is 404.
+ */
+export async function deleteSummary(db: Database, orgId: string, summaryId: string, now = Date.now()): Promise<void> {
+  const [buried, , deleted] = await sqlBatch(db, [
+    findTombstone(orgId, "summary", summaryId),
+    burySummaryStatement(orgId, summaryId, now),
+    deleteSummaryStatement(orgId, summaryId),
+  ]);
+  if ((buried?.results.length ?? 0) + (deleted?.results.length ?? 0) === 0) {
+    throw new ApiError("not_found", `No summary ${summaryId}.`);
+  }
 }

@@ -1,6 +1,7 @@
 import type { StorageJobMessage } from "../contracts/queue-messages";
 import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
+import { buryTranscriptionStatements, findTombstone } from "../db/queries/tombstones";
 import {
   deleteTranscriptionStatements,
   findTranscriptionRow,
@@ -197,10 +198,25 @@ export async function renameSpeakers(
   return updated;
 }
 
-/** Deletes a transcription and its segments; false when there was none (left) to delete. */
-export async function deleteTranscription(db: Database, orgId: string, transcriptionId: string): Promise<boolean> {
-  const [deleted] = await sqlBatch(db, deleteTranscriptionStatements(db, orgId, transcriptionId));
-  return (deleted?.results.length ?? 0) > 0;
+/**
+ * Deletes a transcription with its segments, summary and AI results, leaving tombstones for it and its summary,
+ * in one batch. False when there was nothing to delete and this organization had not deleted it lately either:
+ * unknown, or another organization's.
+ */
+export async function deleteTranscription(
+  db: Database,
+  orgId: string,
+  transcriptionId: string,
+  now = Date.now(),
+): Promise<boolean> {
+  const bury = buryTranscriptionStatements(orgId, transcriptionId, now);
+  const results = await sqlBatch(db, [
+    findTombstone(orgId, "transcription", transcriptionId),
+    ...bury,
+    ...deleteTranscriptionStatements(db, orgId, transcriptionId),
+  ]);
+  const rows = (i: number) => results[i]?.results.length ?? 0;
+  return rows(0) > 0 || rows(1 + bury.length) > 0;
 }
 
 /** Queues the deletion of these transcriptions (unknown ids and other organizations' are skipped then). */

@@ -66,6 +66,11 @@ export function finishSummary(
     .where(and(sameSummary(orgId, summaryId), eq(summaries.state, "in_progress")));
 }
 
+/** For a batch: the delete of a summary, returning its id when there was one. */
+export function deleteSummaryStatement(orgId: string, summaryId: string): SQL {
+  return sql`DELETE FROM ${summaries} WHERE id = ${summaryId} AND org_id = ${orgId} RETURNING id`;
+}
+
 /** Deletes a summary; the deleted row, or undefined when there was none. */
 export async function deleteSummaryRow(db: Database, orgId: string, summaryId: string) {
   return (await db.delete(summaries).where(sameSummary(orgId, summaryId)).returning())[0];

@@ -15,6 +15,7 @@ import {
   recordings,
   roomThemes,
   type TranscriptionRow,
+  tombstones,
   transcriptions,
   type WebhookDeliveryRow,
   type WebhookEndpointRow,
@@ -74,7 +75,7 @@ export async function findStrandedEventIds(
   return rows.map((r) => r.id);
 }
 
-/** Retention: one bounded page each of old events, meeting tombstones and webhook deliveries, as one batch. */
+/** Retention: one bounded page each of old events, meeting and deletion tombstones and webhook deliveries, as one batch. */
 export function purgeExpiredRecordsStatements(limits: {
   eventsBefore: number;
   tombstonesBefore: number;
@@ -87,6 +88,8 @@ export function purgeExpiredRecordsStatements(limits: {
     sql`DELETE FROM ${meetings} WHERE id IN
       (SELECT id FROM ${meetings} WHERE deleted_at IS NOT NULL AND deleted_at < ${limits.tombstonesBefore}
        LIMIT ${limits.page})`,
+    sql`DELETE FROM ${tombstones} WHERE id IN
+      (SELECT id FROM ${tombstones} WHERE deleted_at < ${limits.tombstonesBefore} LIMIT ${limits.page})`,
     sql`DELETE FROM ${webhookDeliveries} WHERE id IN
       (SELECT id FROM ${webhookDeliveries} WHERE created_at < ${limits.deliveriesBefore} LIMIT ${limits.page})`,
   ];

@@ -5,5 +5,6 @@ export * from "./organizations";
 export * from "./recordings";
 export * from "./room-themes";
 export * from "./summaries";
+export * from "./tombstones";
 export * from "./transcriptions";
 export * from "./webhooks";

@@ -55,7 +55,7 @@ export const getFeedbackRoute = protectedRoute({
   path: "/api/v1/transcriptions/{transcriptionId}/feedback",
   tags,
   summary: "Get cached speaker feedback",
-  description: `${CACHED_GET} Without \`speakerName\` it is the feedback generated without one (for the speaker with the most talk time).`,
+  description: `${CACHED_GET} ${FEEDBACK_RULE} Without \`speakerName\` it is the feedback generated without one (for the speaker with the most talk time).`,
   scope: "read",
   request: { params, query: FeedbackQuery },
   errors: [404, 409],

@@ -107,6 +107,7 @@ export const QueryAnswerSchema = z
           "Segments of the transcript the answer rests on, exactly as stored (renames applied); a citation the model made that is no segment is dropped.",
       }),
     suggestedQueries: z.array(z.string()),
+    cached: z.literal(false).openapi({ description: "Always false: answers are never cached." }),
     ...meta,
   })
   .openapi("TranscriptQueryAnswer");

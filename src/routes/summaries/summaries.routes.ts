@@ -51,7 +51,7 @@ export const deleteSummaryRoute = protectedRoute({
   tags,
   summary: "Delete a summary",
   description:
-    "The transcription can then be summarised again. Deleting a summary in progress refunds its generation unless it was already written.",
+    "The transcription can then be summarised again. Deleting a summary in progress refunds its generation unless it was already written. Idempotent: deleting it again (or after its transcription was deleted) answers 204 for 30 days; an id this organization never had (unknown, or another organization's) is 404.",
   scope: "write",
   request: { params: SummaryIdParam },
   errors: [404],

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { transcriptionConfigured } from "../../ai/provider-config";
 import { type AppEnv, fileTokenSecret, publicBaseUrl } from "../../env";
+import { ApiError } from "../../lib/errors";
 import { pathTo } from "../../lib/http";
 import { signFileToken } from "../../services/access-links";
 import { exportTranscript, transcriptInsights } from "../../services/transcript-reads";
@@ -51,7 +52,10 @@ export const get: RouteHandler<typeof getTranscriptionRoute, AppEnv> = async (c)
 };
 
 export const remove: RouteHandler<typeof deleteTranscriptionRoute, AppEnv> = async (c) => {
-  await deleteTranscription(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").transcriptionId);
+  const { transcriptionId } = c.req.valid("param");
+  if (!(await deleteTranscription(c.var.deps.db, c.get("auth").orgId, transcriptionId))) {
+    throw new ApiError("not_found", `No transcription ${transcriptionId}.`);
+  }
   return c.body(null, 204);
 };
 

@@ -74,10 +74,11 @@ export const deleteTranscriptionRoute = protectedRoute({
   tags,
   summary: "Delete a transcription",
   description:
-    "Its segments go with it. Idempotent: 204 also when it is already gone (or never was this organization's, which stays untouched).",
+    "Its segments, summary and stored AI results go with it. Idempotent: deleting it again (or after a bulk delete) answers 204 for 30 days; an id this organization never had (unknown, or another organization's) is 404.",
   scope: "write",
   request: { params },
-  responses: { 204: { description: "Deleted (or already gone)." } },
+  errors: [404],
+  responses: { 204: { description: "Deleted (or deleted before)." } },
 });
 
 export const bulkDeleteTranscriptionsRoute = protectedRoute({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createOrg, env, problem, type TestOrg } from "./helpers";
 import { aiEnvironment, seg } from "./transcription-helpers";
+import { pcmWav } from "./wav";
 
 type Json = Record<string, unknown>;
 type Ai = ReturnType<typeof aiEnvironment>;
@@ -12,28 +13,6 @@ const conversation = (topic: string) =>
       ? seg("Speaker 1", i * 10, i * 10 + 10, `Alice on ${topic}, point ${i}: we will ship the beta by Friday.`)
       : seg("Speaker 2", i * 10, i * 10 + 4, `Bob on ${topic}, reply ${i}: I'll send the invitations?`),
   );
-
-/** A valid WAV of one second of silence (16-bit mono, 8 kHz). */
-function tinyWav(): Uint8Array {
-  const bytes = new Uint8Array(44 + 16_000);
-  const view = new DataView(bytes.buffer);
-  const ascii = (at: number, text: string) => {
-    for (const [i, ch] of [...text].entries()) view.setUint8(at + i, ch.charCodeAt(0));
-  };
-  ascii(0, "RIFF");
-  view.setUint32(4, 36 + 16_000, true);
-  ascii(8, "WAVEfmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, 8000, true);
-  view.setUint32(28, 16_000, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  ascii(36, "data");
-  view.setUint32(40, 16_000, true);
-  return bytes;
-}
 
 async function importTranscript(ai: Ai, org: TestOrg, segments: unknown[]) {
   const res = await ai.fetch(org, "/api/v1/transcriptions", { method: "POST", json: { segments } });
@@ -340,7 +319,7 @@ describe("state, tenancy and scopes", () => {
     const upload = await org.api("/api/v1/recordings?filename=a.wav", {
       method: "POST",
       headers: { "content-type": "audio/wav" },
-      body: tinyWav(),
+      body: pcmWav(1),
     });
     expect(upload.status, await upload.clone().text()).toBe(201);
     const { recordingId } = (await upload.json()) as { recordingId: string };

@@ -5,6 +5,7 @@ import { createOpenAiProvider, type OpenAiProviderOptions } from "../src/ai/open
 import { chunkSegments, SUMMARY_TEMPLATE_GUIDES, transcriptLine } from "../src/ai/prompts";
 import { AiProviderError } from "../src/ai/provider";
 import { openAiOptions, textProvider, transcriptionProvider } from "../src/ai/provider-config";
+import { pcmWav } from "./wav";
 
 /** What every failure the fake is programmed with carries in its body (scripts/fake-openai.mjs FAKE_ERROR_MARKER). */
 const RAW_BODY_MARKER = "fake-openai-raw-error-body";
@@ -50,29 +51,9 @@ function provider(baseURL: string, overrides: Partial<OpenAiProviderOptions> = {
   });
 }
 
-/** A mono 16-bit PCM WAV of `seconds` at 8 kHz. */
+/** A WAV file of `seconds` for the provider. */
 function wav(seconds: number): File {
-  const rate = 8000;
-  const dataBytes = Math.round(seconds * rate) * 2;
-  const bytes = new Uint8Array(44 + dataBytes);
-  const view = new DataView(bytes.buffer);
-  const ascii = (at: number, text: string) => {
-    for (let i = 0; i < text.length; i += 1) bytes[at + i] = text.charCodeAt(i);
-  };
-  ascii(0, "RIFF");
-  view.setUint32(4, 36 + dataBytes, true);
-  ascii(8, "WAVEfmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, rate, true);
-  view.setUint32(28, rate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  ascii(36, "data");
-  view.setUint32(40, dataBytes, true);
-  for (let i = 44; i < bytes.length; i += 1) bytes[i] = (i * 7) % 251;
-  return new File([bytes], "meeting.wav", { type: "audio/wav" });
+  return new File([pcmWav(seconds)], "meeting.wav", { type: "audio/wav" });
 }
 
 const SEGMENTS: PromptSegment[] = [

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { advanceGateClock } from "./gate-clock";
 import { createOrg, env, problem, type TestOrg } from "./helpers";
 import { aiEnvironment, seg } from "./transcription-helpers";
+import { pcmWav } from "./wav";
 
 type Json = Record<string, unknown>;
 type Ai = ReturnType<typeof aiEnvironment>;
@@ -151,24 +152,7 @@ describe("creating and generating a summary", () => {
   it("answers 409 while the transcription is in progress", async () => {
     const ai = aiEnvironment("sum-409");
     const org = await createOrg("professional");
-    const wav = new Uint8Array(44 + 16_000);
-    const view = new DataView(wav.buffer);
-    for (const [at, text] of [
-      [0, "RIFF"],
-      [8, "WAVEfmt "],
-      [36, "data"],
-    ] as const) {
-      for (const [i, ch] of [...text].entries()) view.setUint8(at + i, ch.charCodeAt(0));
-    }
-    view.setUint32(4, 36 + 16_000, true);
-    view.setUint32(16, 16, true);
-    view.setUint16(20, 1, true);
-    view.setUint16(22, 1, true);
-    view.setUint32(24, 8000, true);
-    view.setUint32(28, 16_000, true);
-    view.setUint16(32, 2, true);
-    view.setUint16(34, 16, true);
-    view.setUint32(40, 16_000, true);
+    const wav = pcmWav(1);
     const upload = await org.api("/api/v1/recordings?filename=a.wav", {
       method: "POST",
       headers: { "content-type": "audio/wav" },

@@ -4,30 +4,7 @@ import { orgGate } from "../src/services/org-gate";
 import { GENERIC_JOB_ERROR } from "../src/services/transcription-jobs";
 import { captureErrorLogs, createOrg, env, type TestOrg } from "./helpers";
 import { aiEnvironment, pageRows, type Transcription } from "./transcription-helpers";
-
-/** A WAV of `seconds` of 16-bit mono PCM at 8 kHz (16,000 bytes a second). */
-function pcmWav(seconds: number): Uint8Array {
-  const dataBytes = seconds * 16_000;
-  const bytes = new Uint8Array(44 + dataBytes);
-  const view = new DataView(bytes.buffer);
-  const ascii = (at: number, text: string) => {
-    for (const [i, ch] of [...text].entries()) view.setUint8(at + i, ch.charCodeAt(0));
-  };
-  ascii(0, "RIFF");
-  view.setUint32(4, 36 + dataBytes, true);
-  ascii(8, "WAVEfmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, 8000, true);
-  view.setUint32(28, 16_000, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  ascii(36, "data");
-  view.setUint32(40, dataBytes, true);
-  for (let i = 44; i < bytes.length; i++) bytes[i] = (i * 7) & 0xff;
-  return bytes;
-}
+import { pcmWav } from "./wav";
 
 async function upload(org: TestOrg, bytes: Uint8Array, type = "audio/wav", filename = "call.wav") {
   const res = await org.api(`/api/v1/recordings?filename=${filename}`, {

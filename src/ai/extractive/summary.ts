@@ -120,7 +120,8 @@ function narrative(analysis: Analysis): { summary: string; sections: Section[] }
   if (outcomes.length > 0) closing.push(`Decisions: ${outcomes.map((text) => `"${text}"`).join(" ")}`);
   if (steps.length > 0) closing.push(`Next steps: ${steps.slice(0, MAX_ACTIONS_IN_SECTION).join("; ")}.`);
   const summary = [`${intro} ${paragraphs[0] ?? ""}`.trim(), ...paragraphs.slice(1), ...closing].join("\n\n");
-  const covered = spans.length > 1 ? ` The meeting covered ${topics.length} topics: ${joinList(topics)}.` : "";
+  // Topic headings are lists themselves ("release, retry and queue"), so the topics are separated by semicolons.
+  const covered = spans.length > 1 ? ` The meeting covered ${topics.length} topics: ${topics.join("; ")}.` : "";
   const byHeading: Record<SummaryHeading<"General Narrative">, string[]> = {
     Background: [`${intro}${covered}`],
     Discussion: paragraphs,

@@ -1,10 +1,20 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { GENERATION_SCHEMAS, type PromptSegment } from "../src/ai/generations";
+import { createExtractiveProvider } from "../src/ai/extractive";
+import {
+  GENERATION_SCHEMAS,
+  type PromptSegment,
+  SUMMARY_TEMPLATE_HEADINGS,
+  SUMMARY_TEMPLATES,
+  type SummaryTemplate,
+} from "../src/ai/generations";
 import { createOpenAiProvider, type OpenAiProviderOptions } from "../src/ai/openai-provider";
-import { chunkSegments, SUMMARY_TEMPLATE_GUIDES, transcriptLine } from "../src/ai/prompts";
+import { chunkSegments, SUMMARY_TEMPLATE_INSTRUCTIONS, transcriptLine } from "../src/ai/prompts";
 import { AiProviderError } from "../src/ai/provider";
 import { openAiOptions, textProvider, transcriptionProvider } from "../src/ai/provider-config";
+import { CONSULTATION } from "./fixtures/transcripts/consultation";
+import { PLANNING } from "./fixtures/transcripts/planning";
+import { SALES_CALL } from "./fixtures/transcripts/sales-call";
 import { pcmWav } from "./wav";
 
 /** What every failure the fake is programmed with carries in its body (scripts/fake-openai.mjs FAKE_ERROR_MARKER). */
@@ -191,10 +201,8 @@ describe("OpenAI provider: generations with structured output", () => {
   });
 
   it("every summary template has its own instructions and headings", () => {
-    const guides = Object.values(SUMMARY_TEMPLATE_GUIDES);
-    expect(new Set(guides.map((g) => g.instructions)).size).toBe(6);
-    expect(new Set(guides.map((g) => g.headings.join("|"))).size).toBe(6);
-    expect(SUMMARY_TEMPLATE_GUIDES.SOAP.headings).toEqual(["Subjective", "Objective", "Assessment", "Plan"]);
+    expect(new Set(Object.values(SUMMARY_TEMPLATE_INSTRUCTIONS)).size).toBe(6);
+    expect(new Set(Object.values(SUMMARY_TEMPLATE_HEADINGS).map((h) => h.join("|"))).size).toBe(6);
   });
 
   it("a 5xx is unavailable after exactly maxRetries + 1 requests, naming the status", async () => {
@@ -252,6 +260,117 @@ describe("OpenAI provider: generations with structured output", () => {
       expectReadable(error);
     }
     expect(await fake.requests("chat")).toHaveLength(3);
+  });
+});
+
+/** Each template's headings as the README documents them. */
+const TEMPLATE_HEADINGS: Record<SummaryTemplate, string[]> = {
+  "General Bulleted": ["Overview", "Discussion Points", "Questions Raised", "Next Steps"],
+  "General Narrative": ["Background", "Discussion", "Outcome"],
+  SOAP: ["Subjective", "Objective", "Assessment", "Plan"],
+  "Extended SOAP": [
+    "Chief Complaint",
+    "History of Present Illness",
+    "Medications and Allergies",
+    "Subjective",
+    "Objective",
+    "Assessment",
+    "Plan",
+    "Follow-up",
+  ],
+  "Educational Lecture": [
+    "Topics Covered",
+    "Key Concepts",
+    "Examples",
+    "Questions Raised",
+    "Assignments and Next Steps",
+  ],
+  "Educational Tutoring": [
+    "Topics Reviewed",
+    "Student Difficulties",
+    "Explanations",
+    "Progress",
+    "Practice and Next Steps",
+  ],
+};
+
+describe("summary templates: the same headings whatever the provider", () => {
+  const headingsOf = (result: { sections: { heading: string }[] }) => result.sections.map((s) => s.heading);
+
+  it.each(SUMMARY_TEMPLATES)("%s: both providers answer exactly its headings, in order", async (template) => {
+    const expected = TEMPLATE_HEADINGS[template];
+    expect(SUMMARY_TEMPLATE_HEADINGS[template]).toEqual(expected);
+    const extractive = createExtractiveProvider();
+    for (const segments of [SEGMENTS, SEGMENTS.slice(0, 1), PLANNING, SALES_CALL, CONSULTATION]) {
+      const { result } = await extractive.generate("summary", { segments, language: null, template });
+      expect(headingsOf(result)).toEqual(expected);
+    }
+    const fake = fakeServer();
+    const openai = await provider(fake.baseURL).generate("summary", { ...transcript, template });
+    expect(headingsOf(openai.result)).toEqual(expected);
+    const [request] = await fake.requests("chat");
+    expect(request?.messages?.[0]?.content).toContain(expected.map((h) => `"${h}"`).join(", "));
+  });
+
+  /** The OpenAI provider's SOAP summary when the model answers with these sections. */
+  async function soapFrom(sections: { heading: string; points: string[] }[]) {
+    const fake = fakeServer();
+    const answer = { summary: "s", sections, actionItems: [], decisions: [] };
+    await fake.program({
+      route: "chat",
+      body: {
+        id: "chatcmpl-test",
+        object: "chat.completion",
+        created: 1,
+        model: "gpt-test-mini",
+        choices: [
+          {
+            index: 0,
+            message: { role: "assistant", content: JSON.stringify(answer), refusal: null },
+            finish_reason: "stop",
+          },
+        ],
+      },
+    });
+    const { result } = await provider(fake.baseURL).generate("summary", { ...transcript, template: "SOAP" });
+    return result.sections;
+  }
+
+  it("re-orders the model's sections into the template's headings, matching them case-insensitively", async () => {
+    expect(
+      await soapFrom([
+        { heading: "plan", points: ["p"] },
+        { heading: "Subjective:", points: ["s1"] },
+        { heading: "Vitals", points: ["v"] },
+        { heading: "SUBJECTIVE", points: ["s2"] },
+        { heading: "Lab notes", points: [] },
+      ]),
+    ).toEqual([
+      // An unknown section's points join the section before it, prefixed by its heading; missing ones are empty.
+      { heading: "Subjective", points: ["s1", "Vitals: v", "s2"] },
+      { heading: "Objective", points: [] },
+      { heading: "Assessment", points: [] },
+      { heading: "Plan", points: ["p"] },
+    ]);
+    expect(await soapFrom([{ heading: "Notes", points: ["n"] }])).toEqual([
+      { heading: "Subjective", points: ["Notes: n"] },
+      { heading: "Objective", points: [] },
+      { heading: "Assessment", points: [] },
+      { heading: "Plan", points: [] },
+    ]);
+  });
+
+  it("takes sections in order when none is a template heading but their number fits (translated headings)", async () => {
+    const translated = ["Subjektiv", "Objektiv", "Beurteilung", "Therapie"].map((heading, i) => ({
+      heading,
+      points: [`p${i}`],
+    }));
+    expect(await soapFrom(translated)).toEqual([
+      { heading: "Subjective", points: ["p0"] },
+      { heading: "Objective", points: ["p1"] },
+      { heading: "Assessment", points: ["p2"] },
+      { heading: "Plan", points: ["p3"] },
+    ]);
   });
 });
 

@@ -98,6 +98,8 @@ describe("creating and generating a summary", () => {
       actionItems: expect.any(Array),
       decisions: expect.any(Array),
     });
+    const sections = (ready.summary as { sections: { heading: string }[] }).sections;
+    expect(sections.map((s) => s.heading)).toEqual(["Overview", "Discussion Points", "Questions Raised", "Next Steps"]);
     expect(Date.parse(ready.modifiedAt as string)).toBeGreaterThanOrEqual(Date.parse(created.createdAt as string));
     const [request] = await chatRequests(ai, "sum-happy line");
     const prompt = JSON.stringify(request?.messages);

@@ -25,6 +25,41 @@ export const SUMMARY_TEMPLATES = [
 ] as const;
 export type SummaryTemplate = (typeof SUMMARY_TEMPLATES)[number];
 
+/**
+ * The section headings of each summary template, in order: every provider's summary has exactly these sections
+ * (an empty one keeps its heading with no points), so clients can rely on the structure.
+ */
+export const SUMMARY_TEMPLATE_HEADINGS = {
+  "General Bulleted": ["Overview", "Discussion Points", "Questions Raised", "Next Steps"],
+  "General Narrative": ["Background", "Discussion", "Outcome"],
+  SOAP: ["Subjective", "Objective", "Assessment", "Plan"],
+  "Extended SOAP": [
+    "Chief Complaint",
+    "History of Present Illness",
+    "Medications and Allergies",
+    "Subjective",
+    "Objective",
+    "Assessment",
+    "Plan",
+    "Follow-up",
+  ],
+  "Educational Lecture": [
+    "Topics Covered",
+    "Key Concepts",
+    "Examples",
+    "Questions Raised",
+    "Assignments and Next Steps",
+  ],
+  "Educational Tutoring": [
+    "Topics Reviewed",
+    "Student Difficulties",
+    "Explanations",
+    "Progress",
+    "Practice and Next Steps",
+  ],
+} as const satisfies Record<SummaryTemplate, readonly string[]>;
+export type SummaryHeading<T extends SummaryTemplate> = (typeof SUMMARY_TEMPLATE_HEADINGS)[T][number];
+
 export const EMAIL_TONES = ["professional", "casual", "concise"] as const;
 export type EmailTone = (typeof EMAIL_TONES)[number];
 

@@ -11,6 +11,7 @@ import {
   partialPrompt,
 } from "./prompts";
 import { type AiProvider, AiProviderError, type ProviderSegment, type ProviderTranscript } from "./provider";
+import { conformToTemplate } from "./template-sections";
 
 /** How to reach an OpenAI-compatible server; built from env vars by the caller (`src/ai/provider-config.ts`). */
 export interface OpenAiProviderOptions {
@@ -148,9 +149,13 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
     },
 
     async generate(kind, input) {
-      if (kind === "summary" || kind === "keypoints") {
-        return mapReduce(kind as MapReduceKind, input as GenerationInput[MapReduceKind]) as never;
+      if (kind === "summary") {
+        const summaryInput = input as GenerationInput["summary"];
+        const { result, model } = await mapReduce("summary", summaryInput);
+        const sections = conformToTemplate(result.sections, summaryInput.template);
+        return { result: { ...result, sections }, model } as never;
       }
+      if (kind === "keypoints") return mapReduce("keypoints", input as GenerationInput["keypoints"]) as never;
       return complete(kind, generationPrompt(kind, input));
     },
   };

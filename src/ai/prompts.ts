@@ -1,4 +1,10 @@
-import type { GenerationInput, GenerationKind, PromptSegment, SummaryTemplate } from "./generations";
+import {
+  type GenerationInput,
+  type GenerationKind,
+  type PromptSegment,
+  SUMMARY_TEMPLATE_HEADINGS,
+  type SummaryTemplate,
+} from "./generations";
 
 /**
  * Every prompt Parley sends to a text model (SPEC §6.1: prompts are code, in one place). A prompt only ever
@@ -12,56 +18,34 @@ export interface ChatPrompt {
 /** The kinds a long transcript is summarised for map-reduce (SPEC §6.4). */
 export type MapReduceKind = "summary" | "keypoints";
 
-interface TemplateGuide {
-  instructions: string;
-  headings: readonly string[];
-}
-
-/** What each summary template asks for, and the section headings it must use, in order. */
-export const SUMMARY_TEMPLATE_GUIDES: Record<SummaryTemplate, TemplateGuide> = {
-  "General Bulleted": {
-    instructions: "Summarise the meeting as short, factual bullet points a participant can scan in a minute.",
-    headings: ["Overview", "Discussion Points", "Next Steps"],
-  },
-  "General Narrative": {
-    instructions: "Summarise the meeting as connected prose in the past tense, as minutes someone would circulate.",
-    headings: ["Background", "Discussion", "Outcome"],
-  },
-  SOAP: {
-    instructions:
-      "This is a clinical encounter. Write a SOAP note: the patient's reported symptoms and history (Subjective), " +
-      "measurable findings mentioned (Objective), the clinician's assessment or diagnosis (Assessment), and the " +
-      "treatment, tests and follow-up agreed (Plan). Do not invent findings that were not said.",
-    headings: ["Subjective", "Objective", "Assessment", "Plan"],
-  },
-  "Extended SOAP": {
-    instructions:
-      "This is a clinical encounter. Write an extended SOAP note: the chief complaint, the history of the present " +
-      "illness, relevant medical history and medication, then findings, assessment, plan, and what the patient " +
-      "was told. Do not invent findings that were not said.",
-    headings: [
-      "Chief Complaint",
-      "History of Present Illness",
-      "Medical History and Medications",
-      "Subjective",
-      "Objective",
-      "Assessment",
-      "Plan",
-      "Patient Instructions",
-    ],
-  },
-  "Educational Lecture": {
-    instructions:
-      "This is a lecture. Summarise it as study notes: the topic, the key concepts with their definitions, the " +
-      "examples used, and what students should review.",
-    headings: ["Topic", "Key Concepts", "Examples", "Takeaways", "Further Study"],
-  },
-  "Educational Tutoring": {
-    instructions:
-      "This is a tutoring session. Summarise what the student was working on, where they struggled, how the tutor " +
-      "explained it, the progress made and what to practise next.",
-    headings: ["Goals", "Difficulties", "Explanations Given", "Progress", "Practice Before Next Session"],
-  },
+/**
+ * What each summary template asks the model for, heading by heading (the headings themselves are
+ * `SUMMARY_TEMPLATE_HEADINGS`, shared with the offline provider).
+ */
+export const SUMMARY_TEMPLATE_INSTRUCTIONS: Record<SummaryTemplate, string> = {
+  "General Bulleted":
+    "Summarise the meeting as short, factual bullet points a participant can scan in a minute: who met about " +
+    "what and what they concluded (Overview); the points made, each prefixed by its topic as in " +
+    '"Pricing: …" (Discussion Points); the questions asked (Questions Raised); who does what next (Next Steps).',
+  "General Narrative":
+    "Summarise the meeting as connected prose in the past tense, as minutes someone would circulate; each point " +
+    "is a paragraph: who met and why (Background), what was said, topic by topic (Discussion), what was decided " +
+    "and what happens next (Outcome).",
+  SOAP:
+    "This is a clinical encounter. Write a SOAP note: the patient's reported symptoms and history (Subjective), " +
+    "measurable findings mentioned (Objective), the clinician's assessment or diagnosis (Assessment), and the " +
+    "treatment, tests and follow-up agreed (Plan). Do not invent findings that were not said.",
+  "Extended SOAP":
+    "This is a clinical encounter. Write an extended SOAP note: why the patient came (Chief Complaint), the " +
+    "course of the present illness, the medications taken and allergies mentioned, the symptoms reported " +
+    "(Subjective), findings (Objective), assessment, plan, and when and why the patient should come back or call " +
+    "(Follow-up). Do not invent findings that were not said.",
+  "Educational Lecture":
+    "This is a lecture. Summarise it as study notes: the topics covered, the key concepts with their " +
+    "definitions, the examples used, the questions raised, and the assignments and what to prepare next.",
+  "Educational Tutoring":
+    "This is a tutoring session. Summarise the topics reviewed, where the student struggled, how the tutor " +
+    "explained it, the progress made, and what to practise next.",
 };
 
 const BASE_SYSTEM =
@@ -116,12 +100,11 @@ function languageRule(language: string | null): string {
 }
 
 function summaryTask(template: SummaryTemplate): string {
-  const guide = SUMMARY_TEMPLATE_GUIDES[template];
+  const headings = SUMMARY_TEMPLATE_HEADINGS[template].map((h) => `"${h}"`).join(", ");
   return (
-    `Write a "${template}" summary. ${guide.instructions} ` +
-    `\`summary\` is a short paragraph; \`sections\` uses exactly these headings, in this order: ${guide.headings
-      .map((h) => `"${h}"`)
-      .join(", ")} (a heading with nothing to report gets an empty list of points). ` +
+    `Write a "${template}" summary. ${SUMMARY_TEMPLATE_INSTRUCTIONS[template]} ` +
+    `\`summary\` is a short paragraph; \`sections\` uses exactly these headings, in this order and untranslated: ` +
+    `${headings} (a heading with nothing to report gets an empty list of points). ` +
     "`actionItems` are commitments someone made, with the person responsible as `owner` (null when nobody was " +
     "named) and a priority; `decisions` are what the participants agreed."
   );

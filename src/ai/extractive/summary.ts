@@ -1,11 +1,12 @@
-import type { GenerationOutput, SummaryTemplate } from "../generations";
+import type { GenerationOutput, SummaryHeading, SummaryTemplate } from "../generations";
+import { SUMMARY_TEMPLATE_HEADINGS } from "../generations";
 import type { ActionItem } from "./actions";
 import { type Analysis, actionLine, meetingKeywords, overviewSentences, people } from "./analysis";
 import { topSentences } from "./salience";
 import { headingOf, topicSections, topicSpans } from "./sections";
 import { isQuestion } from "./sentences";
-import { classify, clinicians, TEMPLATES } from "./templates";
-import { capitalise, cleanSentence, joinList } from "./text";
+import { classify, clinicians, type SectionedTemplate, sectionSpecs } from "./templates";
+import { cleanSentence, joinList } from "./text";
 
 type Section = { heading: string; points: string[] };
 
@@ -20,40 +21,66 @@ function quote(analysis: Analysis, orders: number[]): string[] {
   return orders.map((order) => cleanSentence(analysis.sentences[order]?.text ?? ""));
 }
 
-/** The sections of a cue-classified template, each sentence in the section it fits best. */
-function templateSections(analysis: Analysis, template: SummaryTemplate): Section[] {
-  const spec = TEMPLATES[template];
-  const buckets: number[][] = spec.sections.map(() => []);
+/** "Alice, Bob and Carol met to discuss onboarding, release and invite." */
+function introOf(analysis: Analysis): string {
+  const keywords = meetingKeywords(analysis, 3);
+  const about = keywords.length > 0 ? ` to discuss ${joinList(keywords)}` : "";
+  return `${people(analysis.participants)} met${about}.`;
+}
+
+/** The sections of a template, in its headings' order, each sentence in the cue section it fits best. */
+function templateSections(analysis: Analysis, template: SectionedTemplate): Section[] {
+  const specs = sectionSpecs(template);
+  const buckets: number[][] = specs.map(() => []);
   // Sentences already listed as action items are not quoted again under the section that lists the items.
   const actionSentences = new Set(analysis.actionItems.map((item) => item.sentence.order));
-  const voiced = spec.sections.some((section) => section.voice !== undefined);
+  const voiced = specs.some((section) => section.voice !== undefined);
   const clinicianSpeakers = voiced
     ? clinicians(analysis.sentences.map((s) => ({ speaker: s.speaker, asks: isQuestion(s.text) })))
     : new Set<string>();
-  for (const sentence of analysis.sentences) {
-    if (isQuestion(sentence.text)) continue;
-    const voice =
-      clinicianSpeakers.size === 0 ? null : clinicianSpeakers.has(sentence.speaker) ? "clinician" : "patient";
-    const best = classify(sentence.text, spec.sections, voice);
-    if (best >= 0) buckets[best]?.push(sentence.order);
+  if (specs.some((section) => section.source === "cues")) {
+    for (const sentence of analysis.sentences) {
+      if (isQuestion(sentence.text)) continue;
+      const voice =
+        clinicianSpeakers.size === 0 ? null : clinicianSpeakers.has(sentence.speaker) ? "clinician" : "patient";
+      const best = classify(sentence.text, specs, voice);
+      if (best >= 0) buckets[best]?.push(sentence.order);
+    }
   }
-  const topics = spec.sections.some((section) => section.source === "topics")
-    ? topicSpans(analysis.salience).map((span, i) => headingOf(analysis.salience, span, `Part ${i + 1}`))
-    : [];
-  const sections: Section[] = spec.sections.map((section, i) => {
-    if (section.source === "topics") return { heading: section.heading, points: topics };
-    const bucket = buckets[i] ?? [];
-    const candidates = section.withActions ? bucket.filter((order) => !actionSentences.has(order)) : bucket;
-    const orders = section.source === "questions" ? questionOrders(analysis) : candidates;
-    const points = quote(analysis, topSentences(analysis.salience, orders, POINTS_PER_SECTION));
-    if (section.withActions) points.unshift(...analysis.actionItems.slice(0, MAX_ACTIONS_IN_SECTION).map(actionLine));
-    return { heading: section.heading, points };
+  const actionLines = () => analysis.actionItems.slice(0, MAX_ACTIONS_IN_SECTION).map(actionLine);
+  return specs.map((section, i): Section => {
+    const { heading } = section;
+    switch (section.source) {
+      case "overview":
+        return { heading, points: [introOf(analysis), ...analysis.decisions.map((decision) => decision.text)] };
+      case "topics": {
+        const spans = topicSpans(analysis.salience);
+        return { heading, points: spans.map((span, k) => headingOf(analysis.salience, span, `Part ${k + 1}`)) };
+      }
+      case "topicPoints": {
+        const topics = topicSections(analysis.salience, POINTS_PER_SECTION);
+        return {
+          heading,
+          points: topics.flatMap((topic) => topic.points.map((point) => `${topic.heading}: ${point}`)),
+        };
+      }
+      case "actions":
+        return { heading, points: actionLines() };
+      case "questions":
+        return {
+          heading,
+          points: quote(analysis, topSentences(analysis.salience, questionOrders(analysis), POINTS_PER_SECTION)),
+        };
+      case "cues": {
+        const bucket = buckets[i] ?? [];
+        const candidates = section.withActions ? bucket.filter((order) => !actionSentences.has(order)) : bucket;
+        const points = quote(analysis, topSentences(analysis.salience, candidates, POINTS_PER_SECTION));
+        return { heading, points: section.withActions ? [...actionLines(), ...points] : points };
+      }
+      default:
+        throw new Error(`no filler for section source ${section.source satisfies never}`);
+    }
   });
-  if (spec.topicSections) {
-    const questions = sections.filter((section) => section.points.length > 0);
-    return [...topicSections(analysis.salience, POINTS_PER_SECTION), ...questions];
-  }
-  return sections;
 }
 
 function nextStep(item: ActionItem): string {
@@ -61,14 +88,17 @@ function nextStep(item: ActionItem): string {
   return `${item.owner ?? "the team"} to ${what}`;
 }
 
-/** A prose account: who met about what, what each part of the meeting said (quoted), what was decided, what next. */
+/**
+ * A prose account: who met about what (Background), what each part of the meeting said, quoted (Discussion),
+ * what was decided and what happens next (Outcome); each section's points are paragraphs, and `summary` is the
+ * whole account.
+ */
 function narrative(analysis: Analysis): { summary: string; sections: Section[] } {
   const spans = topicSpans(analysis.salience);
-  const keywords = meetingKeywords(analysis, 3);
-  const about = keywords.length > 0 ? ` to discuss ${joinList(keywords)}` : "";
-  const intro = `${people(analysis.participants)} met${about}.`;
+  const topics = spans.map((span) => headingOf(analysis.salience, span, "the next topic").toLowerCase());
+  const intro = introOf(analysis);
   const paragraphs = spans.map((span, i) => {
-    const heading = headingOf(analysis.salience, span, "the next topic").toLowerCase();
+    const heading = topics[i] ?? "the next topic";
     const opener =
       spans.length === 1
         ? `The conversation centred on ${heading}.`
@@ -90,11 +120,17 @@ function narrative(analysis: Analysis): { summary: string; sections: Section[] }
   if (outcomes.length > 0) closing.push(`Decisions: ${outcomes.map((text) => `"${text}"`).join(" ")}`);
   if (steps.length > 0) closing.push(`Next steps: ${steps.slice(0, MAX_ACTIONS_IN_SECTION).join("; ")}.`);
   const summary = [`${intro} ${paragraphs[0] ?? ""}`.trim(), ...paragraphs.slice(1), ...closing].join("\n\n");
-  const sections: Section[] = [
-    { heading: "Discussion", points: paragraphs },
-    { heading: "Outcomes", points: outcomes },
-    { heading: "Next steps", points: steps.map(capitalise) },
-  ];
+  // Topic headings are lists themselves ("release, retry and queue"), so the topics are separated by semicolons.
+  const covered = spans.length > 1 ? ` The meeting covered ${topics.length} topics: ${topics.join("; ")}.` : "";
+  const byHeading: Record<SummaryHeading<"General Narrative">, string[]> = {
+    Background: [`${intro}${covered}`],
+    Discussion: paragraphs,
+    Outcome: closing.length > 0 ? [closing.join(" ")] : [],
+  };
+  const sections = SUMMARY_TEMPLATE_HEADINGS["General Narrative"].map((heading) => ({
+    heading,
+    points: byHeading[heading],
+  }));
   return { summary, sections };
 }
 

@@ -1,24 +1,22 @@
-import type { SummaryTemplate } from "../generations";
+import { SUMMARY_TEMPLATE_HEADINGS, type SummaryHeading, type SummaryTemplate } from "../generations";
 
 /**
- * One section of a template. `cues` sections collect the sentences whose wording fits them best (a sentence goes
- * to the one section whose cues it matches most, ties to the earlier); `topics` lists the meeting's topic
- * headings; `questions` the questions asked. `withActions` puts the action items first.
+ * How the offline provider fills one section of a template. `cues` sections collect the sentences whose wording
+ * fits them best (a sentence goes to the one section whose cues it matches most, ties to the earlier); `topics`
+ * lists the meeting's topic headings; `topicPoints` each topic's salient sentences, prefixed by the topic;
+ * `questions` the questions asked; `actions` the action items; `overview` who met about what, and the decisions.
+ * `withActions` puts the action items first.
  */
 export interface SectionSpec {
-  heading: string;
-  source: "cues" | "topics" | "questions";
+  source: "cues" | "topics" | "topicPoints" | "questions" | "actions" | "overview";
   cues?: RegExp;
   withActions?: boolean;
   /** Whose words the section reports: the patient's (history, symptoms) or the clinician's (findings, plan). */
   voice?: "patient" | "clinician";
 }
 
-/** A template's sections; `topicSections` templates use the meeting's topics as headings instead. */
-export interface TemplateSpec {
-  topicSections: boolean;
-  sections: SectionSpec[];
-}
+/** The templates filled section by section; General Narrative is written as prose (`summary.ts`). */
+export type SectionedTemplate = Exclude<SummaryTemplate, "General Narrative">;
 
 const SUBJECTIVE =
   /\b(?:i(?:['’]ve| have)? (?:been|felt|feel|noticed|had)|i(?:['’]m| am) (?:feeling|having|getting)|my (?:\w+ )?(?:pain|head|chest|back|stomach|throat|sleep|knee|symptoms?)|hurts?|aches?|aching|pain(?:ful)?|worse|dizzy|tired|nause\w*|cough\w*|fever|complain\w*|symptoms?|trouble (?:sleeping|breathing)|can['’]t sleep|numb(?:ness)?|tingl\w*|pins and needles|burning|shooting|stiff(?:ness)?)\b/gi;
@@ -51,55 +49,51 @@ const PROGRESS =
 const PRACTICE =
   /\b(?:practi[cs]e|homework|exercises?|try (?:a few|some|these|this)|next (?:session|time|week|lesson)|work on|worksheets?)\b/gi;
 
-export const TEMPLATES: Record<SummaryTemplate, TemplateSpec> = {
+/** Every heading of every sectioned template has a spec: the type follows SUMMARY_TEMPLATE_HEADINGS. */
+const TEMPLATES: { [T in SectionedTemplate]: Record<SummaryHeading<T>, SectionSpec> } = {
   "General Bulleted": {
-    topicSections: true,
-    sections: [{ heading: "Questions raised", source: "questions" }],
+    Overview: { source: "overview" },
+    "Discussion Points": { source: "topicPoints" },
+    "Questions Raised": { source: "questions" },
+    "Next Steps": { source: "actions" },
   },
-  "General Narrative": { topicSections: false, sections: [] },
   SOAP: {
-    topicSections: false,
-    sections: [
-      { heading: "Subjective", voice: "patient", source: "cues", cues: SUBJECTIVE },
-      { heading: "Objective", voice: "clinician", source: "cues", cues: OBJECTIVE },
-      { heading: "Assessment", voice: "clinician", source: "cues", cues: ASSESSMENT },
-      { heading: "Plan", voice: "clinician", source: "cues", cues: PLAN, withActions: true },
-    ],
+    Subjective: { voice: "patient", source: "cues", cues: SUBJECTIVE },
+    Objective: { voice: "clinician", source: "cues", cues: OBJECTIVE },
+    Assessment: { voice: "clinician", source: "cues", cues: ASSESSMENT },
+    Plan: { voice: "clinician", source: "cues", cues: PLAN, withActions: true },
   },
   "Extended SOAP": {
-    topicSections: false,
-    sections: [
-      { heading: "Chief Complaint", voice: "patient", source: "cues", cues: CHIEF_COMPLAINT },
-      { heading: "History of Present Illness", voice: "patient", source: "cues", cues: HISTORY },
-      { heading: "Medications and Allergies", source: "cues", cues: MEDICATIONS },
-      { heading: "Subjective", voice: "patient", source: "cues", cues: SUBJECTIVE },
-      { heading: "Objective", voice: "clinician", source: "cues", cues: OBJECTIVE },
-      { heading: "Assessment", voice: "clinician", source: "cues", cues: ASSESSMENT },
-      { heading: "Plan", voice: "clinician", source: "cues", cues: PLAN, withActions: true },
-      { heading: "Follow-up", source: "cues", cues: FOLLOW_UP },
-    ],
+    "Chief Complaint": { voice: "patient", source: "cues", cues: CHIEF_COMPLAINT },
+    "History of Present Illness": { voice: "patient", source: "cues", cues: HISTORY },
+    "Medications and Allergies": { source: "cues", cues: MEDICATIONS },
+    Subjective: { voice: "patient", source: "cues", cues: SUBJECTIVE },
+    Objective: { voice: "clinician", source: "cues", cues: OBJECTIVE },
+    Assessment: { voice: "clinician", source: "cues", cues: ASSESSMENT },
+    Plan: { voice: "clinician", source: "cues", cues: PLAN, withActions: true },
+    "Follow-up": { source: "cues", cues: FOLLOW_UP },
   },
   "Educational Lecture": {
-    topicSections: false,
-    sections: [
-      { heading: "Topics Covered", source: "topics" },
-      { heading: "Key Concepts", source: "cues", cues: CONCEPTS },
-      { heading: "Examples", source: "cues", cues: EXAMPLES },
-      { heading: "Questions Raised", source: "questions" },
-      { heading: "Assignments and Next Steps", source: "cues", cues: ASSIGNMENTS, withActions: true },
-    ],
+    "Topics Covered": { source: "topics" },
+    "Key Concepts": { source: "cues", cues: CONCEPTS },
+    Examples: { source: "cues", cues: EXAMPLES },
+    "Questions Raised": { source: "questions" },
+    "Assignments and Next Steps": { source: "cues", cues: ASSIGNMENTS, withActions: true },
   },
   "Educational Tutoring": {
-    topicSections: false,
-    sections: [
-      { heading: "Topics Reviewed", source: "topics" },
-      { heading: "Student Difficulties", source: "cues", cues: DIFFICULTIES },
-      { heading: "Explanations", source: "cues", cues: EXPLANATIONS },
-      { heading: "Progress", source: "cues", cues: PROGRESS },
-      { heading: "Practice and Next Steps", source: "cues", cues: PRACTICE, withActions: true },
-    ],
+    "Topics Reviewed": { source: "topics" },
+    "Student Difficulties": { source: "cues", cues: DIFFICULTIES },
+    Explanations: { source: "cues", cues: EXPLANATIONS },
+    Progress: { source: "cues", cues: PROGRESS },
+    "Practice and Next Steps": { source: "cues", cues: PRACTICE, withActions: true },
   },
 };
+
+/** A template's sections in the order of its headings, each with its heading. */
+export function sectionSpecs(template: SectionedTemplate): (SectionSpec & { heading: string })[] {
+  const specs: Record<string, SectionSpec> = TEMPLATES[template];
+  return SUMMARY_TEMPLATE_HEADINGS[template].map((heading) => ({ heading, ...(specs[heading] as SectionSpec) }));
+}
 
 /** Clinicians by title; without one, the speaker who asks the most questions (clinicians take the history). */
 const CLINICIAN_TITLE = /^(?:dr\.?|doctor|nurse|prof\.?|physician|clinician|therapist|np|pa)\b/i;

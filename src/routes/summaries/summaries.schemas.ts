@@ -1,12 +1,12 @@
 import { z } from "@hono/zod-openapi";
-import { SUMMARY_TEMPLATE_GUIDES } from "../../ai/prompts";
+import { SUMMARY_TEMPLATE_HEADINGS } from "../../ai/generations";
 import { ListQuery } from "../../lib/openapi";
 import { DEFAULT_SUMMARY_TEMPLATE, SUMMARY_TEMPLATES } from "../../services/summaries";
 import { SectionSchema } from "../ai-generations/ai-generations.schemas";
 import { IdParam, Timestamp } from "../shared.schemas";
 
 const templateList = SUMMARY_TEMPLATES.map(
-  (name) => `\`${name}\` (${SUMMARY_TEMPLATE_GUIDES[name].headings.join(", ")})`,
+  (name) => `\`${name}\` (${SUMMARY_TEMPLATE_HEADINGS[name].join(", ")})`,
 ).join("; ");
 
 const Template = z.enum(SUMMARY_TEMPLATES).openapi({

@@ -25,6 +25,7 @@ import { healthRouter } from "./routes/health/health.index";
 import { meetingsRouter } from "./routes/meetings/meetings.index";
 import { organizationRouter } from "./routes/organization/organization.index";
 import { recordingsRouter } from "./routes/recordings/recordings.index";
+import { roomEventsRouter } from "./routes/room-events/room-events.index";
 import { roomsRouter } from "./routes/rooms/rooms.index";
 import { summariesRouter } from "./routes/summaries/summaries.index";
 import { transcriptionsRouter } from "./routes/transcriptions/transcriptions.index";
@@ -41,6 +42,7 @@ const ROUTERS = [
   apiKeysRouter,
   meetingsRouter,
   roomsRouter,
+  roomEventsRouter,
   recordingsRouter,
   transcriptionsRouter,
   aiGenerationsRouter,

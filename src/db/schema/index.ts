@@ -7,3 +7,4 @@ export * from "./room-themes";
 export * from "./summaries";
 export * from "./transcriptions";
 export * from "./webhooks";
+export * from "./room-events";

@@ -22,6 +22,7 @@ import { docsPage } from "./routes/docs/docs-page";
 import { eventsRouter } from "./routes/events/events.index";
 import { filesRouter } from "./routes/files/files.index";
 import { healthRouter } from "./routes/health/health.index";
+import { insightsRouter } from "./routes/insights/insights.index";
 import { meetingsRouter } from "./routes/meetings/meetings.index";
 import { organizationRouter } from "./routes/organization/organization.index";
 import { recordingsRouter } from "./routes/recordings/recordings.index";
@@ -43,6 +44,7 @@ const ROUTERS = [
   meetingsRouter,
   roomsRouter,
   roomEventsRouter,
+  insightsRouter,
   recordingsRouter,
   transcriptionsRouter,
   aiGenerationsRouter,

@@ -3,7 +3,7 @@
  * key's hash, a signed download token's recording, a queue message's delivery or event ids). Everything
  * else goes through the per-aggregate modules, whose functions take the organization.
  */
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   type ApiKeyScope,
@@ -13,6 +13,8 @@ import {
   meetings,
   type RecordingRow,
   recordings,
+  roomSessions,
+  roomStates,
   roomThemes,
   type TranscriptionRow,
   transcriptions,
@@ -233,4 +235,47 @@ export async function findReadyTranscriptionForDownload(
       .where(and(eq(transcriptions.id, transcriptionId), eq(transcriptions.state, "ready")))
       .limit(1)
   )[0];
+}
+
+/** Sessions, of any organization, whose participants have been fewer than two since before `cutoff`. */
+export function findSessionsDueToEnd(db: Database, cutoff: number, limit: number) {
+  return db
+    .select({
+      id: roomSessions.id,
+      orgId: roomSessions.orgId,
+      roomName: roomSessions.roomName,
+      startedAt: roomSessions.startedAt,
+      belowSince: roomSessions.belowSince,
+    })
+    .from(roomSessions)
+    .where(and(isNull(roomSessions.endedAt), lte(roomSessions.belowSince, cutoff)))
+    .orderBy(roomSessions.belowSince)
+    .limit(limit);
+}
+
+/**
+ * Ends sessions found due (one transaction): bumps their rooms' versions, so an ingestion that read the
+ * room before is retried on top of this; records `room.session.ended` for sessions still due and never
+ * announced (returning the ids recorded); then sets `ended_at` to when fewer than two remained.
+ */
+export function endSessionsStatements(
+  due: { id: string; orgId: string; roomName: string; belowSince: number; eventId: string; data: unknown }[],
+  writer: string,
+  cutoff: number,
+  now: number,
+) {
+  const list = JSON.stringify(due);
+  const stillDue = sql`s.ended_at IS NULL AND s.below_since = json_extract(value, '$.belowSince') AND s.below_since <= ${cutoff}`;
+  return [
+    sql`UPDATE ${roomStates} SET version = version + 1, writer = ${writer}
+        WHERE (org_id, room_name) IN (SELECT json_extract(value, '$.orgId'), json_extract(value, '$.roomName') FROM json_each(${list}))`,
+    sql`INSERT INTO ${events} (id, org_id, type, data, created_at)
+        SELECT json_extract(value, '$.eventId'), json_extract(value, '$.orgId'), 'room.session.ended', json_extract(value, '$.data'), ${now}
+        FROM json_each(${list})
+        WHERE EXISTS (SELECT 1 FROM ${roomSessions} s WHERE s.id = json_extract(value, '$.id') AND ${stillDue} AND s.end_notified = 0)
+        RETURNING id`,
+    sql`UPDATE ${roomSessions} SET ended_at = below_since, end_notified = 1
+        WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(${list}))
+          AND ended_at IS NULL AND below_since <= ${cutoff}`,
+  ];
 }

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { endRoomSessions } from "../src/cron/end-room-sessions";
 import { purgeExpiredRecords } from "../src/cron/retention";
-import { createOrg, problem } from "./helpers";
+import { createOrg, media, problem, type TestOrg } from "./helpers";
 import { type Ev, eventsFor, eventsOfType, MIN, newRoom, post, sessionsOf } from "./room-events-helpers";
 
 const DAY = 24 * 60 * MIN;
@@ -122,7 +122,12 @@ describe("insights", () => {
       const sessions = i % 3; // 0, 1 or 2 sessions
       const events: Ev[] = [];
       for (let s = 0; s < sessions; s++) {
-        events.push(e.join("a", s * 10), e.join("b", s * 10 + 1, { externalId: "bob" }), e.leave("b", s * 10 + 4), e.leave("a", s * 10 + 5));
+        events.push(
+          e.join("a", s * 10),
+          e.join("b", s * 10 + 1, { externalId: "bob" }),
+          e.leave("b", s * 10 + 4),
+          e.leave("a", s * 10 + 5),
+        );
       }
       if (sessions === 0) events.push(e.join("solo", 0), e.leave("solo", i + 1));
       if (i === 0) events.push(e.join("rec", 0, { roleName: "recorder" }), e.leave("rec", 3));
@@ -158,7 +163,9 @@ describe("insights", () => {
       const out: Record<string, unknown>[] = [];
       let cursor: string | null = null;
       do {
-        const res = await org.api(`/api/v1/insights/rooms?sortBy=${sort}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`);
+        const res = await org.api(
+          `/api/v1/insights/rooms?sortBy=${sort}&limit=${limit}${cursor ? `&cursor=${cursor}` : ""}`,
+        );
         expect(res.status).toBe(200);
         const body = (await res.json()) as typeof page;
         out.push(...body.results);
@@ -174,13 +181,17 @@ describe("insights", () => {
     expect(values).toEqual([...values].sort((a, b) => a - b));
 
     const prefix = (rooms[5] as string).slice(0, 12);
-    const filtered = (await (await org.api(`/api/v1/insights/rooms?roomName=${encodeURIComponent(prefix)}`)).json()) as typeof page;
+    const filtered = (await (
+      await org.api(`/api/v1/insights/rooms?roomName=${encodeURIComponent(prefix)}`)
+    ).json()) as typeof page;
     expect(filtered.results.map((r) => r.roomName)).toContain(rooms[5]);
     const future = new Date(Date.now() + DAY).toISOString();
     const none = (await (await org.api(`/api/v1/insights/rooms?createdAt[from]=${future}`)).json()) as typeof page;
     expect(none.results).toEqual([]);
     const past = new Date(Date.now() - DAY).toISOString();
-    const all = (await (await org.api(`/api/v1/insights/rooms?limit=100&createdAt[from]=${past}&createdAt[to]=${future}`)).json()) as typeof page;
+    const all = (await (
+      await org.api(`/api/v1/insights/rooms?limit=100&createdAt[from]=${past}&createdAt[to]=${future}`)
+    ).json()) as typeof page;
     expect(all.results).toHaveLength(12);
     expect((await org.api("/api/v1/insights/rooms?sortBy=roomName:asc")).status).toBe(400);
   });
@@ -201,9 +212,33 @@ describe("insights", () => {
     const res = await org.api(`/api/v1/insights/participants?roomSessionId=${session?.roomSessionId}`);
     const body = (await res.json()) as { results: Record<string, unknown>[] };
     expect(body.results).toEqual([
-      { roomSessionId: session?.roomSessionId, participantId: "a", displayName: "Ada", externalId: "ada", roleName: null, joinedAt: e.at(0), leftAt: e.at(9) },
-      { roomSessionId: session?.roomSessionId, participantId: "b", displayName: "Bo", externalId: null, roleName: null, joinedAt: e.at(1), leftAt: e.at(3) },
-      { roomSessionId: session?.roomSessionId, participantId: "b", displayName: "Bo", externalId: null, roleName: null, joinedAt: e.at(4), leftAt: e.at(8) },
+      {
+        roomSessionId: session?.roomSessionId,
+        participantId: "a",
+        displayName: "Ada",
+        externalId: "ada",
+        roleName: null,
+        joinedAt: e.at(0),
+        leftAt: e.at(9),
+      },
+      {
+        roomSessionId: session?.roomSessionId,
+        participantId: "b",
+        displayName: "Bo",
+        externalId: null,
+        roleName: null,
+        joinedAt: e.at(1),
+        leftAt: e.at(3),
+      },
+      {
+        roomSessionId: session?.roomSessionId,
+        participantId: "b",
+        displayName: "Bo",
+        externalId: null,
+        roleName: null,
+        joinedAt: e.at(4),
+        leftAt: e.at(8),
+      },
     ]);
     const byPerson = (await (await org.api("/api/v1/insights/participants?externalId=ada")).json()) as typeof body;
     expect(byPerson.results.map((r) => r.participantId)).toEqual(["a"]);
@@ -218,8 +253,12 @@ describe("insights", () => {
     const other = await createOrg();
     const empty = { results: [], cursor: null };
     expect(await (await other.api("/api/v1/insights/rooms")).json()).toEqual(empty);
-    expect(await (await other.api(`/api/v1/insights/room-sessions?roomName=${encodeURIComponent(roomName)}`)).json()).toEqual(empty);
-    expect(await (await other.api(`/api/v1/insights/participants?roomSessionId=${session?.roomSessionId}`)).json()).toEqual(empty);
+    expect(
+      await (await other.api(`/api/v1/insights/room-sessions?roomName=${encodeURIComponent(roomName)}`)).json(),
+    ).toEqual(empty);
+    expect(
+      await (await other.api(`/api/v1/insights/participants?roomSessionId=${session?.roomSessionId}`)).json(),
+    ).toEqual(empty);
     expect(await (await other.api("/api/v1/insights/participants?externalId=ada")).json()).toEqual(empty);
   });
 });
@@ -232,10 +271,42 @@ describe("retention", () => {
     await purgeExpiredRecords(env, Date.now() + 31 * DAY);
     expect(await eventsOfType(org, "room.client.joined", roomName)).toEqual([]);
     expect(await sessionsOf(org, roomName)).toEqual(before);
-    const people = (await (await org.api("/api/v1/insights/participants?externalId=ada")).json()) as { results: unknown[] };
+    const people = (await (await org.api("/api/v1/insights/participants?externalId=ada")).json()) as {
+      results: unknown[];
+    };
     expect(people.results).toHaveLength(1);
     // The raw events are still there: a late event re-derives the room from all of them.
     await post(org, [e.join("c", 2)]);
     expect((await sessionsOf(org, roomName))[0]?.totalUniqueParticipants).toBe(3);
+  });
+});
+
+describe("roomSessionId on recordings", () => {
+  async function upload(org: TestOrg, roomName: string, start: string, end: string) {
+    const query = new URLSearchParams({ filename: "call.webm", roomName, startDate: start, endDate: end });
+    const res = await org.api(`/api/v1/recordings?${query}`, {
+      method: "POST",
+      headers: { "content-type": "video/webm" },
+      body: media(2048),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { recordingId: string; roomSessionId: string | null };
+  }
+  const sessionIdOf = async (org: TestOrg, recordingId: string) =>
+    ((await (await org.api(`/api/v1/recordings/${recordingId}`)).json()) as { roomSessionId: string | null })
+      .roomSessionId;
+
+  it("is set at upload when the session is known, and when the session is derived later", async () => {
+    const { org, roomName, e } = await setup();
+    const before = await upload(org, roomName, e.at(2), e.at(4));
+    const outside = await upload(org, roomName, e.at(2), e.at(30));
+    expect(before.roomSessionId).toBeNull();
+    await post(org, [e.join("a", 0), e.join("b", 1), e.leave("b", 10), e.leave("a", 11)]);
+    const [session] = await sessionsOf(org, roomName);
+    expect(await sessionIdOf(org, before.recordingId)).toBe(session?.roomSessionId);
+    expect(await sessionIdOf(org, outside.recordingId)).toBeNull();
+    const after = await upload(org, roomName, e.at(5), e.at(9));
+    expect(after.roomSessionId).toBe(session?.roomSessionId);
+    expect(await sessionIdOf(org, after.recordingId)).toBe(session?.roomSessionId);
   });
 });

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { createOrg, problem } from "./helpers";
-import { chunks, type Ev, eventsFor, eventsOfType, MIN, newRoom, post, sessionsOf, shuffled } from "./room-events-helpers";
+import { createOrg } from "./helpers";
+import {
+  chunks,
+  type Ev,
+  eventsFor,
+  eventsOfType,
+  MIN,
+  newRoom,
+  post,
+  sessionsOf,
+  shuffled,
+} from "./room-events-helpers";
 
 type Expected = { start: number; end: number | null; minutes?: number; unique?: number }[];
 
@@ -13,12 +23,26 @@ const SCENARIOS: { name: string; events: (e: ReturnType<typeof eventsFor>) => Ev
   },
   {
     name: "a rejoin at 1:59 continues the session",
-    events: (e) => [e.join("a", 0), e.join("b", 1), e.leave("b", 10), e.join("b", 11 + 59 / 60), e.leave("b", 20), e.leave("a", 21)],
+    events: (e) => [
+      e.join("a", 0),
+      e.join("b", 1),
+      e.leave("b", 10),
+      e.join("b", 11 + 59 / 60),
+      e.leave("b", 20),
+      e.leave("a", 21),
+    ],
     sessions: [{ start: 1, end: 20, unique: 2 }],
   },
   {
     name: "a rejoin at 2:01 starts a new session",
-    events: (e) => [e.join("a", 0), e.join("b", 1), e.leave("b", 10), e.join("b", 12 + 1 / 60), e.leave("b", 20), e.leave("a", 21)],
+    events: (e) => [
+      e.join("a", 0),
+      e.join("b", 1),
+      e.leave("b", 10),
+      e.join("b", 12 + 1 / 60),
+      e.leave("b", 20),
+      e.leave("a", 21),
+    ],
     sessions: [
       { start: 1, end: 10 },
       { start: 12 + 1 / 60, end: 20 },
@@ -31,7 +55,14 @@ const SCENARIOS: { name: string; events: (e: ReturnType<typeof eventsFor>) => Ev
   },
   {
     name: "people taking turns with a 1-minute overlap gap keep one session",
-    events: (e) => [e.join("a", 0), e.join("b", 1), e.leave("b", 5), e.join("c", 6), e.leave("c", 10), e.leave("a", 11)],
+    events: (e) => [
+      e.join("a", 0),
+      e.join("b", 1),
+      e.leave("b", 5),
+      e.join("c", 6),
+      e.leave("c", 10),
+      e.leave("a", 11),
+    ],
     sessions: [{ start: 1, end: 10, unique: 3 }],
   },
   {
@@ -119,7 +150,10 @@ describe("room sessions are the same whatever the arrival order", () => {
         const ended = await eventsOfType(org, "room.session.ended", roomName);
         expect(started.map((x) => x.data.roomSessionId).sort()).toEqual(sessions.map((s) => s.roomSessionId).sort());
         expect(ended.map((x) => x.data.roomSessionId).sort()).toEqual(
-          sessions.filter((s) => s.endedAt !== null).map((s) => s.roomSessionId).sort(),
+          sessions
+            .filter((s) => s.endedAt !== null)
+            .map((s) => s.roomSessionId)
+            .sort(),
         );
         const forwarded = (
           await Promise.all(["room.client.joined", "room.client.left"].map((t) => eventsOfType(org, t, roomName)))

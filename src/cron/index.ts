@@ -8,7 +8,14 @@ export type ScheduledJob = (env: Env, scheduledTime: number) => Promise<unknown>
 
 /** Jobs by cron expression. */
 export const JOBS: Record<string, ScheduledJob[]> = {
-  "* * * * *": [expireMeetings, sweepEventOutbox, sweepOverdueDeliveries, purgeExpiredRecords, sweepRecordingUploads, endRoomSessions],
+  "* * * * *": [
+    expireMeetings,
+    sweepEventOutbox,
+    sweepOverdueDeliveries,
+    purgeExpiredRecords,
+    sweepRecordingUploads,
+    endRoomSessions,
+  ],
 };
 
 export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {

@@ -43,9 +43,7 @@ function normalise(event: RoomEventInput): RoomEventWrite {
   const roomName = withSlash(event.roomName);
   const occurredAt = Date.parse(event.occurredAt);
   return {
-    dedupKey: event.id
-      ? `id:${event.id}`
-      : `nk:${event.type}|${roomName}|${event.participantId}|${occurredAt}`,
+    dedupKey: event.id ? `id:${event.id}` : `nk:${event.type}|${roomName}|${event.participantId}|${occurredAt}`,
     clientId: event.id ?? null,
     roomName,
     type: event.type,
@@ -104,7 +102,11 @@ function clientEvent(event: RoomEventWrite, orgId: string): DomainEventWrite {
   };
 }
 
-export function sessionEvent(type: "room.session.started" | "room.session.ended", roomName: string, s: DerivedSession | { id: string; startedAt: number; endedAt: number | null }): DomainEventWrite {
+export function sessionEvent(
+  type: "room.session.started" | "room.session.ended",
+  roomName: string,
+  s: DerivedSession | { id: string; startedAt: number; endedAt: number | null },
+): DomainEventWrite {
   return {
     id: newId("evt"),
     roomName,
@@ -135,20 +137,29 @@ function plan(
   orgId: string,
   now: number,
 ): Plan {
-  const out: Plan = { states: [], events: [], sessions: [], participants: [], domainEvents: [], duplicatesByRoom: new Map() };
+  const out: Plan = {
+    states: [],
+    events: [],
+    sessions: [],
+    participants: [],
+    domainEvents: [],
+    duplicatesByRoom: new Map(),
+  };
   for (const [roomName, batch] of byRoom) {
     const fresh = batch.filter((e) => !read.knownKeys.has(e.dedupKey));
     out.duplicatesByRoom.set(roomName, batch.length - fresh.length);
     if (fresh.length === 0) continue;
-    const stored = read.events.filter((e) => e.room_name === roomName).map((e) => ({
-      type: e.type,
-      participantId: e.participant_id,
-      displayName: e.display_name,
-      externalId: e.external_id,
-      roleName: e.role_name,
-      occurredAt: e.occurred_at,
-      dedupKey: e.dedup_key,
-    }));
+    const stored = read.events
+      .filter((e) => e.room_name === roomName)
+      .map((e) => ({
+        type: e.type,
+        participantId: e.participant_id,
+        displayName: e.display_name,
+        externalId: e.external_id,
+        roleName: e.role_name,
+        occurredAt: e.occurred_at,
+        dedupKey: e.dedup_key,
+      }));
     const known = read.sessions
       .filter((s) => s.room_name === roomName)
       .map((s) => ({ id: s.id, startedAt: s.started_at, endedAt: s.ended_at, endNotified: s.end_notified === 1 }));

@@ -91,7 +91,14 @@ function rankedAt(cursor: string | undefined, sort: RoomSort, now: number): { as
 export async function listRoomInsights(
   db: Database,
   orgId: string,
-  query: { limit: number; cursor?: string; sortBy?: RoomSort; roomName?: string; createdFrom?: string; createdTo?: string },
+  query: {
+    limit: number;
+    cursor?: string;
+    sortBy?: RoomSort;
+    roomName?: string;
+    createdFrom?: string;
+    createdTo?: string;
+  },
   now = Date.now(),
 ) {
   const sort = query.sortBy ?? "createdAt:desc";
@@ -126,7 +133,12 @@ export async function listSessionInsights(
     after: decodeCursor(query.cursor),
     limit: query.limit,
   });
-  return toPage(rows, query.limit, (r) => ({ v: r.startedAt, id: r.id }), (r) => toSessionInsights(r, now));
+  return toPage(
+    rows,
+    query.limit,
+    (r) => ({ v: r.startedAt, id: r.id }),
+    (r) => toSessionInsights(r, now),
+  );
 }
 
 export async function listParticipantInsights(

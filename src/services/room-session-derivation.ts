@@ -158,15 +158,13 @@ function presence(intervals: readonly DerivedParticipant[], from: number, to: nu
 }
 
 /** Gives each derived span the id of the known session it overlaps first, or a new one. */
-function matchIds(
-  spans: ReturnType<typeof sessionSpans>,
-  known: readonly KnownSession[],
-  newSessionId: () => string,
-) {
+function matchIds(spans: ReturnType<typeof sessionSpans>, known: readonly KnownSession[], newSessionId: () => string) {
   const unused = [...known].sort((a, b) => a.startedAt - b.startedAt);
   return spans.map((span) => {
     const spanEnd = span.endedAt ?? span.belowSince ?? Number.POSITIVE_INFINITY;
-    const index = unused.findIndex((k) => k.startedAt <= spanEnd && (k.endedAt ?? Number.POSITIVE_INFINITY) >= span.startedAt);
+    const index = unused.findIndex(
+      (k) => k.startedAt <= spanEnd && (k.endedAt ?? Number.POSITIVE_INFINITY) >= span.startedAt,
+    );
     const match = index === -1 ? undefined : unused.splice(index, 1)[0];
     return { span, match, id: match?.id ?? newSessionId() };
   });
@@ -209,7 +207,14 @@ export function deriveRoom(
   }
   const room = presence(people, Number.NEGATIVE_INFINITY, null);
   const roleStats = Object.fromEntries(
-    SERVICE_ROLES.map((role) => [role, presence(participants.filter((p) => p.roleName === role), Number.NEGATIVE_INFINITY, null)]),
+    SERVICE_ROLES.map((role) => [
+      role,
+      presence(
+        participants.filter((p) => p.roleName === role),
+        Number.NEGATIVE_INFINITY,
+        null,
+      ),
+    ]),
   );
   const knownIds = new Map(known.map((k) => [k.id, k]));
   return {

@@ -4,8 +4,8 @@ import { endSessionsStatements, findSessionsDueToEnd } from "../db/queries/syste
 import { newId } from "../lib/ids";
 import type { Queues } from "../queues/producer";
 import { publishEvents } from "./events";
-import { SESSION_GAP_MS } from "./room-session-derivation";
 import { sessionEvent } from "./room-events";
+import { SESSION_GAP_MS } from "./room-session-derivation";
 
 /**
  * Ends one page of sessions whose participants have been fewer than two for 2 minutes, emitting
@@ -17,10 +17,18 @@ export async function endDueSessionsPage(db: Database, queues: Queues, now: numb
   if (due.length === 0) return 0;
   const rows = due.map((s) => {
     const belowSince = s.belowSince as number;
-    const event = sessionEvent("room.session.ended", s.roomName, { id: s.id, startedAt: s.startedAt, endedAt: belowSince });
+    const event = sessionEvent("room.session.ended", s.roomName, {
+      id: s.id,
+      startedAt: s.startedAt,
+      endedAt: belowSince,
+    });
     return { id: s.id, orgId: s.orgId, roomName: s.roomName, belowSince, eventId: event.id, data: event.data };
   });
   const [, recorded] = await sqlBatch<{ id: string }>(db, endSessionsStatements(rows, newId("req"), cutoff, now));
-  await publishEvents(queues, db, (recorded?.results ?? []).map((r) => r.id));
+  await publishEvents(
+    queues,
+    db,
+    (recorded?.results ?? []).map((r) => r.id),
+  );
   return due.length;
 }

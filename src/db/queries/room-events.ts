@@ -1,17 +1,17 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Database } from "../client";
 import { sqlBatch } from "../batch";
+import type { Database } from "../client";
 import {
   events,
   meetings,
+  type RoleStats,
+  type RoomEventType,
   recordings,
   roomEvents,
   roomParticipants,
   roomSessions,
   roomStates,
   transcriptions,
-  type RoleStats,
-  type RoomEventType,
 } from "../schema";
 
 const json = (value: unknown) => JSON.stringify(value);
@@ -62,20 +62,22 @@ export interface StoredSession {
  */
 export async function readRoomsForDerivation(db: Database, orgId: string, roomNames: string[], dedupKeys: string[]) {
   const rooms = sql`(SELECT value FROM json_each(${json(roomNames)}))`;
-  const [versions, stored, sessions, known] = await sqlBatch(db, [
-    sql`SELECT room_name, version FROM ${roomStates} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
-    sql`SELECT room_name, dedup_key, type, participant_id, display_name, external_id, role_name, occurred_at
+  const [versions, stored, sessions, known] = (
+    await sqlBatch(db, [
+      sql`SELECT room_name, version FROM ${roomStates} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
+      sql`SELECT room_name, dedup_key, type, participant_id, display_name, external_id, role_name, occurred_at
         FROM ${roomEvents} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
-    sql`SELECT id, room_name, started_at, ended_at, end_notified FROM ${roomSessions}
+      sql`SELECT id, room_name, started_at, ended_at, end_notified FROM ${roomSessions}
         WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
-    sql`SELECT dedup_key FROM ${roomEvents}
+      sql`SELECT dedup_key FROM ${roomEvents}
         WHERE org_id = ${orgId} AND dedup_key IN (SELECT value FROM json_each(${json(dedupKeys)}))`,
-  ]);
+    ])
+  ).map((result) => result.results);
   return {
-    versions: new Map((versions?.results as { room_name: string; version: number }[]).map((r) => [r.room_name, r.version])),
-    events: stored?.results as unknown as StoredRoomEvent[],
-    sessions: sessions?.results as unknown as StoredSession[],
-    knownKeys: new Set((known?.results as { dedup_key: string }[]).map((r) => r.dedup_key)),
+    versions: new Map((versions as { room_name: string; version: number }[]).map((r) => [r.room_name, r.version])),
+    events: stored as unknown as StoredRoomEvent[],
+    sessions: sessions as unknown as StoredSession[],
+    knownKeys: new Set((known as { dedup_key: string }[]).map((r) => r.dedup_key)),
   };
 }
 
@@ -161,7 +163,8 @@ export function linkRowToSession(kind: "recording" | "transcription", orgId: str
   return sql`
     UPDATE ${table} SET room_session_id = ${sessionCovering(sql`${table}`)}
     WHERE org_id = ${orgId} AND id = ${id} AND room_session_id IS NULL
-      AND room_name IS NOT NULL AND start_date IS NOT NULL AND end_date IS NOT NULL`;
+      AND room_name IS NOT NULL AND start_date IS NOT NULL AND end_date IS NOT NULL
+    RETURNING room_session_id`;
 }
 
 /**

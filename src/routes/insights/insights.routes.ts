@@ -43,7 +43,8 @@ export const participantInsightsRoute = protectedRoute({
   path: "/api/v1/insights/participants",
   tags,
   summary: "Participants of a session or a person's joins, in join order",
-  description: "One row per join. `roomSessionId` or `externalId` is required (both: joins matching both). Default `limit` 10.",
+  description:
+    "One row per join. `roomSessionId` or `externalId` is required (both: joins matching both). Default `limit` 10.",
   scope: "read",
   request: { query: ParticipantsInsightsQuery },
   responses: page(ParticipantInsightsSchema, "ParticipantInsightsList"),

@@ -9,7 +9,11 @@ export const InsightsListQuery = z.strictObject({
 });
 
 export const RoomsInsightsQuery = InsightsListQuery.extend({
-  roomName: z.string().max(200).optional().openapi({ description: "Room name prefix, e.g. `/team`.", example: "/team" }),
+  roomName: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: "Room name prefix, e.g. `/team`.", example: "/team" }),
   "createdAt[from]": z.iso.datetime({ offset: true }).optional().openapi({ description: "Rooms created at or after." }),
   "createdAt[to]": z.iso.datetime({ offset: true }).optional().openapi({ description: "Rooms created at or before." }),
   sortBy: z.enum(ROOM_SORTS).optional().openapi({ description: "Default `createdAt:desc`." }),
@@ -36,7 +40,9 @@ export const RoomInsightsSchema = z
     endAt: Timestamp.nullable().openapi({ description: "The meeting's endDate." }),
     firstSessionStartedAt: Timestamp.nullable(),
     lastSessionStartedAt: Timestamp.nullable(),
-    totalParticipantMinutes: minutes("Minutes people were present (join to leave, or to now), over the room's history."),
+    totalParticipantMinutes: minutes(
+      "Minutes people were present (join to leave, or to now), over the room's history.",
+    ),
     totalUniqueParticipants: z.number().int(),
     totalSessions: z.number().int(),
     totalRecorderMinutes: minutes("Minutes of participants with roleName `recorder`."),
@@ -59,7 +65,10 @@ export const RoomSessionInsightsSchema = z
 
 export const ParticipantInsightsSchema = z
   .object({
-    roomSessionId: z.string().nullable().openapi({ description: "`null` for a join outside any session (alone in the room)." }),
+    roomSessionId: z
+      .string()
+      .nullable()
+      .openapi({ description: "`null` for a join outside any session (alone in the room)." }),
     participantId: z.string(),
     displayName: z.string().nullable(),
     externalId: z.string().nullable(),

@@ -31,7 +31,13 @@ function generate(now) {
       const at = (m) => new Date(t + m * MIN).toISOString();
       const name = roomName(r);
       events.push(
-        { type: "room.client.joined", roomName: name, participantId: a, externalId: `user-${i % 50}`, occurredAt: at(0) },
+        {
+          type: "room.client.joined",
+          roomName: name,
+          participantId: a,
+          externalId: `user-${i % 50}`,
+          occurredAt: at(0),
+        },
         { type: "room.client.joined", roomName: name, participantId: b, displayName: "Guest", occurredAt: at(1) },
         { type: "room.client.left", roomName: name, participantId: b, occurredAt: at(9) },
         { type: "room.client.left", roomName: name, participantId: a, occurredAt: at(10) },
@@ -78,7 +84,14 @@ async function main() {
     },
   });
   try {
-    const { key } = await call(worker.base, "POST", `/admin/v1/organizations/${ORG_ID}/api-keys`, worker.adminToken, { name: "bench" }, 201);
+    const { key } = await call(
+      worker.base,
+      "POST",
+      `/admin/v1/organizations/${ORG_ID}/api-keys`,
+      worker.adminToken,
+      { name: "bench" },
+      201,
+    );
     const events = generate(now);
     const batches = [];
     for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
@@ -111,7 +124,8 @@ async function main() {
     const queries = {
       "GET /health (bare route)": "/health",
       "GET /insights/rooms": "/api/v1/insights/rooms",
-      "GET /insights/rooms?sortBy=totalParticipantMinutes:desc": "/api/v1/insights/rooms?sortBy=totalParticipantMinutes:desc",
+      "GET /insights/rooms?sortBy=totalParticipantMinutes:desc":
+        "/api/v1/insights/rooms?sortBy=totalParticipantMinutes:desc",
       "GET /insights/room-sessions?roomName=": `/api/v1/insights/room-sessions?roomName=${encodeURIComponent(roomName(Math.floor(ROOMS / 2)))}`,
       "GET /insights/participants?roomSessionId=": `/api/v1/insights/participants?roomSessionId=${sessionId}`,
       "GET /insights/participants?externalId=": "/api/v1/insights/participants?externalId=user-7",

@@ -90,7 +90,6 @@ const SCENARIOS: { name: string; events: (e: ReturnType<typeof eventsFor>) => Ev
 type Delivery = (org: Awaited<ReturnType<typeof createOrg>>, events: Ev[]) => Promise<void>;
 const DELIVERIES: { name: string; deliver: Delivery }[] = [
   { name: "in order, one batch", deliver: async (org, events) => void (await post(org, events)) },
-  { name: "reversed", deliver: async (org, events) => void (await post(org, [...events].reverse())) },
   { name: "shuffled", deliver: async (org, events) => void (await post(org, shuffled(events, 7))) },
   {
     name: "shuffled, split across batches",

@@ -97,7 +97,6 @@ function clientEvent(event: RoomEventWrite, orgId: string): DomainEventWrite {
       externalId: event.externalId,
       roleName: event.roleName,
       occurredAt: iso(event.occurredAt),
-      organizationId: orgId,
     },
   };
 }

@@ -84,7 +84,7 @@ function checkBatch(events: RoomEventWrite[], rooms: Map<string, ReportableRoom>
 
 const toPresence = (e: RoomEventWrite): PresenceEvent => e;
 
-function clientEvent(event: RoomEventWrite, orgId: string): DomainEventWrite {
+function clientEvent(event: RoomEventWrite): DomainEventWrite {
   return {
     id: newId("evt"),
     roomName: event.roomName,
@@ -133,7 +133,6 @@ function plan(
   read: Awaited<ReturnType<typeof readRoomsForDerivation>>,
   byRoom: Map<string, RoomEventWrite[]>,
   rooms: Map<string, ReportableRoom>,
-  orgId: string,
   now: number,
 ): Plan {
   const out: Plan = {
@@ -181,7 +180,7 @@ function plan(
     out.events.push(...fresh);
     out.sessions.push(...derived.sessions.map((s) => ({ ...s, roomName })));
     out.participants.push(...derived.participants.map((p) => ({ ...p, roomName })));
-    out.domainEvents.push(...fresh.sort((a, b) => a.occurredAt - b.occurredAt).map((e) => clientEvent(e, orgId)));
+    out.domainEvents.push(...fresh.sort((a, b) => a.occurredAt - b.occurredAt).map(clientEvent));
     out.domainEvents.push(...derived.started.map((s) => sessionEvent("room.session.started", roomName, s)));
     out.domainEvents.push(...derived.ended.map((s) => sessionEvent("room.session.ended", roomName, s)));
   }
@@ -218,7 +217,7 @@ export async function ingestRoomEvents(db: Database, orgId: string, input: RoomE
     if (attempt > MAX_ATTEMPTS) throw new ApiError("conflict", "Too many concurrent batches for these rooms; retry.");
     const keys = [...byRoom.values()].flat().map((e) => e.dedupKey);
     const read = await readRoomsForDerivation(db, orgId, [...byRoom.keys()], keys);
-    const planned = plan(read, byRoom, rooms, orgId, now);
+    const planned = plan(read, byRoom, rooms, now);
     const written = planned.states.length
       ? await writeDerivedRooms(db, orgId, newId("req"), { ...planned, now })
       : new Set<string>();

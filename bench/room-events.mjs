@@ -49,6 +49,21 @@ function generate(now) {
   return events;
 }
 
+/** workerd CPU so far, tolerating a runtime that restarted (its pids are read afresh each time; a restart is reported). */
+function workerdCpu(worker, seen) {
+  const pids = worker.wrangler.workerdPids();
+  for (const pid of pids) seen.add(pid);
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += cpuMs([pid]);
+    } catch {
+      // exited between ps and /proc
+    }
+  }
+  return total;
+}
+
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const stats = (samples) => {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -96,11 +111,12 @@ async function main() {
     const batches = [];
     for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
     progress(`posting ${events.length} events in ${batches.length} batches (${ORDER} order, ${CONCURRENCY} in flight)`);
-    const pids = worker.wrangler.workerdPids();
+    const seenPids = new Set();
     const latencies = [];
     let accepted = 0;
     let next = 0;
-    const cpuBefore = cpuMs(pids);
+    const cpuBefore = workerdCpu(worker, seenPids);
+    const pidsBefore = seenPids.size;
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -115,7 +131,9 @@ async function main() {
       }),
     );
     const wallMs = performance.now() - t0;
-    const cpuPerBatch = (cpuMs(pids) - cpuBefore) / batches.length;
+    const cpuPerBatch = (workerdCpu(worker, seenPids) - cpuBefore) / batches.length;
+    if (seenPids.size !== pidsBefore)
+      progress(`workerd pids changed during the run (${[...seenPids].join(", ")}): CPU figure unreliable`);
     const ingest = stats(latencies);
     if (accepted !== events.length) throw new Error(`accepted ${accepted} of ${events.length}`);
 

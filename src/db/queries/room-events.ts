@@ -137,6 +137,18 @@ export interface DomainEventWrite {
   data: Record<string, unknown>;
 }
 
+/** Rows per JSON parameter: a D1 value is at most 2 MB, and a statement's rows stay far below that. */
+const ROWS_PER_STATEMENT = 1000;
+
+/** One statement per chunk of rows, each reading its chunk as one JSON parameter. */
+function chunked<T>(rows: readonly T[], statement: (list: string) => SQL): SQL[] {
+  const out: SQL[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    out.push(statement(json(rows.slice(i, i + ROWS_PER_STATEMENT))));
+  }
+  return out;
+}
+
 /** Rooms whose state this attempt (`writer`) bumped: every other statement only touches those. */
 const claimedRooms = (orgId: string, writer: string) =>
   sql`(SELECT room_name FROM ${roomStates} WHERE writer = ${writer} AND org_id = ${orgId})`;
@@ -200,26 +212,44 @@ export async function writeDerivedRooms(
           closed_ms = excluded.closed_ms, open_count = excluded.open_count, open_since_sum = excluded.open_since_sum,
           unique_participants = excluded.unique_participants, role_stats = excluded.role_stats
         WHERE ${roomStates}.version = excluded.version - 1`,
-    sql`INSERT OR IGNORE INTO ${roomEvents} (org_id, dedup_key, client_id, room_name, type, participant_id, display_name,
+    ...chunked(
+      write.events,
+      (
+        list,
+      ) => sql`INSERT OR IGNORE INTO ${roomEvents} (org_id, dedup_key, client_id, room_name, type, participant_id, display_name,
           external_id, role_name, occurred_at, received_at)
         SELECT ${orgId}, ${field("dedupKey")}, ${field("clientId")}, ${field("roomName")}, ${field("type")}, ${field("participantId")},
           ${field("displayName")}, ${field("externalId")}, ${field("roleName")}, ${field("occurredAt")}, ${write.now}
-        FROM json_each(${json(write.events)}) WHERE ${inClaimed}`,
+        FROM json_each(${list}) WHERE ${inClaimed}`,
+    ),
     sql`DELETE FROM ${roomSessions} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
-    sql`INSERT INTO ${roomSessions} (id, org_id, room_name, started_at, ended_at, below_since, closed_ms, open_count,
+    ...chunked(
+      write.sessions,
+      (
+        list,
+      ) => sql`INSERT INTO ${roomSessions} (id, org_id, room_name, started_at, ended_at, below_since, closed_ms, open_count,
           open_since_sum, unique_participants, end_notified)
         SELECT ${field("id")}, ${orgId}, ${field("roomName")}, ${field("startedAt")}, ${field("endedAt")}, ${field("belowSince")},
           ${field("closedMs")}, ${field("openCount")}, ${field("openSinceSum")}, ${field("uniqueParticipants")}, ${field("endNotified")}
-        FROM json_each(${json(write.sessions)}) WHERE ${inClaimed}`,
+        FROM json_each(${list}) WHERE ${inClaimed}`,
+    ),
     sql`DELETE FROM ${roomParticipants} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
-    sql`INSERT INTO ${roomParticipants} (org_id, id, room_name, room_session_id, participant_id, display_name, external_id,
+    ...chunked(
+      write.participants,
+      (
+        list,
+      ) => sql`INSERT INTO ${roomParticipants} (org_id, id, room_name, room_session_id, participant_id, display_name, external_id,
           role_name, joined_at, left_at)
         SELECT ${orgId}, ${field("id")}, ${field("roomName")}, ${field("roomSessionId")}, ${field("participantId")},
           ${field("displayName")}, ${field("externalId")}, ${field("roleName")}, ${field("joinedAt")}, ${field("leftAt")}
-        FROM json_each(${json(write.participants)}) WHERE ${inClaimed}`,
-    sql`INSERT INTO ${events} (id, org_id, type, data, created_at)
+        FROM json_each(${list}) WHERE ${inClaimed}`,
+    ),
+    ...chunked(
+      write.domainEvents,
+      (list) => sql`INSERT INTO ${events} (id, org_id, type, data, created_at)
         SELECT ${field("id")}, ${orgId}, ${field("type")}, ${field("data")}, ${write.now}
-        FROM json_each(${json(write.domainEvents)}) WHERE ${inClaimed}`,
+        FROM json_each(${list}) WHERE ${inClaimed}`,
+    ),
     ...linkSessionStatements(orgId, rooms),
     sql`SELECT room_name FROM ${roomStates} WHERE writer = ${writer} AND org_id = ${orgId}`,
   ]);

@@ -5,7 +5,9 @@
 // and an API key, then alternates autocannon phases: /health, /api/v1/organization and a reference route that
 // makes one org Durable Object RPC and nothing else (bench/reference-worker.ts, the Worker this bench runs),
 // repeated BENCH_ROUNDS times. Prints a markdown table and the throughput ratios: authenticated/bare, the
-// reference/bare (the floor the Durable Object hop sets) and authenticated/reference (what the rest costs). Wrangler's whole process group is
+// reference/bare (the floor the Durable Object hop sets) and authenticated/reference (what the rest costs), and
+// each route's workerd CPU per request (the runtime process, Durable Object included; /proc deltas over each
+// phase), which a busy shared machine disturbs far less than throughput. Wrangler's whole process group is
 // stopped at the end, on error and on Ctrl+C.
 //
 // Env: BENCH_SECONDS (per phase, default 10), BENCH_CONNECTIONS (default 20), BENCH_ROUNDS (default 2),
@@ -13,6 +15,7 @@
 import autocannon from "autocannon";
 import {
   call,
+  cpuMs,
   createBenchOrganization,
   envInt,
   progress,
@@ -20,6 +23,7 @@ import {
   startLocalWorker,
   wranglerVersion,
 } from "./local-worker.mjs";
+import { runtimePid } from "./memory.mjs";
 
 const POINTS_PER_MINUTE = 100_000_000;
 const SECONDS = envInt("BENCH_SECONDS", 10, 1);
@@ -30,17 +34,23 @@ const WARMUP_SECONDS = envInt("BENCH_WARMUP_SECONDS", 2, 0);
 let activeCannon = null;
 const interrupted = false;
 
-/** One autocannon phase; latencies are recorded per response so rows can be merged exactly across rounds. */
-async function load(title, url, headers, seconds) {
+/**
+ * One autocannon phase; latencies are recorded per response so rows can be merged exactly across rounds, and
+ * the CPU the `cpuPids` used meanwhile is recorded with it.
+ */
+async function load(title, url, headers, seconds, cpuPids = []) {
   if (interrupted) throw new Error("interrupted");
   progress(title);
   const latencies = [];
   const instance = autocannon({ url, headers, connections: CONNECTIONS, duration: seconds });
   activeCannon = instance;
   instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  const cpuBefore = cpuMs(cpuPids);
   const result = await instance;
+  const cpu = cpuMs(cpuPids) - cpuBefore;
   activeCannon = null;
   return {
+    cpuMs: cpu,
     requests: result.requests.total,
     duration: result.duration,
     non2xx: result.non2xx,
@@ -74,6 +84,7 @@ function summarize(label, round, phases) {
     non2xx: phases.reduce((sum, phase) => sum + phase.non2xx, 0),
     errors: phases.reduce((sum, phase) => sum + phase.errors, 0),
     requests,
+    cpuPerRequest: phases.reduce((sum, phase) => sum + phase.cpuMs, 0) / requests,
     statusCodes,
   };
 }
@@ -81,11 +92,11 @@ function summarize(label, round, phases) {
 function markdownTable(rows) {
   const fmt = (n, digits) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
   const lines = [
-    "| route | round | req/s | p50 ms | p99 ms | non-2xx | errors | requests |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    "| route | round | req/s | p50 ms | p99 ms | CPU ms/req | non-2xx | errors | requests |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const row of rows) {
-    const cells = [row.label, row.round, fmt(row.rps, 0), fmt(row.p50, 2), fmt(row.p99, 2)];
+    const cells = [row.label, row.round, fmt(row.rps, 0), fmt(row.p50, 2), fmt(row.p99, 2), fmt(row.cpuPerRequest, 3)];
     lines.push(`| ${[...cells, row.non2xx, row.errors, row.requests].join(" | ")} |`);
   }
   return lines.join("\n");
@@ -115,12 +126,13 @@ async function main() {
         await load(`warm-up ${route.label} ${WARMUP_SECONDS} s`, route.url, route.headers, WARMUP_SECONDS);
       }
     }
+    const runtime = [runtimePid(worker)];
     const phases = new Map(routes.map((route) => [route.label, []]));
     const rows = [];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const route of routes) {
         const title = `round ${round}/${ROUNDS}: ${route.label} for ${SECONDS} s, ${CONNECTIONS} connections`;
-        const phase = await load(title, route.url, route.headers, SECONDS);
+        const phase = await load(title, route.url, route.headers, SECONDS, runtime);
         phases.get(route.label).push(phase);
         rows.push(summarize(route.label, String(round), [phase]));
       }
@@ -143,6 +155,12 @@ async function main() {
       `Ratio reference/bare: ${(reference.rps / bare.rps).toFixed(2)} (one Durable Object RPC and nothing else); ` +
         `authenticated/reference: ${(authenticated.rps / reference.rps).toFixed(2)} (1.00 = the authenticated ` +
         "route costs no more than its Durable Object hop)",
+    );
+    const cpu = (row) => `${row.cpuPerRequest.toFixed(3)} ms`;
+    console.log(
+      `workerd CPU per request (runtime process, Durable Object included): bare ${cpu(bare)}, ` +
+        `reference ${cpu(reference)}, authenticated ${cpu(authenticated)}; authenticated − reference ` +
+        `${(authenticated.cpuPerRequest - reference.cpuPerRequest).toFixed(3)} ms (what the rest costs)`,
     );
 
     const failed = totals.filter((row) => row.non2xx > 0 || row.errors > 0);

@@ -293,3 +293,27 @@ export async function createBenchOrganization(worker, pointsPerMinute) {
   );
   return { orgId: org.id, key };
 }
+
+/**
+ * Uploads `totalBytes` as a multipart recording; `partBody(n, partSize)` gives part n's bytes (asked once for part 1
+ * and once for the others, which reuse it; the last part is cut to size). Returns the completed Recording.
+ */
+export async function multipartUpload(base, key, { filename, contentType, totalBytes, partBody }) {
+  const upload = await call(base, "POST", "/api/v1/recordings/uploads", key, { filename, contentType }, 201);
+  const first = partBody(1, upload.partSize);
+  const rest = totalBytes > upload.partSize ? partBody(2, upload.partSize) : first;
+  const parts = [];
+  for (let offset = 0, n = 1; offset < totalBytes; offset += upload.partSize, n++) {
+    const full = n === 1 ? first : rest;
+    const body = offset + upload.partSize <= totalBytes ? full : full.subarray(0, totalBytes - offset);
+    const res = await fetch(`${base}/api/v1/recordings/uploads/${upload.uploadId}/parts/${n}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${key}`, "Content-Length": String(body.length) },
+      body,
+    });
+    const json = await res.json();
+    if (res.status !== 200) throw new Error(`part ${n} answered ${res.status}: ${JSON.stringify(json)}`);
+    parts.push(json);
+  }
+  return call(base, "POST", `/api/v1/recordings/uploads/${upload.uploadId}/complete`, key, { parts }, 201);
+}

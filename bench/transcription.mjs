@@ -15,6 +15,7 @@ import {
   cpuMs,
   createBenchOrganization,
   envInt,
+  multipartUpload,
   progress,
   ROOT,
   runBench,
@@ -47,31 +48,17 @@ function wavHeader(dataBytes) {
   return header;
 }
 
-async function uploadWav(base, key, totalBytes) {
-  const upload = await call(
-    base,
-    "POST",
-    "/api/v1/recordings/uploads",
-    key,
-    { filename: `bench-${WAV_MB}.wav`, contentType: "audio/wav" },
-    201,
-  );
-  const silence = Buffer.alloc(upload.partSize);
-  const first = Buffer.concat([wavHeader(totalBytes - 44), silence.subarray(44)]);
-  const parts = [];
-  for (let offset = 0, n = 1; offset < totalBytes; offset += upload.partSize, n++) {
-    const full = n === 1 ? first : silence;
-    const body = offset + upload.partSize <= totalBytes ? full : full.subarray(0, totalBytes - offset);
-    const res = await fetch(`${base}/api/v1/recordings/uploads/${upload.uploadId}/parts/${n}`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${key}`, "Content-Length": String(body.length) },
-      body,
-    });
-    const json = await res.json();
-    if (res.status !== 200) throw new Error(`part ${n} answered ${res.status}: ${JSON.stringify(json)}`);
-    parts.push(json);
-  }
-  return call(base, "POST", `/api/v1/recordings/uploads/${upload.uploadId}/complete`, key, { parts }, 201);
+function uploadWav(base, key, totalBytes) {
+  return multipartUpload(base, key, {
+    filename: `bench-${WAV_MB}.wav`,
+    contentType: "audio/wav",
+    totalBytes,
+    // Silence after the header: the first part carries it, every part is read from one reused buffer.
+    partBody: (n, partSize) => {
+      const silence = Buffer.alloc(partSize);
+      return n === 1 ? Buffer.concat([wavHeader(totalBytes - 44), silence.subarray(44)]) : silence;
+    },
+  });
 }
 
 async function transcribe(base, key, recordingId) {

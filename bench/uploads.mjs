@@ -5,9 +5,9 @@
 //
 // Env: BENCH_MULTIPART_MB (largest multipart upload, default 1024).
 import {
-  call,
   createBenchOrganization,
   envInt,
+  multipartUpload,
   progress,
   runBench,
   startLocalWorker,
@@ -38,30 +38,13 @@ async function direct(base, key, sizeMb) {
   return json;
 }
 
-async function multipart(base, key, sizeMb) {
-  const upload = await call(
-    base,
-    "POST",
-    "/api/v1/recordings/uploads",
-    key,
-    { filename: `mp-${sizeMb}.webm`, contentType: "video/webm" },
-    201,
-  );
-  const total = sizeMb * MB;
-  const parts = [];
-  const full = chunk(upload.partSize);
-  for (let offset = 0, n = 1; offset < total; offset += upload.partSize, n++) {
-    const body = offset + upload.partSize <= total ? full : full.subarray(0, total - offset);
-    const res = await fetch(`${base}/api/v1/recordings/uploads/${upload.uploadId}/parts/${n}`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${key}`, "Content-Length": String(body.length) },
-      body,
-    });
-    const json = await res.json();
-    if (res.status !== 200) throw new Error(`part ${n} answered ${res.status}: ${JSON.stringify(json)}`);
-    parts.push(json);
-  }
-  return call(base, "POST", `/api/v1/recordings/uploads/${upload.uploadId}/complete`, key, { parts }, 201);
+function multipart(base, key, sizeMb) {
+  return multipartUpload(base, key, {
+    filename: `mp-${sizeMb}.webm`,
+    contentType: "video/webm",
+    totalBytes: sizeMb * MB,
+    partBody: (_n, partSize) => chunk(partSize),
+  });
 }
 
 async function main() {

@@ -23,9 +23,11 @@ describe("action items", () => {
     ["Bob will update the release notes.", [["Update the release notes", "Bob"]]],
     ["Dana's going to call the vendor.", [["Call the vendor", "Dana"]]],
     ["Bob and Carol will review the contract.", [["Review the contract", "Bob and Carol"]]],
-    // "we need to" and "let's" commit the group: no owner is invented for them.
-    ["We need to fix the flaky test.", [["Fix the flaky test", null]]],
-    ["Let's schedule a follow-up with legal.", [["Schedule a follow-up with legal", null]]],
+    // SPEC §6.1: the person named as subject, else the speaker — "we need to" and "let's" are the speaker's.
+    ["We need to fix the flaky test.", [["Fix the flaky test", "Alice"]]],
+    ["Let's schedule a follow-up with legal.", [["Schedule a follow-up with legal", "Alice"]]],
+    ["So Bob will send the invoice.", [["Send the invoice", "Bob"]]],
+    ["I'll update the docs, because the old page is wrong.", [["Update the docs", "Alice"]]],
     ["Action item: update the onboarding docs.", [["Update the onboarding docs", "Alice"]]],
     ["Action item: Bob to send the invoice.", [["Send the invoice", "Bob"]]],
     ["Action item for Carol: check the logs.", [["Check the logs", "Carol"]]],
@@ -54,6 +56,15 @@ describe("action items", () => {
     "Should we fix the test?",
     "If we need to, we can postpone.",
     "I will.",
+    'Kevin literally said, "I\'ll migrate the DNS myself," and then he left.',
+    "My husband keeps saying I'll end up needing surgery.",
+    "If we need to roll back, I'll flip the flag.",
+    "I'll just move to a farm and raise goats, ha ha.",
+    "Hannah's going to kill me, but I merged it.",
+    "That's a number your CFO will look at.",
+    "Let's come back to that later.",
+    "I'm going to press along your spine.",
+    "Otherwise Safari will keep rejecting the payment iframe.",
   ])("finds no commitment in %j", (text) => {
     expect(itemsOf(text)).toEqual([]);
   });

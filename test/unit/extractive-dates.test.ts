@@ -21,6 +21,12 @@ describe("datesIn", () => {
     ["It scored 50/50 and 3.5/5.", []],
     ["See you tomorrow.", []],
     ["Have a good weekend, talk to you Monday.", []],
+    ["Is everyone fine with March 18?", []],
+    ["The issue happened again on Saturday.", []],
+    ["We had that outage on Black Friday.", []],
+    ["Every meeting runs over on a Tuesday.", []],
+    ['She told me, "I\'ll start next week," and did not.', []],
+    ["The plan was to release on March 11.", ["March 11"]],
   ])("%j → %j", (text, expected) => {
     expect(datesIn(text)).toEqual(expected);
   });

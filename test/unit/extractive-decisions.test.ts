@@ -20,6 +20,9 @@ describe("decisions", () => {
     ["I agree with you.", false],
     ["We should decide soon.", false],
     ["They will go to the conference.", false],
+    ["If we decided to drop Safari support, we'd lose checkouts.", false],
+    ['Our last vendor told us, "we\'ll go with whatever works for you," and ignored us.', false],
+    ["Kevin said we'll go with Cloudflare, but nobody agreed.", false],
   ])("%j → %s", (text, expected) => {
     expect(isDecision(text)).toBe(expected);
   });

@@ -48,7 +48,7 @@ describe("emailFor", () => {
       "Fix the retry queue today, it is urgent — Bob",
       "Update the release notes by Friday — Dana",
       "Share the onboarding prototype with the support team on 2026-03-05 — Carol",
-      "Measure the onboarding completion rate after the change — unassigned",
+      "Measure the onboarding completion rate after the change — Alice",
       "Add completion tracking to the onboarding API — Bob",
     ]);
     for (const item of email.actionItems) expect(email.body).toContain(`- ${item}`);

@@ -99,6 +99,6 @@ describe("summary templates", () => {
     expect(summary).toContain('Carol said: "The onboarding survey shows new users abandon the onboarding checklist');
     expect(summary).toContain("Finally, the discussion turned to onboarding, invite and step.");
     expect(summary).toContain("Next steps: Bob to fix the retry queue today");
-    expect(summary).toContain("the team to measure the onboarding completion rate");
+    expect(summary).toContain("Alice to measure the onboarding completion rate");
   });
 });

@@ -7,7 +7,7 @@ export type Priority = "high" | "medium" | "low";
 /** A commitment found in the transcript. */
 export interface ActionItem {
   item: string;
-  /** Who committed, or null for the team ("we need to …", "let's …"). */
+  /** Who committed: the person named as subject, else the speaker (SPEC §6.1). */
   owner: string | null;
   priority: Priority;
   /** 0–1: how explicitly the sentence commits (an "action item:" label more than a "let's"). */
@@ -15,17 +15,18 @@ export interface ActionItem {
   sentence: Sentence;
 }
 
-const NAME = String.raw`\p{Lu}[\p{L}'’-]+(?: \p{Lu}[\p{L}'’-]+)?`;
+/** A capitalised word with a lower-case letter ("Bob", "O'Brien"; not "CFO"), optionally two of them. */
+const NAME_WORD = String.raw`\p{Lu}(?=[\p{L}'’-]*\p{Ll})[\p{L}'’-]+`;
+const NAME = `${NAME_WORD}(?: ${NAME_WORD})?`;
 
 /**
- * A cue that opens a commitment. `owner` decides who owns it: the speaker ("I'll …"), the named subject
- * ("Bob will …"), or nobody. We decided that "we need to …" and "let's …" have no owner (null): they commit the
- * group, and naming whoever happened to say it would invent an assignment. Labelled items ("action item: …",
- * "TODO …") without a named subject go to the speaker, who raised them (SPEC §6.1's "else the speaker").
+ * A cue that opens a commitment. `owner` decides who owns it: the named subject ("Bob will …", "action item:
+ * Bob to …"), else the speaker (SPEC §6.1) — also for "we need to …" and "let's …", which the speaker proposes
+ * (`group` marks those: they are weaker, and an "if" before them is common).
  */
 interface Cue {
   pattern: RegExp;
-  owner: "speaker" | "named" | "none" | "label";
+  owner: "speaker" | "named" | "group" | "label";
   confidence: number;
   /** Predicates that follow the cue without being a commitment ("I'll be honest", "let's move on"). */
   notAfter?: RegExp;
@@ -45,7 +46,7 @@ const CUES: Cue[] = [
     owner: "speaker",
     confidence: 0.8,
     notAfter:
-      /^(?:be(?! (?:sending|doing|handling|working|taking|preparing|drafting|writing|reaching|following|responsible|in charge|owning))|say|admit|tell you|bet|guess|give you|never|not|just say|see you|talk to you|leave it|stop|hand (?:it )?(?:over|back)|pass it|turn it over|start with|kick (?:it |things )?off|go first|let you go|be honest|be brief|share (?:my|the) screen|remember|never forget|leave|go|run|drop off|jump off|head out)\b/i,
+      /^(?:be(?! (?:sending|doing|handling|working|taking|preparing|drafting|writing|reaching|following|responsible|in charge|owning))|say|admit|tell you|bet|guess|give you|never|not|just say|see you|talk to you|leave it|stop|hand (?:it )?(?:over|back)|pass it|turn it over|start with|kick (?:it |things )?off|go first|let you go|be honest|be brief|share (?:my|the) screen|remember|never forget|leave|go|run|drop off|jump off|head out|end up|regret|just (?:move|live|quit|retire|run away|give up|cry)|press|lift|touch|examine|listen to|feel|check your|look at your|ask you|show you|click|stop sharing)\b/i,
   },
   {
     pattern: new RegExp(
@@ -55,20 +56,20 @@ const CUES: Cue[] = [
     owner: "named",
     confidence: 0.8,
     notAfter:
-      /^(?:be(?! (?:sending|doing|handling|working|taking|preparing|drafting|responsible|in charge))|not|never|probably be|like|love|say|think)\b/i,
+      /^(?:be(?! (?:sending|doing|handling|working|taking|preparing|drafting|responsible|in charge))|not|never|probably be|like|love|hate|kill|laugh|cry|want|wonder|say|think|look at|keep|end up|regret|complain|crash|break|fail|stop|throw|reject)\b/i,
   },
   {
     pattern: /\b(?:we need to|we have to|we must|we['’]ve got to|we gotta|we['’]ll need to|we will need to)\s+/giu,
-    owner: "none",
+    owner: "group",
     confidence: 0.6,
     notAfter: /^(?:be|talk about|remember|think about it|wrap up|move on|keep in mind)\b/i,
   },
   {
     pattern: /\b(?:let['’]s|let us)\s+/giu,
-    owner: "none",
+    owner: "group",
     confidence: 0.5,
     notAfter:
-      /^(?:see|move on|move to|start|begin|get started|talk|discuss|go (?:back|over|through|around|ahead|with)|look at|take a look|recap|wrap|dive|jump|switch|turn to|continue|focus|hear|do a quick|not|be honest|say|think|keep going|get into|skip|pause|pick up|get going|kick off|review|chat|call it|summari[sz]e)\b/i,
+      /^(?:see|move on|move to|come back|start|begin|get started|talk|discuss|go (?:back|over|through|around|ahead|with)|look at|take a look|recap|wrap|dive|jump|switch|turn to|continue|focus|hear|do a quick|not|be honest|say|think|keep going|get into|skip|pause|pick up|get going|kick off|review|chat|call it|summari[sz]e)\b/i,
   },
 ];
 
@@ -98,10 +99,37 @@ interface Match {
 }
 
 function ownerOf(cue: Cue, groups: Record<string, string | undefined>, sentence: Sentence): string | null {
-  if (cue.owner === "speaker") return sentence.speaker;
-  if (cue.owner === "none") return null;
+  if (cue.owner === "speaker" || cue.owner === "group") return sentence.speaker;
   if (cue.owner === "named") return groups.other ? `${groups.name} and ${groups.other}` : (groups.name ?? null);
   return groups.name ?? sentence.speaker;
+}
+
+/** A condition or supposition earlier in the sentence: "if we need to …", "suppose I'll …" commit nobody. */
+export const HYPOTHETICAL = /\b(?:if|suppose|supposing|imagine|unless|in case|hypothetically|whether)\b/i;
+/** Someone else's words reported: "he keeps saying I'll …", "she told me I'll …". */
+const REPORTED =
+  /\b(?:says?|said|saying|tells? (?:me|us|him|her|them|everyone)|told (?:me|us|him|her|them|everyone)|thinks?|thought|claims?|claimed|worried)(?: that)?[\s,:]*["“]?\s*$/i;
+/** Laughter or a disclaimer: a joke commits nobody ("I'll move to a farm, ha ha"). */
+const JOKE = /\b(?:ha(?:[\s,]+ha)*|haha+|lol|just kidding|kidding|joking)\b|[([](?:laughs?|laughter)[)\]]/i;
+/** "your CFO", "the Manager": a role after a determiner is not a person's name. */
+const DETERMINER_BEFORE = /\b(?:your|our|my|their|his|her|its|the|a|an)\s+$/i;
+
+/** Whether `at` is inside a quotation ("…" or “…”): quoted words are someone else's, not a commitment. */
+export function quoted(text: string, at: number): boolean {
+  let inside = false;
+  for (let i = 0; i < at; i++) {
+    const c = text[i];
+    if (c === '"') inside = !inside;
+    else if (c === "“") inside = true;
+    else if (c === "”") inside = false;
+  }
+  return inside;
+}
+
+/** A cue undone by its context: quoted, reported, or after a condition. */
+export function undone(text: string, at: number): boolean {
+  const before = text.slice(0, at);
+  return quoted(text, at) || REPORTED.test(before) || HYPOTHETICAL.test(before);
 }
 
 function findCues(sentence: Sentence, names: NameGuesser): Match[] {
@@ -109,13 +137,20 @@ function findCues(sentence: Sentence, names: NameGuesser): Match[] {
   for (const cue of CUES) {
     for (const match of allMatches(cue.pattern, sentence.text)) {
       const groups = match.groups ?? {};
+      let at = match.index;
       if (cue.owner === "named") {
-        if (!groups.name?.split(" ").every((part) => names.isName(part))) continue;
+        const [first = "", second] = groups.name?.split(" ") ?? [];
+        const parts = second === undefined ? [first] : [first, second];
+        // "So Priya will …": a capitalised word before the name is not part of it.
+        if (second !== undefined && !names.isName(first) && names.isName(second)) {
+          groups.name = second;
+          at += first.length + 1;
+        } else if (!parts.every((part) => names.isName(part))) continue;
+        if (DETERMINER_BEFORE.test(sentence.text.slice(0, at))) continue;
         if (groups.other && !groups.other.split(" ").every((part) => names.isName(part))) continue;
       }
       if (cue.owner === "label" && groups.name && !names.isName(groups.name)) continue;
-      const at = match.index;
-      let end = at + match[0].length;
+      let end = match.index + match[0].length;
       let owner = ownerOf(cue, groups, sentence);
       if (cue.owner === "label") {
         // "Action item: Bob to send the deck" names its owner after the label.
@@ -126,7 +161,7 @@ function findCues(sentence: Sentence, names: NameGuesser): Match[] {
         }
       }
       if (cue.notAfter?.test(sentence.text.slice(end))) continue;
-      if (cue.owner === "none" && /\bif\s+$/i.test(sentence.text.slice(0, at))) continue;
+      if (cue.owner !== "label" && undone(sentence.text, at)) continue;
       matches.push({ at, end, cue, owner });
     }
   }
@@ -145,8 +180,13 @@ function findCues(sentence: Sentence, names: NameGuesser): Match[] {
   return kept;
 }
 
+/** Where a commitment's own clause ends: its reasons and asides are not part of the item. */
+const CLAUSE_END =
+  /,\s+(?:because|so(?! that)|since|otherwise|but|which|while|and then|and (?:he|she|they|we|I)(?:['’]ll| will))\b|\s+—\s+|[;"“]/i;
+
 function predicate(text: string): string {
-  return text
+  const end = CLAUSE_END.exec(text);
+  return (end ? text.slice(0, end.index) : text)
     .replace(/[\s,;:]*(?:\b(?:and|but|so|then)\s*)?$/i, "")
     .replace(/[.!?…"'”’\s]+$/, "")
     .trim();
@@ -154,7 +194,7 @@ function predicate(text: string): string {
 
 /** The commitments of one sentence (several when it holds several: "I'll draft it and Bob will review it"). */
 export function actionsInSentence(sentence: Sentence, names: NameGuesser): ActionItem[] {
-  if (!MAY_COMMIT.test(sentence.text) || isQuestion(sentence.text)) return [];
+  if (!MAY_COMMIT.test(sentence.text) || isQuestion(sentence.text) || JOKE.test(sentence.text)) return [];
   const matches = findCues(sentence, names);
   const items: ActionItem[] = [];
   matches.forEach((match, i) => {

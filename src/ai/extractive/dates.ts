@@ -1,4 +1,5 @@
-import type { Sentence } from "./sentences";
+import { quoted } from "./actions";
+import { isQuestion, type Sentence } from "./sentences";
 import { allMatches, cleanSentence } from "./text";
 
 const MONTH =
@@ -30,16 +31,31 @@ const NOT_DATES = new Set(["24/7"]);
 /** "See you tomorrow" and "have a good Friday" end a meeting; they set no date. */
 const FAREWELL = /\b(?:see you|talk (?:to you )?|speak (?:to you )?|catch you|have a (?:good|great|nice)|happy)\s*$/i;
 
-/** The date expressions of one sentence, as written. */
+/** A day named without a date, as in "next Tuesday" or "tomorrow", as opposed to "March 3" or "2026-03-03". */
+const RELATIVE =
+  /^(?:(?:next|this|last|coming) )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$|^(?:tomorrow|next |end of )/i;
+/**
+ * A sentence about the past: "it happened on Saturday", "we talked about it on Thursday". A weekday in it is
+ * not an upcoming date (an explicit calendar date is kept: it may still be one).
+ */
+const PAST =
+  /\b(?:was|were|happened|did|had|talked|said|told|went|came|forwarded|sent|asked|skipped|finished|started|ago|yesterday|last (?:week|time|month))\b/i;
+/** Holidays and generic days, not dates: "Black Friday", "a Tuesday". */
+const NOT_A_DAY_BEFORE = /\b(?:black|good|cyber|a|any|every other)\s+$/i;
+
+/** The date expressions of one sentence, as written; none in questions ("is everyone fine with March 18?"). */
 export function datesIn(text: string): string[] {
   const found: string[] = [];
-  if (!MAY_DATE.test(text)) return found;
+  if (!MAY_DATE.test(text) || isQuestion(text)) return found;
   for (const match of allMatches(DATE, text)) {
     const date = match[0];
     if (NOT_DATES.has(date)) continue;
     // The modal verb: "we may 2x it" is not May 2nd (written dates capitalise the month).
     if (/\bmay\b/.test(date)) continue;
-    if (FAREWELL.test(text.slice(0, match.index))) continue;
+    const before = text.slice(0, match.index);
+    if (FAREWELL.test(before) || NOT_A_DAY_BEFORE.test(before) || quoted(text, match.index)) continue;
+    // "next week" in a sentence that reports someone's words is theirs, not a date of this meeting.
+    if (RELATIVE.test(date) && (PAST.test(text) || /["“”]/.test(text))) continue;
     found.push(date);
   }
   return found;

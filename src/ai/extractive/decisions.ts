@@ -1,3 +1,4 @@
+import { undone } from "./actions";
 import { isQuestion, type Sentence } from "./sentences";
 import { cleanSentence } from "./text";
 
@@ -5,9 +6,14 @@ import { cleanSentence } from "./text";
 const DECISION =
   /\b(?:we(?:['’]ve| have)? decided|(?:we(?:['’]ve| have)?|everyone|all) agreed|it was (?:decided|agreed)|(?:we(?:['’]re| are)? )?agreed(?: on| that)?\s*:|decision(?: is)?\s*:|the decision (?:is|was)|final decision|we(?:['’]ll| will| are going to|['’]re going to|['’]re| are) go(?:ing)? with|let['’]s go with|we settled on|we(?:['’]re| are) settled on|we(?:['’]ve| have) chosen|we chose|we(?:['’]re| are) going ahead with|we(?:['’]ll| will) go ahead with)/i;
 
-/** Whether a sentence states a decision. */
+/**
+ * Whether a sentence states a decision: not a question, and the phrase is not quoted ("they told us, \"we'll go
+ * with …\""), reported ("he said we'll go with …") or supposed ("if we decided to …").
+ */
 export function isDecision(sentence: string): boolean {
-  return !isQuestion(sentence) && DECISION.test(sentence);
+  if (isQuestion(sentence)) return false;
+  const match = DECISION.exec(sentence);
+  return match !== null && !undone(sentence, match.index);
 }
 
 /** The decisions of the meeting, as their sentences (cleaned), in order, each once. */

@@ -6,6 +6,7 @@ const B = 0.75;
 /** Segments scoring below this share of the best one are not cited. */
 const RELATIVE_CUTOFF = 0.5;
 const MAX_CITED = 3;
+const QUESTION_DAMPING = 0.5;
 
 export interface RankedSegment {
   segment: PromptSegment;
@@ -47,7 +48,10 @@ export function rankSegments(segments: readonly PromptSegment[], query: string):
       const idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
       score += (idf * frequency * (K1 + 1)) / (frequency + K1 * (1 - B + (B * length) / averageLength));
     }
-    ranked.push({ segment: segments[position] as PromptSegment, score });
+    const segment = segments[position] as PromptSegment;
+    // A segment that only asks ("And the annual plan?") shares the question's words but rarely answers it.
+    if (/\?["'”’)\]]*$/.test(segment.text.trim()) && !/[.!](?:\s|$)/.test(segment.text)) score *= QUESTION_DAMPING;
+    ranked.push({ segment, score });
   });
   return ranked.sort(
     (a, b) => b.score - a.score || a.segment.start - b.segment.start || a.segment.index - b.segment.index,

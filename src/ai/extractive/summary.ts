@@ -4,7 +4,7 @@ import { type Analysis, actionLine, meetingKeywords, overviewSentences, people }
 import { topSentences } from "./salience";
 import { headingOf, topicSections, topicSpans } from "./sections";
 import { isQuestion } from "./sentences";
-import { classify, TEMPLATES } from "./templates";
+import { classify, clinicians, TEMPLATES } from "./templates";
 import { capitalise, cleanSentence, joinList } from "./text";
 
 type Section = { heading: string; points: string[] };
@@ -26,9 +26,15 @@ function templateSections(analysis: Analysis, template: SummaryTemplate): Sectio
   const buckets: number[][] = spec.sections.map(() => []);
   // Sentences already listed as action items are not quoted again under the section that lists the items.
   const actionSentences = new Set(analysis.actionItems.map((item) => item.sentence.order));
+  const voiced = spec.sections.some((section) => section.voice !== undefined);
+  const clinicianSpeakers = voiced
+    ? clinicians(analysis.sentences.map((s) => ({ speaker: s.speaker, asks: isQuestion(s.text) })))
+    : new Set<string>();
   for (const sentence of analysis.sentences) {
     if (isQuestion(sentence.text)) continue;
-    const best = classify(sentence.text, spec.sections);
+    const voice =
+      clinicianSpeakers.size === 0 ? null : clinicianSpeakers.has(sentence.speaker) ? "clinician" : "patient";
+    const best = classify(sentence.text, spec.sections, voice);
     if (best >= 0) buckets[best]?.push(sentence.order);
   }
   const topics = spec.sections.some((section) => section.source === "topics")

@@ -10,6 +10,8 @@ export interface SectionSpec {
   source: "cues" | "topics" | "questions";
   cues?: RegExp;
   withActions?: boolean;
+  /** Whose words the section reports: the patient's (history, symptoms) or the clinician's (findings, plan). */
+  voice?: "patient" | "clinician";
 }
 
 /** A template's sections; `topicSections` templates use the meeting's topics as headings instead. */
@@ -19,13 +21,13 @@ export interface TemplateSpec {
 }
 
 const SUBJECTIVE =
-  /\b(?:i(?:['’]ve| have)? (?:been|felt|feel|noticed|had)|i(?:['’]m| am) (?:feeling|having|getting)|my (?:\w+ )?(?:pain|head|chest|back|stomach|throat|sleep|knee|symptoms?)|hurts?|aches?|aching|pain(?:ful)?|worse|dizzy|tired|nause\w*|cough\w*|fever|complain\w*|symptoms?|trouble (?:sleeping|breathing)|can['’]t sleep)\b/gi;
+  /\b(?:i(?:['’]ve| have)? (?:been|felt|feel|noticed|had)|i(?:['’]m| am) (?:feeling|having|getting)|my (?:\w+ )?(?:pain|head|chest|back|stomach|throat|sleep|knee|symptoms?)|hurts?|aches?|aching|pain(?:ful)?|worse|dizzy|tired|nause\w*|cough\w*|fever|complain\w*|symptoms?|trouble (?:sleeping|breathing)|can['’]t sleep|numb(?:ness)?|tingl\w*|pins and needles|burning|shooting|stiff(?:ness)?)\b/gi;
 const OBJECTIVE =
-  /\b(?:blood pressure|bp|heart rate|pulse|temperature|oxygen|saturation|weight|bmi|exam(?:ination)?|examined|on exam|auscultat\w*|lungs?|tender(?:ness)?|swelling|swollen|rash|reflexes|range of motion|x-?rays?|mri|ct scan|labs?|blood (?:work|tests?)|results?|\d+(?:\.\d+)? ?(?:mmhg|bpm|kg|lbs?|degrees|percent|%))/gi;
+  /\b(?:blood pressure|bp|heart rate|pulse|temperature|oxygen|saturation|weight|bmi|exam(?:ination)?|examined|on exam|auscultat\w*|lungs?|tender(?:ness)?|swelling|swollen|rash|reflex(?:es)?|sensation|strength|straight leg raise|positive|negative|range of motion|x-?rays?|ct scan|labs?|blood (?:work|tests?)|results?|\d+(?:\.\d+)? ?(?:mmhg|bpm|kg|lbs?|degrees|percent|%))/gi;
 const ASSESSMENT =
-  /\b(?:diagnos\w*|assessment|impression|consistent with|suggests?|most likely|likely|looks like|sounds like|rule out|differential|i suspect|indicat\w*|infection|strain|sprain|condition)\b/gi;
+  /\b(?:diagnos\w*|assessment|impression|consistent with|suggests|most likely|likely|looks like|sounds like|rule out|differential|i suspect|indicat\w*|infection|strain|sprain|condition|sciatica|herniat\w*|disc|nerve root|this is (?:most )?(?:likely|probably))\b/gi;
 const PLAN =
-  /\b(?:prescri\w*|take (?:\w+ )?(?:twice|once|daily|every)|\d+ ?mg|dose|dosage|start (?:you )?on|refer\w*|recommend\w*|plan|should (?:try|avoid|rest|take)|avoid|rest|physio\w*|therapy|order (?:a|some)|come back|follow[- ]up|i(?:['’]ll| will)|we(?:['’]ll| will))\b/gi;
+  /\b(?:prescri\w*|take (?:\w+ )?(?:twice|once|daily|every)|\d+ ?mg|milligrams?|dose|dosage|mri|scan|start (?:you )?on|refer\w*|recommend\w*|plan|should (?:try|avoid|rest|take)|avoid|rest(?! of)|physio\w*|therapy|order (?:a|some)|come back|follow[- ]up|i(?:['’]ll| will)|we(?:['’]ll| will))\b/gi;
 const CHIEF_COMPLAINT =
   /\b(?:(?:brings|brought) you in|here (?:for|because|about)|main (?:concern|problem|issue|reason)|reason for (?:the |your )?visit|came in|coming in|what(?:['’]s| is) going on|chief complaint)\b/gi;
 const HISTORY =
@@ -58,22 +60,22 @@ export const TEMPLATES: Record<SummaryTemplate, TemplateSpec> = {
   SOAP: {
     topicSections: false,
     sections: [
-      { heading: "Subjective", source: "cues", cues: SUBJECTIVE },
-      { heading: "Objective", source: "cues", cues: OBJECTIVE },
-      { heading: "Assessment", source: "cues", cues: ASSESSMENT },
-      { heading: "Plan", source: "cues", cues: PLAN, withActions: true },
+      { heading: "Subjective", voice: "patient", source: "cues", cues: SUBJECTIVE },
+      { heading: "Objective", voice: "clinician", source: "cues", cues: OBJECTIVE },
+      { heading: "Assessment", voice: "clinician", source: "cues", cues: ASSESSMENT },
+      { heading: "Plan", voice: "clinician", source: "cues", cues: PLAN, withActions: true },
     ],
   },
   "Extended SOAP": {
     topicSections: false,
     sections: [
-      { heading: "Chief Complaint", source: "cues", cues: CHIEF_COMPLAINT },
-      { heading: "History of Present Illness", source: "cues", cues: HISTORY },
+      { heading: "Chief Complaint", voice: "patient", source: "cues", cues: CHIEF_COMPLAINT },
+      { heading: "History of Present Illness", voice: "patient", source: "cues", cues: HISTORY },
       { heading: "Medications and Allergies", source: "cues", cues: MEDICATIONS },
-      { heading: "Subjective", source: "cues", cues: SUBJECTIVE },
-      { heading: "Objective", source: "cues", cues: OBJECTIVE },
-      { heading: "Assessment", source: "cues", cues: ASSESSMENT },
-      { heading: "Plan", source: "cues", cues: PLAN, withActions: true },
+      { heading: "Subjective", voice: "patient", source: "cues", cues: SUBJECTIVE },
+      { heading: "Objective", voice: "clinician", source: "cues", cues: OBJECTIVE },
+      { heading: "Assessment", voice: "clinician", source: "cues", cues: ASSESSMENT },
+      { heading: "Plan", voice: "clinician", source: "cues", cues: PLAN, withActions: true },
       { heading: "Follow-up", source: "cues", cues: FOLLOW_UP },
     ],
   },
@@ -99,12 +101,36 @@ export const TEMPLATES: Record<SummaryTemplate, TemplateSpec> = {
   },
 };
 
-/** The index of the cue section a sentence fits best (most cue matches, ties to the earlier), or -1. */
-export function classify(text: string, sections: readonly SectionSpec[]): number {
+/** Clinicians by title; without one, the speaker who asks the most questions (clinicians take the history). */
+const CLINICIAN_TITLE = /^(?:dr\.?|doctor|nurse|prof\.?|physician|clinician|therapist|np|pa)\b/i;
+
+/** The speakers in a clinician's role, given each sentence's speaker and whether it asks something. */
+export function clinicians(sentences: readonly { speaker: string; asks: boolean }[]): Set<string> {
+  const speakers = new Set(sentences.map((sentence) => sentence.speaker));
+  const titled = [...speakers].filter((speaker) => CLINICIAN_TITLE.test(speaker));
+  if (titled.length > 0 || speakers.size < 2) return new Set(titled);
+  const questions = new Map<string, number>();
+  for (const sentence of sentences) {
+    if (sentence.asks) questions.set(sentence.speaker, (questions.get(sentence.speaker) ?? 0) + 1);
+  }
+  const [asker] = [...questions].sort((a, b) => b[1] - a[1]);
+  return new Set(asker ? [asker[0]] : []);
+}
+
+/**
+ * The index of the cue section a sentence fits best (most cue matches, ties to the earlier), or -1. `voice`
+ * says whose sentence it is (when the template cares): a patient's sentence never goes to a clinician's section.
+ */
+export function classify(
+  text: string,
+  sections: readonly SectionSpec[],
+  voice: "patient" | "clinician" | null = null,
+): number {
   let best = -1;
   let bestCount = 0;
   sections.forEach((section, i) => {
     if (section.source !== "cues" || !section.cues) return;
+    if (voice !== null && section.voice !== undefined && section.voice !== voice) return;
     const count = text.match(section.cues)?.length ?? 0;
     if (count > bestCount) {
       best = i;

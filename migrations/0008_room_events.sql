@@ -42,17 +42,20 @@ CREATE TABLE `room_sessions` (
 	`open_count` integer NOT NULL,
 	`open_since_sum` integer NOT NULL,
 	`unique_participants` integer NOT NULL,
+	`start_notified` integer NOT NULL,
 	`end_notified` integer NOT NULL
 );
 --> statement-breakpoint
 CREATE INDEX `room_sessions_org_room_idx` ON `room_sessions` (`org_id`,`room_name`,`started_at`);--> statement-breakpoint
 CREATE INDEX `room_sessions_pending_end_idx` ON `room_sessions` (`below_since`) WHERE ended_at IS NULL;--> statement-breakpoint
+CREATE INDEX `room_sessions_unannounced_idx` ON `room_sessions` (`org_id`,`room_name`) WHERE start_notified = 0 OR (ended_at IS NOT NULL AND end_notified = 0);--> statement-breakpoint
 CREATE TABLE `room_states` (
 	`org_id` text NOT NULL,
 	`room_name` text NOT NULL,
 	`created_at` integer NOT NULL,
 	`end_at` integer,
 	`version` integer NOT NULL,
+	`last_received_at` integer NOT NULL,
 	`writer` text NOT NULL,
 	`total_sessions` integer NOT NULL,
 	`first_session_started_at` integer,

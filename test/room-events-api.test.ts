@@ -96,6 +96,8 @@ describe("the scheduled job ends sessions after 2 minutes with fewer than two", 
 
     await endRoomSessions(env, leftAt + 119_000);
     expect((await sessionsOf(org, roomName))[0]?.endedAt).toBeNull();
+    expect(await eventsOfType(org, "room.session.started", roomName)).toHaveLength(1);
+    expect(await eventsOfType(org, "room.session.ended", roomName)).toHaveLength(0);
     await endRoomSessions(env, leftAt + 120_000);
     const [session] = await sessionsOf(org, roomName);
     expect(session?.endedAt).toBe(new Date(leftAt).toISOString());
@@ -106,6 +108,7 @@ describe("the scheduled job ends sessions after 2 minutes with fewer than two", 
     ]);
     // A late duplicate or an unrelated late event re-derives the room but announces nothing again.
     await post(org, [e.join("a", -10, { id: "late" }), e.leave("a", 1)]);
+    await endRoomSessions(env, Date.now() + 600_000);
     expect(await eventsOfType(org, "room.session.ended", roomName)).toHaveLength(1);
     expect(await eventsOfType(org, "room.session.started", roomName)).toHaveLength(1);
   });

@@ -14,7 +14,7 @@ import type { RoomEventType } from "../db/schema";
 import { ApiError, type FieldIssue } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
-import { type DerivedSession, deriveRoom, type PresenceEvent } from "./room-session-derivation";
+import { deriveRoom, type PresenceEvent } from "./room-session-derivation";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A meeting deleted or expired this recently still takes events (late reports from the media plane). */
@@ -104,7 +104,7 @@ function clientEvent(event: RoomEventWrite): DomainEventWrite {
 export function sessionEvent(
   type: "room.session.started" | "room.session.ended",
   roomName: string,
-  s: DerivedSession | { id: string; startedAt: number; endedAt: number | null },
+  s: { id: string; startedAt: number; endedAt: number | null },
 ): DomainEventWrite {
   return {
     id: newId("evt"),
@@ -160,7 +160,13 @@ function plan(
       }));
     const known = read.sessions
       .filter((s) => s.room_name === roomName)
-      .map((s) => ({ id: s.id, startedAt: s.started_at, endedAt: s.ended_at, endNotified: s.end_notified === 1 }));
+      .map((s) => ({
+        id: s.id,
+        startedAt: s.started_at,
+        endedAt: s.ended_at,
+        startNotified: s.start_notified === 1,
+        endNotified: s.end_notified === 1,
+      }));
     const derived = deriveRoom(roomName, [...stored, ...fresh.map(toPresence)], known, now, () => newId("ses"));
     const room = rooms.get(roomName) as ReportableRoom;
     out.states.push({
@@ -168,6 +174,7 @@ function plan(
       createdAt: room.createdAt,
       endAt: room.endAt,
       version: read.versions.get(roomName) ?? 0,
+      lastReceivedAt: now,
       totalSessions: derived.totals.totalSessions,
       firstSessionStartedAt: derived.totals.firstSessionStartedAt,
       lastSessionStartedAt: derived.totals.lastSessionStartedAt,
@@ -181,8 +188,6 @@ function plan(
     out.sessions.push(...derived.sessions.map((s) => ({ ...s, roomName })));
     out.participants.push(...derived.participants.map((p) => ({ ...p, roomName })));
     out.domainEvents.push(...fresh.sort((a, b) => a.occurredAt - b.occurredAt).map(clientEvent));
-    out.domainEvents.push(...derived.started.map((s) => sessionEvent("room.session.started", roomName, s)));
-    out.domainEvents.push(...derived.ended.map((s) => sessionEvent("room.session.ended", roomName, s)));
   }
   return out;
 }

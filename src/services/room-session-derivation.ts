@@ -19,6 +19,7 @@ export interface KnownSession {
   id: string;
   startedAt: number;
   endedAt: number | null;
+  startNotified: boolean;
   endNotified: boolean;
 }
 
@@ -31,6 +32,7 @@ export interface DerivedSession {
   openCount: number;
   openSinceSum: number;
   uniqueParticipants: number;
+  startNotified: boolean;
   endNotified: boolean;
 }
 
@@ -56,10 +58,6 @@ export interface Derivation {
   participants: DerivedParticipant[];
   totals: Totals;
   roleStats: Record<string, RoleStats>;
-  /** Sessions that did not exist before (their `room.session.started` is due). */
-  started: DerivedSession[];
-  /** Sessions whose end became certain now and was never announced (their `room.session.ended` is due). */
-  ended: DerivedSession[];
 }
 
 const TYPE_ORDER: Record<RoomEventType, number> = {
@@ -172,7 +170,7 @@ function matchIds(spans: ReturnType<typeof sessionSpans>, known: readonly KnownS
 
 /**
  * Derives a room's sessions, participants and totals from all of its events (any order) at `now`.
- * Known sessions keep their ids, and whether their end was announced, so webhooks go out once per session.
+ * Known sessions keep their ids and what was announced of them, so webhooks go out once per session.
  */
 export function deriveRoom(
   roomName: string,
@@ -196,7 +194,8 @@ export function deriveRoom(
       openCount: stats.openCount,
       openSinceSum: stats.openSinceSum,
       uniqueParticipants: stats.unique,
-      endNotified: (match?.endNotified ?? false) || span.endedAt !== null,
+      startNotified: match?.startNotified ?? false,
+      endNotified: match?.endNotified ?? false,
     };
   });
   for (const p of participants) {
@@ -216,7 +215,6 @@ export function deriveRoom(
       ),
     ]),
   );
-  const knownIds = new Map(known.map((k) => [k.id, k]));
   return {
     sessions,
     participants,
@@ -227,7 +225,5 @@ export function deriveRoom(
       firstSessionStartedAt: sessions[0]?.startedAt ?? null,
       lastSessionStartedAt: sessions.at(-1)?.startedAt ?? null,
     },
-    started: sessions.filter((s) => !knownIds.has(s.id)),
-    ended: sessions.filter((s) => s.endedAt !== null && !knownIds.get(s.id)?.endNotified),
   };
 }

@@ -53,6 +53,7 @@ export interface StoredSession {
   room_name: string;
   started_at: number;
   ended_at: number | null;
+  start_notified: number;
   end_notified: number;
 }
 
@@ -67,7 +68,7 @@ export async function readRoomsForDerivation(db: Database, orgId: string, roomNa
       sql`SELECT room_name, version FROM ${roomStates} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
       sql`SELECT room_name, dedup_key, type, participant_id, display_name, external_id, role_name, occurred_at
         FROM ${roomEvents} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
-      sql`SELECT id, room_name, started_at, ended_at, end_notified FROM ${roomSessions}
+      sql`SELECT id, room_name, started_at, ended_at, start_notified, end_notified FROM ${roomSessions}
         WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
       sql`SELECT dedup_key FROM ${roomEvents}
         WHERE org_id = ${orgId} AND dedup_key IN (SELECT value FROM json_each(${json(dedupKeys)}))`,
@@ -87,6 +88,7 @@ export interface RoomStateWrite {
   endAt: number;
   /** The version read; the write only happens if it is still the room's version. */
   version: number;
+  lastReceivedAt: number;
   totalSessions: number;
   firstSessionStartedAt: number | null;
   lastSessionStartedAt: number | null;
@@ -117,6 +119,7 @@ export interface SessionWrite {
   openCount: number;
   openSinceSum: number;
   uniqueParticipants: number;
+  startNotified: boolean;
   endNotified: boolean;
 }
 export interface ParticipantWrite {
@@ -200,13 +203,13 @@ export async function writeDerivedRooms(
   const rooms = claimedRooms(orgId, writer);
   const inClaimed = sql`${field("roomName")} IN ${rooms}`;
   const results = await sqlBatch<{ room_name: string }>(db, [
-    sql`INSERT INTO ${roomStates} (org_id, room_name, created_at, end_at, version, writer, total_sessions,
+    sql`INSERT INTO ${roomStates} (org_id, room_name, created_at, end_at, version, writer, last_received_at, total_sessions,
           first_session_started_at, last_session_started_at, closed_ms, open_count, open_since_sum, unique_participants, role_stats)
-        SELECT ${orgId}, ${field("roomName")}, ${field("createdAt")}, ${field("endAt")}, ${field("version")} + 1, ${writer},
+        SELECT ${orgId}, ${field("roomName")}, ${field("createdAt")}, ${field("endAt")}, ${field("version")} + 1, ${writer}, ${field("lastReceivedAt")},
           ${field("totalSessions")}, ${field("firstSessionStartedAt")}, ${field("lastSessionStartedAt")}, ${field("closedMs")},
           ${field("openCount")}, ${field("openSinceSum")}, ${field("uniqueParticipants")}, ${field("roleStats")}
         FROM json_each(${json(write.states)}) WHERE true
-        ON CONFLICT (org_id, room_name) DO UPDATE SET version = excluded.version, writer = excluded.writer,
+        ON CONFLICT (org_id, room_name) DO UPDATE SET version = excluded.version, writer = excluded.writer, last_received_at = excluded.last_received_at,
           created_at = excluded.created_at, end_at = excluded.end_at, total_sessions = excluded.total_sessions,
           first_session_started_at = excluded.first_session_started_at, last_session_started_at = excluded.last_session_started_at,
           closed_ms = excluded.closed_ms, open_count = excluded.open_count, open_since_sum = excluded.open_since_sum,
@@ -228,9 +231,9 @@ export async function writeDerivedRooms(
       (
         list,
       ) => sql`INSERT INTO ${roomSessions} (id, org_id, room_name, started_at, ended_at, below_since, closed_ms, open_count,
-          open_since_sum, unique_participants, end_notified)
+          open_since_sum, unique_participants, start_notified, end_notified)
         SELECT ${field("id")}, ${orgId}, ${field("roomName")}, ${field("startedAt")}, ${field("endedAt")}, ${field("belowSince")},
-          ${field("closedMs")}, ${field("openCount")}, ${field("openSinceSum")}, ${field("uniqueParticipants")}, ${field("endNotified")}
+          ${field("closedMs")}, ${field("openCount")}, ${field("openSinceSum")}, ${field("uniqueParticipants")}, ${field("startNotified")}, ${field("endNotified")}
         FROM json_each(${list}) WHERE ${inClaimed}`,
     ),
     sql`DELETE FROM ${roomParticipants} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,

@@ -42,6 +42,8 @@ export const roomStates = sqliteTable(
     createdAt: integer("created_at").notNull(),
     endAt: integer("end_at"),
     version: integer("version").notNull(),
+    /** When an event for the room was last received: session webhooks wait until the room has been quiet a while. */
+    lastReceivedAt: integer("last_received_at").notNull(),
     writer: text("writer").notNull(),
     totalSessions: integer("total_sessions").notNull(),
     firstSessionStartedAt: integer("first_session_started_at"),
@@ -83,12 +85,16 @@ export const roomSessions = sqliteTable(
     openCount: integer("open_count").notNull(),
     openSinceSum: integer("open_since_sum").notNull(),
     uniqueParticipants: integer("unique_participants").notNull(),
-    /** `room.session.ended` has been recorded (it is never recorded twice, even if a late event reopens the session). */
+    /** `room.session.started` / `ended` have been recorded: each at most once, whatever later events change. */
+    startNotified: integer("start_notified", { mode: "boolean" }).notNull(),
     endNotified: integer("end_notified", { mode: "boolean" }).notNull(),
   },
   (t) => [
     index("room_sessions_org_room_idx").on(t.orgId, t.roomName, t.startedAt),
     index("room_sessions_pending_end_idx").on(t.belowSince).where(sql`ended_at IS NULL`),
+    index("room_sessions_unannounced_idx")
+      .on(t.orgId, t.roomName)
+      .where(sql`start_notified = 0 OR (ended_at IS NOT NULL AND end_notified = 0)`),
   ],
 );
 

@@ -6,6 +6,7 @@
 //
 // Env: BENCH_EVENTS (100000), BENCH_ROOMS (1000), BENCH_BATCH (500), BENCH_CONCURRENCY (4),
 //      BENCH_ORDER (`time`: one stream in time order across all rooms, as a media plane reports; `room`: room by room).
+import { readFileSync } from "node:fs";
 import { call, cpuMs, envInt, progress, runBench, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
 
 const EVENTS = envInt("BENCH_EVENTS", 100_000, 2);
@@ -168,6 +169,10 @@ async function main() {
     for (const [name, s] of Object.entries(reads)) {
       console.log(`| ${name} | ${s.p50.toFixed(1)} | ${s.p99.toFixed(1)} | ${(s.p50 / bare).toFixed(1)}× |`);
     }
+  } catch (error) {
+    const log = readFileSync(worker.wrangler.logFile, "utf8").split("\n").slice(-30).join("\n");
+    progress(`worker log (last lines):\n${log}`);
+    throw error;
   } finally {
     await worker.stop();
   }

@@ -22,9 +22,11 @@ import { docsPage } from "./routes/docs/docs-page";
 import { eventsRouter } from "./routes/events/events.index";
 import { filesRouter } from "./routes/files/files.index";
 import { healthRouter } from "./routes/health/health.index";
+import { insightsRouter } from "./routes/insights/insights.index";
 import { meetingsRouter } from "./routes/meetings/meetings.index";
 import { organizationRouter } from "./routes/organization/organization.index";
 import { recordingsRouter } from "./routes/recordings/recordings.index";
+import { roomEventsRouter } from "./routes/room-events/room-events.index";
 import { roomsRouter } from "./routes/rooms/rooms.index";
 import { summariesRouter } from "./routes/summaries/summaries.index";
 import { transcriptionsRouter } from "./routes/transcriptions/transcriptions.index";
@@ -41,6 +43,8 @@ const ROUTERS = [
   apiKeysRouter,
   meetingsRouter,
   roomsRouter,
+  roomEventsRouter,
+  insightsRouter,
   recordingsRouter,
   transcriptionsRouter,
   aiGenerationsRouter,

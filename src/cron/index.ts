@@ -1,3 +1,4 @@
+import { endRoomSessions } from "./end-room-sessions";
 import { expireMeetings } from "./expire-meetings";
 import { sweepRecordingUploads } from "./recording-uploads";
 import { purgeExpiredRecords, sweepEventOutbox, sweepOverdueDeliveries } from "./retention";
@@ -7,7 +8,14 @@ export type ScheduledJob = (env: Env, scheduledTime: number) => Promise<unknown>
 
 /** Jobs by cron expression. */
 export const JOBS: Record<string, ScheduledJob[]> = {
-  "* * * * *": [expireMeetings, sweepEventOutbox, sweepOverdueDeliveries, purgeExpiredRecords, sweepRecordingUploads],
+  "* * * * *": [
+    expireMeetings,
+    sweepEventOutbox,
+    sweepOverdueDeliveries,
+    purgeExpiredRecords,
+    sweepRecordingUploads,
+    endRoomSessions,
+  ],
 };
 
 export async function runScheduled(controller: ScheduledController, env: Env): Promise<void> {

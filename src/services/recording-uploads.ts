@@ -1,3 +1,4 @@
+import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
 import {
   findOpenUploadRow,
@@ -6,6 +7,7 @@ import {
   listRecordingParts,
   upsertRecordingPart,
 } from "../db/queries/recordings";
+import { linkRowToSession } from "../db/queries/room-events";
 import type { RecordingRow } from "../db/schema";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
@@ -59,7 +61,11 @@ export async function createUpload(
     partsDigest: null,
     createdAt: Date.now(),
   };
-  await insertRecording(db, row);
+  const [, linked] = await sqlBatch<{ room_session_id: string | null }>(db, [
+    insertRecording(db, row),
+    linkRowToSession("recording", orgId, row.id),
+  ]);
+  row.roomSessionId = linked?.results[0]?.room_session_id ?? row.roomSessionId;
   return row;
 }
 

@@ -11,6 +11,7 @@ import {
   recordingExists,
   setRecordingSha256,
 } from "../db/queries/recordings";
+import { linkRowToSession } from "../db/queries/room-events";
 import { findReadyRecordingForDownload } from "../db/queries/system";
 import type { RecordingRow } from "../db/schema";
 import { toHex } from "../lib/encoding";
@@ -167,7 +168,12 @@ export async function uploadRecording(
   };
   const event = finishedEvent(row, now);
   try {
-    await db.batch([insertRecording(db, row), recordEvent(db, event)]);
+    const [, , linked] = await sqlBatch<{ room_session_id: string | null }>(db, [
+      insertRecording(db, row),
+      recordEvent(db, event),
+      linkRowToSession("recording", orgId, id),
+    ]);
+    row.roomSessionId = linked?.results[0]?.room_session_id ?? row.roomSessionId;
   } catch (error) {
     await bucket.delete(key);
     throw error;

@@ -3,7 +3,7 @@
  * key's hash, a signed download token's recording, a queue message's delivery or event ids). Everything
  * else goes through the per-aggregate modules, whose functions take the organization.
  */
-import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   type ApiKeyScope,
@@ -13,6 +13,8 @@ import {
   meetings,
   type RecordingRow,
   recordings,
+  roomSessions,
+  roomStates,
   roomThemes,
   type TranscriptionRow,
   tombstones,
@@ -236,4 +238,103 @@ export async function findReadyTranscriptionForDownload(
       .where(and(eq(transcriptions.id, transcriptionId), eq(transcriptions.state, "ready")))
       .limit(1)
   )[0];
+}
+
+/** Sessions, of any organization, whose participants have been fewer than two since before `cutoff`. */
+export function findSessionsDueToEnd(db: Database, cutoff: number, limit: number) {
+  return db
+    .select({
+      id: roomSessions.id,
+      orgId: roomSessions.orgId,
+      roomName: roomSessions.roomName,
+      startedAt: roomSessions.startedAt,
+      belowSince: roomSessions.belowSince,
+    })
+    .from(roomSessions)
+    .where(and(isNull(roomSessions.endedAt), lte(roomSessions.belowSince, cutoff)))
+    .orderBy(roomSessions.belowSince)
+    .limit(limit);
+}
+
+/** Bumps the rooms' versions, so an ingestion that read one of them before is retried on top of this change. */
+const bumpRooms = (list: string, writer: string) =>
+  sql`UPDATE ${roomStates} SET version = version + 1, writer = ${writer}
+      WHERE (org_id, room_name) IN (SELECT json_extract(value, '$.orgId'), json_extract(value, '$.roomName') FROM json_each(${list}))`;
+
+/** Ends sessions found due (one transaction): `ended_at` becomes the moment fewer than two remained. */
+export function endSessionsStatements(
+  due: { id: string; orgId: string; roomName: string }[],
+  writer: string,
+  cutoff: number,
+) {
+  const list = JSON.stringify(due);
+  return [
+    bumpRooms(list, writer),
+    sql`UPDATE ${roomSessions} SET ended_at = below_since
+        WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(${list}))
+          AND ended_at IS NULL AND below_since <= ${cutoff}`,
+  ];
+}
+
+/** Sessions, of any organization, with a start or an end not yet announced, in rooms with no event received since `quietSince`. */
+export function findSessionsToAnnounce(db: Database, quietSince: number, limit: number) {
+  return db
+    .select({
+      id: roomSessions.id,
+      orgId: roomSessions.orgId,
+      roomName: roomSessions.roomName,
+      startedAt: roomSessions.startedAt,
+      endedAt: roomSessions.endedAt,
+      startNotified: roomSessions.startNotified,
+      endNotified: roomSessions.endNotified,
+    })
+    .from(roomSessions)
+    .innerJoin(
+      roomStates,
+      and(eq(roomStates.orgId, roomSessions.orgId), eq(roomStates.roomName, roomSessions.roomName)),
+    )
+    .where(
+      and(
+        sql`(${roomSessions.startNotified} = 0 OR (${roomSessions.endedAt} IS NOT NULL AND ${roomSessions.endNotified} = 0))`,
+        lte(roomStates.lastReceivedAt, quietSince),
+      ),
+    )
+    .limit(limit);
+}
+
+/**
+ * Records `room.session.started` / `ended` for sessions still unannounced as read (one transaction, returning
+ * the event ids recorded) and marks them announced; the rooms' versions are bumped like any derivation.
+ */
+export function announceSessionsStatements(
+  announcements: {
+    sessionId: string;
+    orgId: string;
+    roomName: string;
+    eventId: string;
+    type: string;
+    data: unknown;
+    endedAt: number | null;
+  }[],
+  writer: string,
+  now: number,
+) {
+  const list = JSON.stringify(announcements);
+  const pending = sql`s.id = json_extract(value, '$.sessionId') AND CASE json_extract(value, '$.type')
+      WHEN 'room.session.started' THEN s.start_notified = 0
+      ELSE s.end_notified = 0 AND s.ended_at = json_extract(value, '$.endedAt') END`;
+  return [
+    bumpRooms(list, writer),
+    sql`INSERT INTO ${events} (id, org_id, type, data, created_at)
+        SELECT json_extract(value, '$.eventId'), json_extract(value, '$.orgId'), json_extract(value, '$.type'),
+          json_extract(value, '$.data'), ${now}
+        FROM json_each(${list}) WHERE EXISTS (SELECT 1 FROM ${roomSessions} s WHERE ${pending})
+        RETURNING id`,
+    sql`UPDATE ${roomSessions} SET
+          start_notified = start_notified OR id IN (SELECT json_extract(value, '$.sessionId') FROM json_each(${list})
+            WHERE json_extract(value, '$.type') = 'room.session.started'),
+          end_notified = end_notified OR id IN (SELECT json_extract(value, '$.sessionId') FROM json_each(${list})
+            WHERE json_extract(value, '$.type') = 'room.session.ended' AND json_extract(value, '$.endedAt') = ended_at)
+        WHERE id IN (SELECT json_extract(value, '$.sessionId') FROM json_each(${list}))`,
+  ];
 }

@@ -3,6 +3,7 @@ export * from "./events";
 export * from "./meetings";
 export * from "./organizations";
 export * from "./recordings";
+export * from "./room-events";
 export * from "./room-themes";
 export * from "./summaries";
 export * from "./tombstones";

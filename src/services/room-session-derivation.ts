@@ -1,0 +1,229 @@
+import type { RoleStats, RoomEventType } from "../db/schema";
+
+/** Fewer than two participants for this long ends a session; a rejoin sooner continues it. */
+export const SESSION_GAP_MS = 2 * 60 * 1000;
+/** Roles that are not people: they are counted apart and never make a session. */
+export const SERVICE_ROLES = ["recorder", "streamer"] as const;
+
+export interface PresenceEvent {
+  type: RoomEventType;
+  participantId: string;
+  displayName: string | null;
+  externalId: string | null;
+  roleName: string | null;
+  occurredAt: number;
+  dedupKey: string;
+}
+
+export interface KnownSession {
+  id: string;
+  startedAt: number;
+  endedAt: number | null;
+  startNotified: boolean;
+  endNotified: boolean;
+}
+
+export interface DerivedSession {
+  id: string;
+  startedAt: number;
+  endedAt: number | null;
+  belowSince: number | null;
+  closedMs: number;
+  openCount: number;
+  openSinceSum: number;
+  uniqueParticipants: number;
+  startNotified: boolean;
+  endNotified: boolean;
+}
+
+export interface DerivedParticipant {
+  id: string;
+  roomSessionId: string | null;
+  participantId: string;
+  displayName: string | null;
+  externalId: string | null;
+  roleName: string | null;
+  joinedAt: number;
+  leftAt: number | null;
+}
+
+export interface Totals extends RoleStats {
+  totalSessions: number;
+  firstSessionStartedAt: number | null;
+  lastSessionStartedAt: number | null;
+}
+
+export interface Derivation {
+  sessions: DerivedSession[];
+  participants: DerivedParticipant[];
+  totals: Totals;
+  roleStats: Record<string, RoleStats>;
+}
+
+const TYPE_ORDER: Record<RoomEventType, number> = {
+  "room.client.left": 0,
+  "room.client.joined": 1,
+  "room.client.knocked": 2,
+  "room.client.knockCancelled": 3,
+};
+
+/** The total order every derivation uses, so arrival order never matters. */
+export function compareEvents(a: PresenceEvent, b: PresenceEvent): number {
+  return (
+    a.occurredAt - b.occurredAt ||
+    TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
+    (a.dedupKey < b.dedupKey ? -1 : a.dedupKey > b.dedupKey ? 1 : 0)
+  );
+}
+
+const isService = (role: string | null) => (SERVICE_ROLES as readonly (string | null)[]).includes(role);
+const identity = (p: DerivedParticipant) => (p.externalId ? `x:${p.externalId}` : `p:${p.participantId}`);
+
+/** Joins paired with leaves per participant: a second join while present and a leave while absent change nothing. */
+function presenceIntervals(events: readonly PresenceEvent[], roomName: string): DerivedParticipant[] {
+  const open = new Map<string, DerivedParticipant>();
+  const intervals: DerivedParticipant[] = [];
+  for (const event of events) {
+    if (event.type === "room.client.joined" && !open.has(event.participantId)) {
+      const row: DerivedParticipant = {
+        id: `${roomName}#${intervals.length + 1}`,
+        roomSessionId: null,
+        participantId: event.participantId,
+        displayName: event.displayName,
+        externalId: event.externalId,
+        roleName: event.roleName,
+        joinedAt: event.occurredAt,
+        leftAt: null,
+      };
+      intervals.push(row);
+      open.set(event.participantId, row);
+    } else if (event.type === "room.client.left") {
+      const row = open.get(event.participantId);
+      if (row) {
+        row.leftAt = event.occurredAt;
+        open.delete(event.participantId);
+      }
+    }
+  }
+  return intervals;
+}
+
+/** Session spans from people's presence: starts at the second person's join, ends once fewer than two remained for 2 minutes. */
+function sessionSpans(people: readonly DerivedParticipant[], now: number) {
+  const changes = people.flatMap((p) => [
+    { at: p.joinedAt, delta: 1 },
+    ...(p.leftAt === null ? [] : [{ at: p.leftAt, delta: -1 }]),
+  ]);
+  changes.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  const spans: { startedAt: number; belowSince: number | null; endedAt: number | null }[] = [];
+  let present = 0;
+  let current: (typeof spans)[number] | null = null;
+  for (const change of changes) {
+    if (current?.belowSince != null && change.at - current.belowSince >= SESSION_GAP_MS) {
+      current.endedAt = current.belowSince;
+      current = null;
+    }
+    present += change.delta;
+    if (current === null && present >= 2) {
+      current = { startedAt: change.at, belowSince: null, endedAt: null };
+      spans.push(current);
+    } else if (current !== null) {
+      if (present < 2) current.belowSince ??= change.at;
+      else current.belowSince = null;
+    }
+  }
+  if (current?.belowSince != null && now - current.belowSince >= SESSION_GAP_MS) current.endedAt = current.belowSince;
+  return spans;
+}
+
+/** Presence time of intervals within [from, to] (to = null: still running; open ones count up to read time). */
+function presence(intervals: readonly DerivedParticipant[], from: number, to: number | null): RoleStats {
+  const stats: RoleStats = { closedMs: 0, openCount: 0, openSinceSum: 0, unique: 0 };
+  const who = new Set<string>();
+  for (const p of intervals) {
+    const start = Math.max(p.joinedAt, from);
+    const end = to === null ? p.leftAt : Math.min(p.leftAt ?? to, to);
+    if (end !== null && end < start) continue;
+    if (to !== null && p.joinedAt > to) continue;
+    who.add(identity(p));
+    if (end === null) {
+      stats.openCount++;
+      stats.openSinceSum += start;
+    } else stats.closedMs += end - start;
+  }
+  stats.unique = who.size;
+  return stats;
+}
+
+/** Gives each derived span the id of the known session it overlaps first, or a new one. */
+function matchIds(spans: ReturnType<typeof sessionSpans>, known: readonly KnownSession[], newSessionId: () => string) {
+  const unused = [...known].sort((a, b) => a.startedAt - b.startedAt);
+  return spans.map((span) => {
+    const spanEnd = span.endedAt ?? span.belowSince ?? Number.POSITIVE_INFINITY;
+    const index = unused.findIndex(
+      (k) => k.startedAt <= spanEnd && (k.endedAt ?? Number.POSITIVE_INFINITY) >= span.startedAt,
+    );
+    const match = index === -1 ? undefined : unused.splice(index, 1)[0];
+    return { span, match, id: match?.id ?? newSessionId() };
+  });
+}
+
+/**
+ * Derives a room's sessions, participants and totals from all of its events (any order) at `now`.
+ * Known sessions keep their ids and what was announced of them, so webhooks go out once per session.
+ */
+export function deriveRoom(
+  roomName: string,
+  events: readonly PresenceEvent[],
+  known: readonly KnownSession[],
+  now: number,
+  newSessionId: () => string,
+): Derivation {
+  const sorted = [...events].sort(compareEvents);
+  const participants = presenceIntervals(sorted, roomName);
+  const people = participants.filter((p) => !isService(p.roleName));
+  const matched = matchIds(sessionSpans(people, now), known, newSessionId);
+  const sessions: DerivedSession[] = matched.map(({ span, match, id }) => {
+    const stats = presence(people, span.startedAt, span.endedAt ?? span.belowSince);
+    return {
+      id,
+      startedAt: span.startedAt,
+      endedAt: span.endedAt,
+      belowSince: span.belowSince,
+      closedMs: stats.closedMs,
+      openCount: stats.openCount,
+      openSinceSum: stats.openSinceSum,
+      uniqueParticipants: stats.unique,
+      startNotified: match?.startNotified ?? false,
+      endNotified: match?.endNotified ?? false,
+    };
+  });
+  for (const p of participants) {
+    const end = p.leftAt ?? Number.POSITIVE_INFINITY;
+    p.roomSessionId =
+      sessions.find((s) => s.startedAt <= end && (s.endedAt ?? s.belowSince ?? Number.POSITIVE_INFINITY) >= p.joinedAt)
+        ?.id ?? null;
+  }
+  const room = presence(people, Number.NEGATIVE_INFINITY, null);
+  const roleStats = Object.fromEntries(
+    SERVICE_ROLES.map((role) => [
+      role,
+      presence(
+        participants.filter((p) => p.roleName === role),
+        Number.NEGATIVE_INFINITY,
+        null,
+      ),
+    ]),
+  );
+  return {
+    sessions,
+    participants,
+    roleStats,
+    totals: {
+      ...room,
+      totalSessions: sessions.length,
+      firstSessionStartedAt: sessions[0]?.startedAt ?? null,
+      lastSessionStartedAt: sessions.at(-1)?.startedAt ?? null,
+    },
+  };
+}

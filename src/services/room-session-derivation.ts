@@ -1,3 +1,4 @@
+import type { SessionWrite } from "../db/queries/room-events";
 import type { RoleStats, RoomEventType } from "../db/schema";
 
 /** Fewer than two participants for this long ends a session; a rejoin sooner continues it. */
@@ -23,18 +24,8 @@ export interface KnownSession {
   endNotified: boolean;
 }
 
-export interface DerivedSession {
-  id: string;
-  startedAt: number;
-  endedAt: number | null;
-  belowSince: number | null;
-  closedMs: number;
-  openCount: number;
-  openSinceSum: number;
-  uniqueParticipants: number;
-  startNotified: boolean;
-  endNotified: boolean;
-}
+/** A session as derivation produces it: the row the queries write, without its room (the caller's). */
+export type DerivedSession = Omit<SessionWrite, "roomName">;
 
 export interface DerivedParticipant {
   id: string;

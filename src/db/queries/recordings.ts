@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gt, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { Cursor } from "../../lib/pagination";
 import type { Database } from "../client";
 import { type RecordingRow, recordingParts, recordings } from "../schema";
+import { keyset } from "./keyset";
 
 const RECORDING_SORT_COLUMNS = {
   createdAt: recordings.createdAt,
@@ -46,8 +47,7 @@ export function listReadyRecordings(
     query.field === "startDate"
       ? sql`coalesce(${recordings.startDate}, 0)`
       : sql`${RECORDING_SORT_COLUMNS[query.field]}`;
-  const past = query.direction === "desc" ? lt : gt;
-  const after = query.after;
+  const page = keyset(column, recordings.id, query.direction, query.after);
   return db
     .select()
     .from(recordings)
@@ -57,13 +57,10 @@ export function listReadyRecordings(
         eq(recordings.status, "ready"),
         query.meetingId ? eq(recordings.meetingId, query.meetingId) : undefined,
         query.roomName ? eq(recordings.roomName, query.roomName) : undefined,
-        after ? or(past(column, after.v), and(eq(column, after.v), past(recordings.id, after.id))) : undefined,
+        page.where,
       ),
     )
-    .orderBy(
-      query.direction === "desc" ? desc(column) : asc(column),
-      query.direction === "desc" ? desc(recordings.id) : asc(recordings.id),
-    )
+    .orderBy(...page.orderBy)
     .limit(query.limit + 1);
 }
 

@@ -1,20 +1,11 @@
-import { and, asc, desc, eq, gt, gte, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, gte, lte, sql } from "drizzle-orm";
 import type { Cursor } from "../../lib/pagination";
 import type { Database } from "../client";
 import { roomParticipants, roomSessions, roomStates } from "../schema";
+import { keyset } from "./keyset";
 
 export type RoomSortField = "createdAt" | "totalSessions" | "totalParticipantMinutes";
 type Direction = "asc" | "desc";
-
-/** A keyset condition and order on `(value, tie)`. */
-function keyset(value: SQL, tie: SQL, direction: Direction, after: Cursor | null) {
-  const past = direction === "desc" ? lt : gt;
-  const order = direction === "desc" ? desc : asc;
-  return {
-    where: after ? or(past(value, after.v), and(eq(value, after.v), past(tie, after.id))) : undefined,
-    orderBy: [order(value), order(tie)],
-  };
-}
 
 /** Participant time in ms at `asOf`: closed intervals plus open ones counted up to `asOf`. */
 const participantMs = (asOf: number) =>

@@ -1,7 +1,8 @@
-import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Cursor } from "../../lib/pagination";
 import type { Database } from "../client";
 import { type AiResultKind, type AiResultRow, aiResults, type SummaryRow, summaries } from "../schema";
+import { keyset } from "./keyset";
 
 const sameSummary = (orgId: string, summaryId: string) => and(eq(summaries.id, summaryId), eq(summaries.orgId, orgId));
 
@@ -31,7 +32,7 @@ export function listSummaryRows(
   orgId: string,
   query: { transcriptionId?: string; after: Cursor | null; limit: number },
 ) {
-  const { after } = query;
+  const page = keyset(summaries.createdAt, summaries.id, "desc", query.after);
   return db
     .select()
     .from(summaries)
@@ -39,12 +40,10 @@ export function listSummaryRows(
       and(
         eq(summaries.orgId, orgId),
         query.transcriptionId ? eq(summaries.transcriptionId, query.transcriptionId) : undefined,
-        after
-          ? or(lt(summaries.createdAt, after.v), and(eq(summaries.createdAt, after.v), lt(summaries.id, after.id)))
-          : undefined,
+        page.where,
       ),
     )
-    .orderBy(desc(summaries.createdAt), desc(summaries.id))
+    .orderBy(...page.orderBy)
     .limit(query.limit + 1);
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, type SQL, sql } from "drizzle-orm";
 import type { Cursor } from "../../lib/pagination";
 import type { Database } from "../client";
 import {
@@ -7,6 +7,7 @@ import {
   type TranscriptionState,
   transcriptions,
 } from "../schema";
+import { keyset } from "./keyset";
 import { deleteAiOutputsStatements } from "./summaries";
 
 /** Sort keys of the list; each is an integer expression, as the keyset cursor needs (duration in ms). */
@@ -55,8 +56,7 @@ export function listTranscriptionRows(
   },
 ) {
   const column = TRANSCRIPTION_SORT_COLUMNS[query.field];
-  const past = query.direction === "desc" ? lt : gt;
-  const after = query.after;
+  const page = keyset(column, transcriptions.id, query.direction, query.after);
   return db
     .select()
     .from(transcriptions)
@@ -66,13 +66,10 @@ export function listTranscriptionRows(
         query.meetingId ? eq(transcriptions.meetingId, query.meetingId) : undefined,
         query.roomName ? eq(transcriptions.roomName, query.roomName) : undefined,
         query.state ? eq(transcriptions.state, query.state) : undefined,
-        after ? or(past(column, after.v), and(eq(column, after.v), past(transcriptions.id, after.id))) : undefined,
+        page.where,
       ),
     )
-    .orderBy(
-      query.direction === "desc" ? desc(column) : asc(column),
-      query.direction === "desc" ? desc(transcriptions.id) : asc(transcriptions.id),
-    )
+    .orderBy(...page.orderBy)
     .limit(query.limit + 1);
 }
 

@@ -3,6 +3,9 @@ import { orgStoragePrefixes } from "../storage/keys";
 import {
   aiResults,
   apiKeys,
+  auditLog,
+  dataExports,
+  erasures,
   events,
   meetings,
   organizations,
@@ -32,6 +35,9 @@ export interface TenantTable {
  * purge deletes in this order); a test fails when a table in `db/schema` is in neither list.
  */
 export const TENANT_TABLES: readonly TenantTable[] = [
+  { table: auditLog, orgColumn: auditLog.orgId },
+  { table: dataExports, orgColumn: dataExports.orgId },
+  { table: erasures, orgColumn: erasures.orgId },
   { table: webhookDeliveries, orgColumn: webhookDeliveries.orgId },
   { table: webhookEndpoints, orgColumn: webhookEndpoints.orgId },
   { table: events, orgColumn: events.orgId },

@@ -13,7 +13,11 @@ export type IdPrefix =
   | "upl"
   | "exp"
   | "dlv"
-  | "ses";
+  | "ses"
+  | "aud"
+  | "era"
+  | "mem"
+  | "inv";
 
 /** An opaque id: type prefix + 22 base62 characters (~131 bits of randomness). */
 export function newId(prefix: IdPrefix): string {

@@ -5,7 +5,7 @@
 
 /** The organization's prefixes, one per kind of object. */
 export function orgStoragePrefixes(orgId: string): string[] {
-  return [`recordings/${orgId}/`, `room-logos/${orgId}/`];
+  return [`recordings/${orgId}/`, `room-logos/${orgId}/`, `exports/${orgId}/`];
 }
 
 /**
@@ -29,4 +29,9 @@ export function roomLogoKey(logoId: string): string {
 /** R2 key of a recording's bytes, under its organization so a tenant's objects can be listed and purged. */
 export function recordingKey(orgId: string, recordingId: string): string {
   return `recordings/${orgId}/${recordingId}`;
+}
+
+/** R2 key of a data export's JSON document. */
+export function exportKey(orgId: string, exportId: string): string {
+  return `exports/${orgId}/${exportId}.json`;
 }

@@ -2,6 +2,7 @@ export * from "./api-keys";
 export * from "./events";
 export * from "./meetings";
 export * from "./organizations";
+export * from "./privacy";
 export * from "./recordings";
 export * from "./room-events";
 export * from "./room-themes";

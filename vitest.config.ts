@@ -15,6 +15,8 @@ const TEST_SECRETS: Record<string, string> = {
   ADMIN_TOKEN: TEST_ADMIN_TOKEN,
   ROOM_KEY_SECRET: "test-room-key-secret-0123456789abcdef",
   FILE_TOKEN_SECRET: "test-file-token-secret-0123456789abcdef",
+  // Two keys, as during a rotation: t2 encrypts, t1 still decrypts.
+  SECRETS_KEY: `t2:${btoa("test-secrets-key-2-0123456789abc")},t1:${btoa("test-secrets-key-1-0123456789abc")}`,
   OPENAI_API_KEY: "",
 };
 

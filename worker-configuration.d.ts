@@ -22,6 +22,7 @@ interface __BaseEnv_Env {
 	ADMIN_TOKEN: string;
 	ROOM_KEY_SECRET: string;
 	FILE_TOKEN_SECRET: string;
+	SECRETS_KEY: string;
 	OPENAI_API_KEY: string;
 	ORG_GATE: DurableObjectNamespace<import("./src/index").OrgGate>;
 }
@@ -37,7 +38,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_VERSION" | "ROOM_BASE_URL" | "PUBLIC_BASE_URL" | "ALLOW_INSECURE_WEBHOOKS" | "OPENAI_BASE_URL" | "OPENAI_TRANSCRIPTION_MODEL" | "OPENAI_TEXT_MODEL" | "OPENAI_TRANSCRIBE_MAX_BYTES" | "OPENAI_TIMEOUT_MS" | "OPENAI_MAX_RETRIES" | "ADMIN_TOKEN" | "ROOM_KEY_SECRET" | "FILE_TOKEN_SECRET" | "OPENAI_API_KEY">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_VERSION" | "ROOM_BASE_URL" | "PUBLIC_BASE_URL" | "ALLOW_INSECURE_WEBHOOKS" | "OPENAI_BASE_URL" | "OPENAI_TRANSCRIPTION_MODEL" | "OPENAI_TEXT_MODEL" | "OPENAI_TRANSCRIBE_MAX_BYTES" | "OPENAI_TIMEOUT_MS" | "OPENAI_MAX_RETRIES" | "ADMIN_TOKEN" | "ROOM_KEY_SECRET" | "FILE_TOKEN_SECRET" | "SECRETS_KEY" | "OPENAI_API_KEY">> {}
 }
 declare module "*.txt" {
 	const value: string;

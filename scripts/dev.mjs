@@ -71,7 +71,9 @@ function isThirdPartyKey(name) {
   return name.endsWith("_API_KEY");
 }
 
+/** SECRETS_KEY is a key list (`<id>:<base64 of 32 bytes>`, see README), the rest random hex. */
 function devValue(name) {
+  if (name === "SECRETS_KEY") return `dev1:${randomBytes(32).toString("base64")}`;
   return isThirdPartyKey(name) ? "" : randomBytes(32).toString("hex");
 }
 

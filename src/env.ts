@@ -1,6 +1,7 @@
 import type { ApiKeyScope } from "./db/schema";
 import type { BudgetState, OrgSnapshot } from "./durable-objects/org-gate";
 import { ApiError } from "./lib/errors";
+import { SecretsKeyError, SecretsKeyring } from "./lib/secrets-at-rest";
 import type { RequestDeps } from "./middleware/deps";
 
 /** Who is calling: set by the auth middleware on every authenticated `/api/v1` request. */
@@ -32,10 +33,17 @@ export function secret(value: string | undefined): string | null {
 const REQUIRED_SECRETS = {
   ROOM_KEY_SECRET: "meetings cannot be created or shown (their host and viewer keys derive from it)",
   FILE_TOKEN_SECRET: "recording access links cannot be issued or opened",
+  SECRETS_KEY: "webhook endpoints cannot be created, rotated or delivered to (their secrets are encrypted under it)",
 } as const;
 
 /** Isolate-global on purpose: a missing setting is logged once per isolate, not on every request. */
 const reportedMissing = new Set<string>();
+
+function reportOnce(name: string, line: { message: string; fix: string }): void {
+  if (reportedMissing.has(name)) return;
+  reportedMissing.add(name);
+  console.error(JSON.stringify({ level: "error", message: line.message, setting: name, fix: line.fix }));
+}
 
 /**
  * A required secret. Missing, it is a deployment error, not a client one: a 500 problem that names
@@ -45,17 +53,10 @@ const reportedMissing = new Set<string>();
 export function requiredSecret(env: Env, name: keyof typeof REQUIRED_SECRETS): string {
   const value = secret(env[name]);
   if (value) return value;
-  if (!reportedMissing.has(name)) {
-    reportedMissing.add(name);
-    console.error(
-      JSON.stringify({
-        level: "error",
-        message: `configuration missing: ${name} is not set, so ${REQUIRED_SECRETS[name]}`,
-        setting: name,
-        fix: `wrangler secret put ${name} (locally: add ${name}=<long random string> to .dev.vars and restart)`,
-      }),
-    );
-  }
+  reportOnce(name, {
+    message: `configuration missing: ${name} is not set, so ${REQUIRED_SECRETS[name]}`,
+    fix: `wrangler secret put ${name} (locally: add ${name}=<long random string> to .dev.vars and restart)`,
+  });
   throw new ApiError(
     "internal_error",
     `Parley is not fully configured: the ${name} secret is not set, so ${REQUIRED_SECRETS[name]}. The operator sets it with \`wrangler secret put ${name}\` (locally, in .dev.vars).`,
@@ -79,4 +80,26 @@ export function allowInsecureWebhooks(env: Env): boolean {
 
 export function fileTokenSecret(env: Env): string {
   return requiredSecret(env, "FILE_TOKEN_SECRET");
+}
+
+/** Isolate-global on purpose: the AES keys are imported once per isolate and SECRETS_KEY value, not per use. */
+let keyring: { source: string; keyring: Promise<SecretsKeyring> } | undefined;
+
+/**
+ * The keyring of SECRETS_KEY, imported once per isolate. Missing or malformed, it is a 500 problem that
+ * names the setting (and what is wrong with it, never a key) at first use: never a plaintext fallback.
+ */
+export async function secretsKeyring(env: Env): Promise<SecretsKeyring> {
+  const source = requiredSecret(env, "SECRETS_KEY");
+  if (keyring?.source !== source) keyring = { source, keyring: SecretsKeyring.create(source) };
+  try {
+    return await keyring.keyring;
+  } catch (error) {
+    if (!(error instanceof SecretsKeyError)) throw error;
+    reportOnce("SECRETS_KEY", {
+      message: `configuration invalid: ${error.message}, so ${REQUIRED_SECRETS.SECRETS_KEY}`,
+      fix: "set SECRETS_KEY to <id>:<base64 of 32 random bytes>[,<older id>:<…>] (README: Secrets at rest)",
+    });
+    throw new ApiError("internal_error", `Parley is not fully configured: ${error.message}.`);
+  }
 }

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { expireMeetings } from "../src/cron/expire-meetings";
 import { sweepEventOutbox } from "../src/cron/retention";
 import { createDb } from "../src/db/client";
+import { secretsKeyring } from "../src/env";
 import worker from "../src/index";
 import { queueProducer } from "../src/queues/producer";
 import { type AttemptOptions, attemptDelivery, fanOutEvents } from "../src/services/webhook-deliveries";
@@ -763,7 +764,7 @@ describe("operator changes", () => {
 
 describe("delivery errors name their cause", () => {
   /** One first attempt of a fresh delivery to `url`, made here; the delivery as the log shows it. */
-  async function attemptTo(url: string, options: AttemptOptions = {}) {
+  async function attemptTo(url: string, options: Partial<AttemptOptions> = {}) {
     const org = await createOrg();
     const endpoint = await createWebhook(org, url);
     const eventId = await insertEvent(org.id, "meeting.created");
@@ -774,6 +775,7 @@ describe("delivery errors name their cause", () => {
       { kind: "delivery.v1", deliveryId, attempt: 1 },
       Date.now(),
       {
+        keyring: await secretsKeyring(env),
         allowInsecure: true,
         ...options,
       },

@@ -34,5 +34,7 @@ export const StorageJobMessage = z.discriminatedUnion("kind", [
     orgId: z.string(),
     transcriptionIds: z.array(z.string()).max(100),
   }),
+  /** Advances the purge of a cancelled organization; the consumer sends it again until the purge is done. */
+  z.object({ kind: z.literal("organization.purge.v1"), orgId: z.string() }),
 ]);
 export type StorageJobMessage = z.infer<typeof StorageJobMessage>;

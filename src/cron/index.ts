@@ -1,6 +1,8 @@
 import { endRoomSessions } from "./end-room-sessions";
 import { expireMeetings } from "./expire-meetings";
+import { purgeCancelledOrganizations } from "./organization-purge";
 import { sweepRecordingUploads } from "./recording-uploads";
+import { reencryptSecrets } from "./reencrypt-secrets";
 import { purgeExpiredRecords, sweepEventOutbox, sweepOverdueDeliveries } from "./retention";
 
 /** One scheduled job: idempotent and bounded, so overlapping or repeated runs are harmless. */
@@ -15,6 +17,8 @@ export const JOBS: Record<string, ScheduledJob[]> = {
     purgeExpiredRecords,
     sweepRecordingUploads,
     endRoomSessions,
+    purgeCancelledOrganizations,
+    reencryptSecrets,
   ],
 };
 

@@ -72,6 +72,7 @@ export async function createOrganization(db: Database, input: { name: string; pl
     createdAt: now,
     updatedAt: now,
     cancelledAt: null,
+    purgeClaimedAt: null,
   });
 }
 

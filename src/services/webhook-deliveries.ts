@@ -18,6 +18,7 @@ import {
 } from "../db/queries/webhook-deliveries";
 import type { EventRow, WebhookDeliveryRow, WebhookEndpointRow } from "../db/schema";
 import { newId } from "../lib/ids";
+import type { SecretsKeyring } from "../lib/secrets-at-rest";
 import { iso } from "../lib/time";
 import { checkWebhookUrl } from "../lib/webhook-url";
 import type { Queues } from "../queues/producer";
@@ -146,8 +147,12 @@ interface AttemptOutcome {
   failure?: FetchFailureKind | "http_status" | "url_refused";
 }
 
-/** Whether plain-http and private receivers are allowed (ALLOW_INSECURE_WEBHOOKS); knobs for tests. */
+/**
+ * The keyring that decrypts endpoint secrets; whether plain-http and private receivers are allowed
+ * (ALLOW_INSECURE_WEBHOOKS); knobs for tests.
+ */
 export interface AttemptOptions {
+  keyring: SecretsKeyring;
   allowInsecure?: boolean;
   timeoutMs?: number;
   probe?: TcpProbe;
@@ -158,7 +163,7 @@ async function send(
   endpoint: WebhookEndpointRow,
   event: EventRow,
   now: number,
-  { allowInsecure = false, timeoutMs = ATTEMPT_TIMEOUT_MS, probe }: AttemptOptions,
+  { keyring, allowInsecure = false, timeoutMs = ATTEMPT_TIMEOUT_MS, probe }: AttemptOptions,
 ): Promise<AttemptOutcome> {
   const failed = (error: string, failure: AttemptOutcome["failure"]): AttemptOutcome => ({
     ok: false,
@@ -173,7 +178,8 @@ async function send(
   if (!check.ok) return failed(`URL not allowed: ${check.reason}`, "url_refused");
   const body = JSON.stringify({ type: event.type, timestamp: iso(event.createdAt), data: event.data });
   const timestampSeconds = Math.floor(now / 1000);
-  const signature = await signWebhook(signingSecrets(endpoint, now), { id: event.id, timestampSeconds, body });
+  const secrets = await signingSecrets(endpoint, now, keyring);
+  const signature = await signWebhook(secrets, { id: event.id, timestampSeconds, body });
   const started = Date.now();
   try {
     const response = await fetch(check.url, {
@@ -246,7 +252,7 @@ export async function attemptDelivery(
   db: Database,
   message: DeliveryMessage,
   now = Date.now(),
-  options: AttemptOptions = {},
+  options: AttemptOptions,
 ) {
   if (message.notBefore !== undefined && message.notBefore > now + 1000) {
     await enqueueAttempts(queues, [{ ...message, delayMs: message.notBefore - now }], now);

@@ -12,6 +12,7 @@ import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { decodeCursor, toPage } from "../lib/pagination";
 import type { PlanLimits } from "../lib/plans";
+import type { SecretsKeyring } from "../lib/secrets-at-rest";
 import { iso, isoOrNull } from "../lib/time";
 import { checkWebhookUrl } from "../lib/webhook-url";
 import { newWebhookSecret } from "./webhook-signing";
@@ -63,6 +64,7 @@ const normalizedEvents = (events: string[]) => (events.includes("*") ? ["*"] : [
  */
 export async function createWebhook(
   db: Database,
+  keyring: SecretsKeyring,
   org: { id: string; plan: string; limits: PlanLimits },
   input: { url: string; events: string[]; description?: string },
   allowInsecure: boolean,
@@ -77,15 +79,17 @@ export async function createWebhook(
     );
   if (limit === 0) throw refuse();
   const now = Date.now();
+  const id = newId("whk");
+  const secret = newWebhookSecret();
   const row: WebhookEndpointRow = {
-    id: newId("whk"),
+    id,
     orgId: org.id,
     url: acceptedUrl(input.url, allowInsecure),
     events: normalizedEvents(input.events),
     description: input.description ?? null,
     status: "enabled",
     disabledReason: null,
-    secret: newWebhookSecret(),
+    secret: await keyring.encrypt(secret, secretContext(id)),
     previousSecret: null,
     previousSecretExpiresAt: null,
     failingSince: null,
@@ -93,7 +97,7 @@ export async function createWebhook(
     updatedAt: now,
   };
   if (!(await insertWebhookWithinLimit(db, row, limit))) throw refuse();
-  return { ...toWebhook(row), secret: row.secret };
+  return { ...toWebhook(row), secret };
 }
 
 export async function getWebhookRow(db: Database, orgId: string, id: string): Promise<WebhookEndpointRow> {
@@ -143,20 +147,26 @@ export async function deleteWebhook(db: Database, orgId: string, id: string): Pr
  */
 export async function rotateWebhookSecret(
   db: Database,
+  keyring: SecretsKeyring,
   orgId: string,
   id: string,
   now = Date.now(),
 ): Promise<Webhook & { secret: string; previousSecretExpiresAt: string | null }> {
   const secret = newWebhookSecret();
-  const row = await rotateWebhookSecretRow(db, orgId, id, secret, now + SECRET_OVERLAP_MS, now);
+  const encrypted = await keyring.encrypt(secret, secretContext(id));
+  const row = await rotateWebhookSecretRow(db, orgId, id, encrypted, now + SECRET_OVERLAP_MS, now);
   if (!row) throw new ApiError("not_found", `No webhook endpoint ${id}.`);
   return { ...toWebhook(row), secret, previousSecretExpiresAt: isoOrNull(row.previousSecretExpiresAt) };
 }
 
-/** The secrets that sign right now: the current one, plus the previous one during its overlap. */
-export function signingSecrets(row: WebhookEndpointRow, now: number): string[] {
-  const previous = row.previousSecret && (row.previousSecretExpiresAt ?? 0) > now ? [row.previousSecret] : [];
-  return [row.secret, ...previous];
+/** Associated data of an endpoint's encrypted secrets: they decrypt in their own row only. */
+export const secretContext = (endpointId: string) => `webhook_endpoints:${endpointId}`;
+
+/** The secrets that sign right now, decrypted: the current one, plus the previous one during its overlap. */
+export async function signingSecrets(row: WebhookEndpointRow, now: number, keyring: SecretsKeyring): Promise<string[]> {
+  const stored =
+    row.previousSecret && (row.previousSecretExpiresAt ?? 0) > now ? [row.secret, row.previousSecret] : [row.secret];
+  return Promise.all(stored.map((secret) => keyring.decrypt(secret, secretContext(row.id))));
 }
 
 /** Whether an endpoint subscribes to an event type. */

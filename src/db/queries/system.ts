@@ -338,3 +338,33 @@ export function announceSessionsStatements(
         WHERE id IN (SELECT json_extract(value, '$.sessionId') FROM json_each(${list}))`,
   ];
 }
+
+/**
+ * Re-encryption sweep: endpoints with a secret (or a previous secret) not stored under `prefix`, the current
+ * key's. Two index ranges each (below the prefix, past it), so a sweep with nothing to do reads no rows.
+ */
+export function findSecretsNotUnder(db: Database, prefix: string, limit: number) {
+  const past = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return db
+    .select({
+      id: webhookEndpoints.id,
+      secret: webhookEndpoints.secret,
+      previousSecret: webhookEndpoints.previousSecret,
+      previousSecretExpiresAt: webhookEndpoints.previousSecretExpiresAt,
+    })
+    .from(webhookEndpoints)
+    .where(
+      sql`secret < ${prefix} OR secret >= ${past}
+          OR (previous_secret IS NOT NULL AND (previous_secret < ${prefix} OR previous_secret >= ${past}))`,
+    )
+    .limit(limit);
+}
+
+/** Replaces an endpoint's stored secrets, only if they are still what the sweep read (a rotation meanwhile wins). */
+export function replaceSecretsStatement(
+  read: { id: string; secret: string; previousSecret: string | null },
+  next: { secret: string; previousSecret: string | null },
+) {
+  return sql`UPDATE ${webhookEndpoints} SET secret = ${next.secret}, previous_secret = ${next.previousSecret}
+             WHERE id = ${read.id} AND secret = ${read.secret} AND previous_secret IS ${read.previousSecret}`;
+}

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { LimitOverrides, PlanName } from "../../lib/plans";
 
@@ -14,8 +15,13 @@ export const organizations = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     cancelledAt: integer("cancelled_at"),
+    /** When a purge of this cancelled organization was last claimed or advanced; a stale claim is taken over. */
+    purgeClaimedAt: integer("purge_claimed_at"),
   },
-  (t) => [index("organizations_created_idx").on(t.createdAt, t.id)],
+  (t) => [
+    index("organizations_created_idx").on(t.createdAt, t.id),
+    index("organizations_cancelled_idx").on(t.cancelledAt).where(sql`status = 'cancelled'`),
+  ],
 );
 
 export type OrganizationRow = typeof organizations.$inferSelect;

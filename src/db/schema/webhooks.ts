@@ -16,8 +16,9 @@ export const webhookEndpoints = sqliteTable(
     status: text("status").$type<WebhookStatus>().notNull(),
     /** Why Parley disabled it (`gone`: a 410; `failing`: 5 days of failures); null when enabled or disabled by hand. */
     disabledReason: text("disabled_reason"),
+    /** Encrypted at rest (`v1.<keyId>.<iv>.<ciphertext>`, see lib/secrets-at-rest.ts); never plaintext once re-encrypted. */
     secret: text("secret").notNull(),
-    /** After a rotation the old secret keeps signing until `previous_secret_expires_at`. */
+    /** After a rotation the old secret (encrypted too) keeps signing until `previous_secret_expires_at`. */
     previousSecret: text("previous_secret"),
     previousSecretExpiresAt: integer("previous_secret_expires_at"),
     /** Start of the current run of failed attempts; cleared by any success. */
@@ -25,7 +26,12 @@ export const webhookEndpoints = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [index("webhook_endpoints_org_created_idx").on(t.orgId, t.createdAt, t.id)],
+  (t) => [
+    index("webhook_endpoints_org_created_idx").on(t.orgId, t.createdAt, t.id),
+    // The re-encryption sweep finds secrets not under the current key by range, without a table scan.
+    index("webhook_endpoints_secret_idx").on(t.secret),
+    index("webhook_endpoints_previous_secret_idx").on(t.previousSecret).where(sql`previous_secret IS NOT NULL`),
+  ],
 );
 
 export const DELIVERY_STATUSES = ["pending", "succeeded", "failed"] as const;

@@ -127,6 +127,12 @@ export class OrgGate extends DurableObject<Env> {
     this.idempotency.release(key, fingerprint);
   }
 
+  /** Purge of a cancelled organization (SPEC §9): everything this object stores, its alarm included. */
+  async purgeStorage(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
   override alarm(): Promise<void> {
     return this.keys.onAlarm(this.config.current?.orgId, this.now());
   }

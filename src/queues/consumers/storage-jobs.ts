@@ -2,6 +2,7 @@ import { StorageJobMessage } from "../../contracts/queue-messages";
 import { createDb } from "../../db/client";
 import { publishEvents } from "../../services/events";
 import { orgGate } from "../../services/org-gate";
+import { purgeOrganization } from "../../services/organization-purge";
 import { checksumRecording, deleteRecording } from "../../services/recordings";
 import { deleteTranscription } from "../../services/transcriptions";
 import { logQueueError, parseBatch } from "../parse";
@@ -12,6 +13,17 @@ const retryDelay = (attempts: number) => Math.min(12 * 60 * 60, 10 * 2 ** Math.m
 
 async function handle(env: Env, job: StorageJobMessage): Promise<void> {
   const db = createDb(env.DB);
+  if (job.kind === "organization.purge.v1") {
+    const deps = {
+      db,
+      bucket: env.RECORDINGS,
+      purgeGateStorage: (orgId: string) => orgGate(env, orgId).purgeStorage(),
+    };
+    // A large organization takes many bounded invocations: the message passes itself on until done.
+    if ((await purgeOrganization(deps, job.orgId, Date.now())) === "more")
+      await queueProducer(env).storageJobs.send(job);
+    return;
+  }
   if (job.kind === "recordings.delete.v1") {
     // Idempotent: ids already gone, unknown or of another organization are skipped by deleteRecording.
     for (const recordingId of job.recordingIds) {

@@ -1,7 +1,7 @@
 import { WebhookQueueMessage } from "../../contracts/queue-messages";
 import type { Database } from "../../db/client";
 import { createDb } from "../../db/client";
-import { allowInsecureWebhooks } from "../../env";
+import { allowInsecureWebhooks, secretsKeyring } from "../../env";
 import {
   attemptDelivery,
   deadLetteredAttempt,
@@ -19,6 +19,11 @@ const CONCURRENT_ATTEMPTS = 6;
  * same invocation; larger ones are queued, so Queues spreads them over concurrent consumers.
  */
 const INLINE_FIRST_ATTEMPTS = 12;
+
+const attemptOptions = async (env: Env) => ({
+  keyring: await secretsKeyring(env),
+  allowInsecure: allowInsecureWebhooks(env),
+});
 
 type Parsed = { message: Message<unknown>; body: WebhookQueueMessage };
 
@@ -52,7 +57,7 @@ async function firstAttempts(env: Env, db: Database, deliveryIds: string[], queu
   await inPool(deliveryIds, CONCURRENT_ATTEMPTS, async (deliveryId) => {
     const message = { kind: "delivery.v1", deliveryId, attempt: 1 } as const;
     try {
-      await attemptDelivery(queueProducer(env), db, message, Date.now(), { allowInsecure: allowInsecureWebhooks(env) });
+      await attemptDelivery(queueProducer(env), db, message, Date.now(), await attemptOptions(env));
     } catch (error) {
       logQueueError(queue, { kind: message.kind, deliveryId, error: String(error) });
       await enqueueAttempts(queueProducer(env), [{ deliveryId, attempt: 1, delayMs: 5_000 }]);
@@ -94,7 +99,7 @@ export async function consumeWebhooks(batch: MessageBatch<unknown>, env: Env): P
   await inPool(attempts, CONCURRENT_ATTEMPTS, async ({ message, body }) => {
     if (body.kind !== "delivery.v1") return;
     try {
-      await attemptDelivery(queueProducer(env), db, body, Date.now(), { allowInsecure: allowInsecureWebhooks(env) });
+      await attemptDelivery(queueProducer(env), db, body, Date.now(), await attemptOptions(env));
       message.ack();
     } catch (error) {
       logQueueError(batch.queue, { kind: body.kind, deliveryId: body.deliveryId, error: String(error) });

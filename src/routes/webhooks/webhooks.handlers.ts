@@ -1,5 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { type AppEnv, allowInsecureWebhooks } from "../../env";
+import { type AppEnv, allowInsecureWebhooks, secretsKeyring } from "../../env";
 import { NO_STORE, pathTo } from "../../lib/http";
 import { listDeliveries } from "../../services/webhook-delivery-log";
 import { sendTestEvent } from "../../services/webhook-resends";
@@ -24,7 +24,13 @@ import {
 } from "./webhooks.routes";
 
 export const create: RouteHandler<typeof createWebhookRoute, AppEnv> = async (c) => {
-  const created = await createWebhook(c.var.deps.db, c.get("org"), c.req.valid("json"), allowInsecureWebhooks(c.env));
+  const created = await createWebhook(
+    c.var.deps.db,
+    await secretsKeyring(c.env),
+    c.get("org"),
+    c.req.valid("json"),
+    allowInsecureWebhooks(c.env),
+  );
   c.header("Location", pathTo(getWebhookRoute.path, { webhookId: created.id }));
   return c.json(created, 201, NO_STORE);
 };
@@ -52,8 +58,16 @@ export const remove: RouteHandler<typeof deleteWebhookRoute, AppEnv> = async (c)
   return c.body(null, 204);
 };
 
-export const rotate: RouteHandler<typeof rotateSecretRoute, AppEnv> = async (c) =>
-  c.json(await rotateWebhookSecret(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").webhookId), 200, NO_STORE);
+export const rotate: RouteHandler<typeof rotateSecretRoute, AppEnv> = async (c) => {
+  const keyring = await secretsKeyring(c.env);
+  const rotated = await rotateWebhookSecret(
+    c.var.deps.db,
+    keyring,
+    c.get("auth").orgId,
+    c.req.valid("param").webhookId,
+  );
+  return c.json(rotated, 200, NO_STORE);
+};
 
 export const test: RouteHandler<typeof testWebhookRoute, AppEnv> = async (c) =>
   c.json(

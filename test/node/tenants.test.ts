@@ -3,7 +3,8 @@ import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema";
 import { NON_TENANT_TABLES, orgR2Prefixes, TENANT_TABLES } from "../../src/db/tenants";
-import { newRoomLogoId, recordingKey, roomLogoKey } from "../../src/storage/keys";
+import * as keys from "../../src/storage/keys";
+import { newRoomLogoId, orgStoragePrefixes, recordingKey, roomLogoKey } from "../../src/storage/keys";
 
 const schemaTables = (Object.values(schema) as unknown[]).filter((value): value is SQLiteTable =>
   is(value, SQLiteTable),
@@ -42,6 +43,23 @@ describe("tenant data registry", () => {
         orgR2Prefixes("org_B").some((p) => key.startsWith(p)),
         key,
       ).toBe(false);
+  });
+
+  it("builds every R2 key under one of the organization's prefixes (a new key builder must be listed here)", () => {
+    // One call per exported function of storage/keys.ts that builds a key, for organization org_A.
+    const built: Record<string, string> = {
+      recordingKey: keys.recordingKey("org_A", "rec_1"),
+      roomLogoKey: keys.roomLogoKey(keys.newRoomLogoId("org_A", "upl_1")),
+      exportKey: keys.exportKey("org_A", "exp_1"),
+    };
+    const builders = Object.entries(keys)
+      .filter(([name, value]) => typeof value === "function" && name.endsWith("Key"))
+      .map(([name]) => name);
+    expect(Object.keys(built).sort()).toEqual(builders.sort());
+    const outside = Object.entries(built).filter(
+      ([, key]) => !orgStoragePrefixes("org_A").some((prefix) => key.startsWith(prefix)),
+    );
+    expect(outside).toEqual([]);
   });
 
   it("keeps a logo stored before logos moved under the organization at its old key", () => {

@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { expect, onTestFinished, vi } from "vitest";
 import worker from "../src/index";
 import type { PlanName } from "../src/lib/plans";
+import { neverLog } from "./log-capture";
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 const BASE = "https://parley.test";
@@ -15,6 +16,7 @@ export function call(path: string, init: RequestInit & { json?: unknown } = {}):
     headers.set("content-type", "application/json");
     body = JSON.stringify(init.json);
   }
+  if (typeof body === "string") neverLog(body);
   const request = new Request(BASE + path, { ...init, headers, body });
   // A streamed body the worker leaves unread (a 400 or 413 before the end) makes workerd's loopback log
   // "read end of pipe was aborted"; handed to the same entry point in this isolate, it is simply dropped.

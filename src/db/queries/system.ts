@@ -341,23 +341,24 @@ export function announceSessionsStatements(
 
 /**
  * Re-encryption sweep: endpoints with a secret (or a previous secret) not stored under `prefix`, the current
- * key's. Two index ranges each (below the prefix, past it), so a sweep with nothing to do reads no rows.
+ * key's. Four index ranges (below the prefix and past it, per column; SQLite does not split an OR over
+ * them by itself), so a sweep with nothing to do reads no rows.
  */
 export function findSecretsNotUnder(db: Database, prefix: string, limit: number) {
   const past = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-  return db
-    .select({
-      id: webhookEndpoints.id,
-      secret: webhookEndpoints.secret,
-      previousSecret: webhookEndpoints.previousSecret,
-      previousSecretExpiresAt: webhookEndpoints.previousSecretExpiresAt,
-    })
-    .from(webhookEndpoints)
-    .where(
-      sql`secret < ${prefix} OR secret >= ${past}
-          OR (previous_secret IS NOT NULL AND (previous_secret < ${prefix} OR previous_secret >= ${past}))`,
-    )
-    .limit(limit);
+  return db.all<{
+    id: string;
+    secret: string;
+    previousSecret: string | null;
+    previousSecretExpiresAt: number | null;
+  }>(sql`
+    SELECT id, secret, previous_secret AS previousSecret, previous_secret_expires_at AS previousSecretExpiresAt
+    FROM ${webhookEndpoints}
+    WHERE id IN (SELECT id FROM ${webhookEndpoints} WHERE secret < ${prefix}
+                 UNION SELECT id FROM ${webhookEndpoints} WHERE secret >= ${past}
+                 UNION SELECT id FROM ${webhookEndpoints} WHERE previous_secret < ${prefix}
+                 UNION SELECT id FROM ${webhookEndpoints} WHERE previous_secret >= ${past}
+                 LIMIT ${limit})`);
 }
 
 /** Replaces an endpoint's stored secrets, only if they are still what the sweep read (a rotation meanwhile wins). */

@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import OpenAI, { toStreamingFile } from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
 import { GENERATION_SCHEMAS, type GenerationInput, type GenerationKind, type GenerationOutput } from "./generations";
@@ -118,18 +118,19 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
     async transcribe({ audio, language }): Promise<ProviderTranscript> {
       const model = options.transcriptionModel;
       const diarize = isDiarizing(model);
-      const raw: unknown = await client.audio.transcriptions
-        .create({
-          file: audio,
+      // The SDK cannot replay a streamed body, so it does not retry it: each attempt here reopens the audio.
+      const raw: unknown = await withRetries(options.maxRetries, async () =>
+        client.audio.transcriptions.create({
+          file: toStreamingFile(await audio.open(), audio.filename, { type: audio.contentType }),
           model,
           ...(language ? { language } : {}),
           ...(diarize
             ? { response_format: "diarized_json", chunking_strategy: "auto" }
             : { response_format: "verbose_json", timestamp_granularities: ["segment"] }),
-        })
-        .catch((error: unknown) => {
-          throw failure(error);
-        });
+        }),
+      ).catch((error: unknown) => {
+        throw failure(error);
+      });
       if (diarize) {
         const parsed = DiarizedResponse.safeParse(raw);
         if (!parsed.success) throw malformedTranscript();
@@ -236,6 +237,35 @@ function batchesUnder<T>(items: readonly T[], maxChars: number): T[][] {
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/**
+ * `attempt` retried as the SDK retries its own requests (connection failures, timeouts, 408, 409, 429, 5xx), at
+ * most `maxRetries` times, waiting 0.5 s doubling up to 8 s, or the provider's `Retry-After` when it is under a
+ * minute.
+ */
+async function withRetries<T>(maxRetries: number, attempt: () => Promise<T>): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (retry >= maxRetries || !isRetryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(error, retry)));
+    }
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof OpenAI.APIConnectionError) return true;
+  const status = error instanceof OpenAI.APIError ? error.status : undefined;
+  return typeof status === "number" && (status >= 500 || [408, 409, 429].includes(status));
+}
+
+function retryDelayMs(error: unknown, retry: number): number {
+  const header = error instanceof OpenAI.APIError ? error.headers?.get("retry-after") : null;
+  const seconds = header ? Number(header) : Number.NaN;
+  if (Number.isFinite(seconds) && seconds >= 0 && seconds < 60) return seconds * 1000;
+  return Math.min(500 * 2 ** retry, 8000);
 }
 
 /**

@@ -16,9 +16,25 @@ export interface ProviderTranscript {
   segments: ProviderSegment[];
 }
 
-/** One audio file to transcribe, at most `OPENAI_TRANSCRIBE_MAX_BYTES` (held in memory one chunk at a time). */
+/**
+ * One audio file to transcribe, at most `OPENAI_TRANSCRIBE_MAX_BYTES`, read as a stream: it goes from R2 to the
+ * provider without being held in memory.
+ */
+export interface AudioInput {
+  filename: string;
+  contentType: string;
+  /** Opens the bytes from the start; called once per attempt, so a retried request sends them again. */
+  open(): Promise<ReadableStream<Uint8Array>>;
+}
+
+/** An audio file already in memory (tests, small inputs) as an `AudioInput`. */
+export function audioFromFile(file: File): AudioInput {
+  return { filename: file.name, contentType: file.type, open: async () => file.stream() };
+}
+
+/** One audio input to transcribe, and its language. */
 export interface TranscribeRequest {
-  audio: File;
+  audio: AudioInput;
   /** ISO-639-1 hint, or null to let the model detect it. */
   language: string | null;
 }

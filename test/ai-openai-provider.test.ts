@@ -153,7 +153,13 @@ describe("OpenAI provider: streamed audio", () => {
     await fake.program({ route: "transcriptions", status: 503, times: 1 });
     const audio = wav(3);
     let opened = 0;
-    const counted = { ...audio, open: () => (opened++, audio.open()) };
+    const counted = {
+      ...audio,
+      open: () => {
+        opened++;
+        return audio.open();
+      },
+    };
     const result = await provider(fake.baseURL, { maxRetries: 1 }).transcribe({ audio: counted, language: null });
     expect(result.segments.length).toBeGreaterThan(0);
     expect(opened).toBe(2);

@@ -125,7 +125,15 @@ async function stored(bytes: Uint8Array, contentType = "audio/wav", filename = "
   return { source, gets: watched.gets };
 }
 
-const bytesOf = async (audio: AudioInput) => new Uint8Array(await new Response(await audio.open()).arrayBuffer());
+const bytesOf = async (audio: AudioInput) => {
+  const opened = await audio.open();
+  const { readable, writable } = new IdentityTransformStream();
+  const [bytes] = await Promise.all([
+    new Response(readable).arrayBuffer(),
+    opened.writeTo(writable).then(() => writable.close()),
+  ]);
+  return new Uint8Array(bytes);
+};
 
 async function failure(promise: Promise<unknown>): Promise<AudioChunkError> {
   const error = await promise.then(

@@ -1,4 +1,5 @@
 import { RECORDING_TYPES } from "../storage/media-types";
+import { writeBytes } from "../storage/streams";
 import type { AudioInput } from "./provider";
 import {
   codecName,
@@ -83,10 +84,11 @@ function wholeRecording(source: ChunkSource): AudioChunk {
     audio: {
       filename: source.filename,
       contentType: source.contentType,
+      sizeInBytes: source.sizeInBytes,
       async open() {
         const object = await source.bucket.get(source.key);
         if (!object) throw missing();
-        return object.body;
+        return { writeTo: (sink) => object.body.pipeTo(sink, { preventClose: true }) };
       },
     },
   };
@@ -105,6 +107,7 @@ function wavChunk(source: ChunkSource, layout: WavLayout, index: number, offset:
     audio: {
       filename: `${basename(source.filename)}.part-${index + 1}.wav`,
       contentType: "audio/wav",
+      sizeInBytes: wavFileBytes(layout.fmt, length),
       async open() {
         const start = layout.dataOffset + offset;
         const object = await source.bucket.get(source.key, { range: { offset: start, length } });
@@ -113,41 +116,16 @@ function wavChunk(source: ChunkSource, layout: WavLayout, index: number, offset:
           await object.body.cancel();
           throw new AudioChunkError("The recording's file is shorter than when it was planned.");
         }
-        const pad = length % 2 ? [new Uint8Array(1)] : [];
-        return concatStreams([wavHeader(layout.fmt, length)], object.body, pad);
+        return {
+          async writeTo(sink) {
+            await writeBytes(sink, wavHeader(layout.fmt, length));
+            await object.body.pipeTo(sink, { preventClose: true });
+            if (length % 2) await writeBytes(sink, new Uint8Array(1));
+          },
+        };
       },
     },
   };
-}
-
-/**
- * A standalone WAV file as one stream: its header, the ranged R2 body passed through chunk by chunk (so memory
- * stays at one read buffer however large the chunk), then the pad byte a RIFF chunk of odd length needs.
- */
-function concatStreams(
-  before: Uint8Array[],
-  body: ReadableStream<Uint8Array>,
-  after: Uint8Array[],
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  const pending = [...before];
-  let bodyDone = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = pending.shift();
-      if (next) return controller.enqueue(next);
-      if (!bodyDone) {
-        const read = await reader.read();
-        if (!read.done) return controller.enqueue(read.value);
-        bodyDone = true;
-        pending.push(...after);
-      }
-      const tail = pending.shift();
-      if (tail) controller.enqueue(tail);
-      else controller.close();
-    },
-    cancel: (reason) => reader.cancel(reason),
-  });
 }
 
 /** A small ranged read: the WAV header and the chunk list the layout is read from. */

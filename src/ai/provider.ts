@@ -23,13 +23,28 @@ export interface ProviderTranscript {
 export interface AudioInput {
   filename: string;
   contentType: string;
-  /** Opens the bytes from the start; called once per attempt, so a retried request sends them again. */
-  open(): Promise<ReadableStream<Uint8Array>>;
+  sizeInBytes: number;
+  /**
+   * Opens the bytes from the start (failing here when they are gone); called once per attempt, so a retried
+   * request sends them again.
+   */
+  open(): Promise<OpenedAudio>;
+}
+
+/** Audio ready to be written into a request body. */
+export interface OpenedAudio {
+  /** Writes every byte into `sink`, leaving it open for what follows. */
+  writeTo(sink: WritableStream<Uint8Array>): Promise<void>;
 }
 
 /** An audio file already in memory (tests, small inputs) as an `AudioInput`. */
 export function audioFromFile(file: File): AudioInput {
-  return { filename: file.name, contentType: file.type, open: async () => file.stream() };
+  return {
+    filename: file.name,
+    contentType: file.type,
+    sizeInBytes: file.size,
+    open: async () => ({ writeTo: (sink) => file.stream().pipeTo(sink, { preventClose: true }) }),
+  };
 }
 
 /** One audio input to transcribe, and its language. */

@@ -126,8 +126,10 @@ async function main() {
     const reads = await measured([runtime], async () => {
       const objectKey = `recordings/${orgId}/${recording.recordingId}`;
       let chunks = 0;
-      for (let offset = 0; offset < totalBytes; offset += 25_000_000, chunks++) {
-        const query = `key=${objectKey}&offset=${offset}&length=${Math.min(25_000_000, totalBytes - offset)}`;
+      // The job's chunking: WAV data after the 44-byte header, in runs of whole 2-byte frames under 25 MB.
+      const perChunk = Math.floor((25_000_000 - 44) / 2) * 2;
+      for (let offset = 44; offset < totalBytes; offset += perChunk, chunks++) {
+        const query = `key=${objectKey}&offset=${offset}&length=${Math.min(perChunk, totalBytes - offset)}`;
         await call(worker.base, "GET", `/__bench/r2-ranged-read?${query}`, key, undefined, 200);
       }
       return { chunks };

@@ -16,4 +16,14 @@ app.get(REFERENCE_PATH, async (c) => {
   return c.json({ status: await orgGate(c.env, orgId).organizationStatus(orgId) });
 });
 
+// What a transcription's storage reads cost alone: one ranged read of the recording piped into a sink that drops
+// it, as the ai-jobs consumer reads each chunk for the provider (bench/transcription.mjs calls it chunk by chunk).
+app.get("/__bench/r2-ranged-read", async (c) => {
+  const range = { offset: Number(c.req.query("offset")), length: Number(c.req.query("length")) };
+  const object = await c.env.RECORDINGS.get(c.req.query("key") ?? "", { range });
+  if (!object) return c.json({ error: "no such object" }, 404);
+  await object.body.pipeTo(new WritableStream());
+  return c.json({ read: range.length });
+});
+
 export default { ...worker, fetch: app.fetch } satisfies ExportedHandler<Env>;

@@ -10,7 +10,7 @@ import {
 } from "../src/ai/generations";
 import { createOpenAiProvider, type OpenAiProviderOptions } from "../src/ai/openai-provider";
 import { chunkSegments, SUMMARY_TEMPLATE_INSTRUCTIONS, transcriptLine } from "../src/ai/prompts";
-import { AiProviderError } from "../src/ai/provider";
+import { AiProviderError, type AudioInput, audioFromFile } from "../src/ai/provider";
 import { openAiOptions, textProvider, transcriptionProvider } from "../src/ai/provider-config";
 import { CONSULTATION } from "./fixtures/transcripts/consultation";
 import { PLANNING } from "./fixtures/transcripts/planning";
@@ -62,8 +62,8 @@ function provider(baseURL: string, overrides: Partial<OpenAiProviderOptions> = {
 }
 
 /** A WAV file of `seconds` for the provider. */
-function wav(seconds: number): File {
-  return new File([pcmWav(seconds)], "meeting.wav", { type: "audio/wav" });
+function wav(seconds: number): AudioInput {
+  return audioFromFile(new File([pcmWav(seconds)], "meeting.wav", { type: "audio/wav" }));
 }
 
 const SEGMENTS: PromptSegment[] = [
@@ -144,6 +144,49 @@ describe("OpenAI provider: transcription (against the fake over HTTP)", () => {
     expect(down.reason).toBe("unavailable");
     expect(down.message).toContain("HTTP 503");
     expectReadable(down);
+  });
+});
+
+describe("OpenAI provider: streamed audio", () => {
+  it("streams the audio as a multipart file and, since the SDK cannot replay a stream, retries it by reopening", async () => {
+    const fake = fakeServer();
+    await fake.program({ route: "transcriptions", status: 503, times: 1 });
+    const audio = wav(3);
+    let opened = 0;
+    const counted = {
+      ...audio,
+      open: () => {
+        opened++;
+        return audio.open();
+      },
+    };
+    const result = await provider(fake.baseURL, { maxRetries: 1 }).transcribe({ audio: counted, language: null });
+    expect(result.segments.length).toBeGreaterThan(0);
+    expect(opened).toBe(2);
+    const requests = await fake.requests("transcriptions");
+    expect(requests.map((r) => r.answeredStatus)).toEqual([503, 200]);
+    const size = audio.sizeInBytes;
+    expect(requests.map((r) => r.file)).toEqual([
+      { name: "meeting.wav", size, type: "audio/wav" },
+      { name: "meeting.wav", size, type: "audio/wav" },
+    ]);
+  });
+
+  it("gives up after maxRetries and does not retry a 400", async () => {
+    const fake = fakeServer();
+    await fake.program({ route: "transcriptions", status: 500, times: 3 });
+    const down = await failureOf(
+      provider(fake.baseURL, { maxRetries: 2 }).transcribe({ audio: wav(1), language: null }),
+    );
+    expect(down.reason).toBe("unavailable");
+    expect((await fake.requests("transcriptions")).length).toBe(3);
+    const other = fakeServer();
+    await other.program({ route: "transcriptions", status: 400 });
+    const rejected = await failureOf(
+      provider(other.baseURL, { maxRetries: 2 }).transcribe({ audio: wav(1), language: null }),
+    );
+    expect(rejected.reason).toBe("rejected");
+    expect((await other.requests("transcriptions")).length).toBe(1);
   });
 });
 

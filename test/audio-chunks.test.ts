@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type AudioChunk, AudioChunkError, type ChunkSource, planAudioChunks } from "../src/ai/audio-chunks";
+import type { AudioInput } from "../src/ai/provider";
 
 const ascii = (text: string) => new TextEncoder().encode(text);
 
@@ -124,7 +125,15 @@ async function stored(bytes: Uint8Array, contentType = "audio/wav", filename = "
   return { source, gets: watched.gets };
 }
 
-const bytesOf = async (file: File) => new Uint8Array(await file.arrayBuffer());
+const bytesOf = async (audio: AudioInput) => {
+  const opened = await audio.open();
+  const { readable, writable } = new IdentityTransformStream();
+  const [bytes] = await Promise.all([
+    new Response(readable).arrayBuffer(),
+    opened.writeTo(writable).then(() => writable.close()),
+  ]);
+  return new Uint8Array(bytes);
+};
 
 async function failure(promise: Promise<unknown>): Promise<AudioChunkError> {
   const error = await promise.then(
@@ -164,15 +173,16 @@ async function checkSplit(opts: {
     expect(c.index).toBe(i);
     expect(c.startSeconds).toBe(offset / opts.blockAlign / opts.sampleRate);
     const before = gets.length;
-    const file = await c.file();
+    const file = c.audio;
+    const bytes = await bytesOf(file);
     expect(gets.length - before).toBe(1);
     const get = gets[before] as Get;
     expect(get.ranged).toBe(true);
     expect(get.key).toBe(source.key);
-    expect(file.name).toBe(`standup.part-${i + 1}.wav`);
-    expect(file.type).toBe("audio/wav");
-    expect(file.size).toBeLessThanOrEqual(opts.maxBytes);
-    const parsed = parseWav(await bytesOf(file));
+    expect(file.filename).toBe(`standup.part-${i + 1}.wav`);
+    expect(file.contentType).toBe("audio/wav");
+    expect(bytes.length).toBeLessThanOrEqual(opts.maxBytes);
+    const parsed = parseWav(bytes);
     expect(parsed.fmt).toEqual(opts.fmt);
     expect(parsed.data.length % opts.blockAlign).toBe(0);
     joined.push(parsed.data);
@@ -190,9 +200,9 @@ describe("planAudioChunks: within the limit", () => {
     const chunks = await planAudioChunks(source, 9_000);
     expect(chunks.map((c) => [c.index, c.startSeconds])).toEqual([[0, 0]]);
     expect(gets).toHaveLength(0);
-    const file = await (chunks[0] as AudioChunk).file();
-    expect(file.name).toBe("call.mp3");
-    expect(file.type).toBe("audio/mpeg");
+    const file = (chunks[0] as AudioChunk).audio;
+    expect(file.filename).toBe("call.mp3");
+    expect(file.contentType).toBe("audio/mpeg");
     expect(await bytesOf(file)).toEqual(bytes);
     expect(gets).toHaveLength(1);
   });
@@ -203,7 +213,7 @@ describe("planAudioChunks: within the limit", () => {
     const { source } = await stored(recording);
     const chunks = await planAudioChunks(source, recording.length);
     expect(chunks).toHaveLength(1);
-    expect(await bytesOf(await (chunks[0] as AudioChunk).file())).toEqual(recording);
+    expect(await bytesOf((chunks[0] as AudioChunk).audio)).toEqual(recording);
   });
 });
 
@@ -429,6 +439,6 @@ describe("planAudioChunks: recordings that cannot be split", () => {
     const { source } = await stored(wav([chunk("fmt ", fmt), chunk("data", samples(20_000))]));
     const chunks = await planAudioChunks(source, 10_000);
     await env.RECORDINGS.delete(source.key);
-    await failure((chunks[1] as AudioChunk).file());
+    await failure((chunks[1] as AudioChunk).audio.open());
   });
 });

@@ -1,6 +1,7 @@
 import OpenAI from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
+import { writeBytes, writtenStream } from "../storage/streams";
 import { GENERATION_SCHEMAS, type GenerationInput, type GenerationKind, type GenerationOutput } from "./generations";
 import {
   type ChatPrompt,
@@ -10,7 +11,14 @@ import {
   mergePrompt,
   partialPrompt,
 } from "./prompts";
-import { type AiProvider, AiProviderError, type ProviderSegment, type ProviderTranscript } from "./provider";
+import {
+  type AiProvider,
+  AiProviderError,
+  type AudioInput,
+  type OpenedAudio,
+  type ProviderSegment,
+  type ProviderTranscript,
+} from "./provider";
 import { conformToTemplate } from "./template-sections";
 
 /** How to reach an OpenAI-compatible server; built from env vars by the caller (`src/ai/provider-config.ts`). */
@@ -118,18 +126,29 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
     async transcribe({ audio, language }): Promise<ProviderTranscript> {
       const model = options.transcriptionModel;
       const diarize = isDiarizing(model);
-      const raw: unknown = await client.audio.transcriptions
-        .create({
-          file: audio,
-          model,
-          ...(language ? { language } : {}),
-          ...(diarize
-            ? { response_format: "diarized_json", chunking_strategy: "auto" }
-            : { response_format: "verbose_json", timestamp_granularities: ["segment"] }),
-        })
-        .catch((error: unknown) => {
-          throw failure(error);
+      const fields: [string, string][] = [
+        ["model", model],
+        ...(language ? [["language", language] as [string, string]] : []),
+        ...((diarize
+          ? [
+              ["response_format", "diarized_json"],
+              ["chunking_strategy", "auto"],
+            ]
+          : [
+              ["response_format", "verbose_json"],
+              ["timestamp_granularities[]", "segment"],
+            ]) as [string, string][]),
+      ];
+      // The SDK does not retry a streamed body (it cannot replay it): each attempt here reopens the audio.
+      const raw: unknown = await withRetries(options.maxRetries, async () => {
+        const body = multipartBody(fields, audio, await audio.open());
+        return client.post("/audio/transcriptions", {
+          body: body.stream,
+          headers: { "content-type": body.contentType },
         });
+      }).catch((error: unknown) => {
+        throw failure(error);
+      });
       if (diarize) {
         const parsed = DiarizedResponse.safeParse(raw);
         if (!parsed.success) throw malformedTranscript();
@@ -236,6 +255,63 @@ function batchesUnder<T>(items: readonly T[], maxChars: number): T[][] {
   }
   if (current.length > 0) batches.push(current);
   return batches;
+}
+
+/**
+ * A multipart/form-data body of text fields and the audio file, framed here rather than by the SDK's FormData
+ * or streaming-file encoder: the audio is piped into the request runtime-side (`writtenStream`), so a 25 MB chunk
+ * never passes through JavaScript, which kept workerd's memory growing chunk after chunk on long recordings.
+ */
+function multipartBody(fields: [string, string][], audio: AudioInput, opened: OpenedAudio) {
+  const boundary = `parley-${crypto.randomUUID()}`;
+  const quoted = (value: string) => value.replace(/["\r\n\\]/g, (c) => encodeURIComponent(c));
+  const head = [
+    ...fields.map(
+      ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+    ),
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quoted(audio.filename)}"\r\n`,
+    `Content-Type: ${audio.contentType || "application/octet-stream"}\r\n\r\n`,
+  ].join("");
+  const encoder = new TextEncoder();
+  const before = encoder.encode(head);
+  const after = encoder.encode(`\r\n--${boundary}--\r\n`);
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    stream: writtenStream(before.length + audio.sizeInBytes + after.length, async (sink) => {
+      await writeBytes(sink, before);
+      await opened.writeTo(sink);
+      await writeBytes(sink, after);
+    }),
+  };
+}
+
+/**
+ * `attempt` retried as the SDK retries its own requests (connection failures, timeouts, 408, 409, 429, 5xx), at
+ * most `maxRetries` times, waiting 0.5 s doubling up to 8 s, or the provider's `Retry-After` when it is under a
+ * minute.
+ */
+async function withRetries<T>(maxRetries: number, attempt: () => Promise<T>): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (retry >= maxRetries || !isRetryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs(error, retry)));
+    }
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof OpenAI.APIConnectionError) return true;
+  const status = error instanceof OpenAI.APIError ? error.status : undefined;
+  return typeof status === "number" && (status >= 500 || [408, 409, 429].includes(status));
+}
+
+function retryDelayMs(error: unknown, retry: number): number {
+  const header = error instanceof OpenAI.APIError ? error.headers?.get("retry-after") : null;
+  const seconds = header ? Number(header) : Number.NaN;
+  if (Number.isFinite(seconds) && seconds >= 0 && seconds < 60) return seconds * 1000;
+  return Math.min(500 * 2 ** retry, 8000);
 }
 
 /**

@@ -16,9 +16,40 @@ export interface ProviderTranscript {
   segments: ProviderSegment[];
 }
 
-/** One audio file to transcribe, at most `OPENAI_TRANSCRIBE_MAX_BYTES` (held in memory one chunk at a time). */
+/**
+ * One audio file to transcribe, at most `OPENAI_TRANSCRIBE_MAX_BYTES`, read as a stream: it goes from R2 to the
+ * provider without being held in memory.
+ */
+export interface AudioInput {
+  filename: string;
+  contentType: string;
+  sizeInBytes: number;
+  /**
+   * Opens the bytes from the start (failing here when they are gone); called once per attempt, so a retried
+   * request sends them again.
+   */
+  open(): Promise<OpenedAudio>;
+}
+
+/** Audio ready to be written into a request body. */
+export interface OpenedAudio {
+  /** Writes every byte into `sink`, leaving it open for what follows. */
+  writeTo(sink: WritableStream<Uint8Array>): Promise<void>;
+}
+
+/** An audio file already in memory (tests, small inputs) as an `AudioInput`. */
+export function audioFromFile(file: File): AudioInput {
+  return {
+    filename: file.name,
+    contentType: file.type,
+    sizeInBytes: file.size,
+    open: async () => ({ writeTo: (sink) => file.stream().pipeTo(sink, { preventClose: true }) }),
+  };
+}
+
+/** One audio input to transcribe, and its language. */
 export interface TranscribeRequest {
-  audio: File;
+  audio: AudioInput;
   /** ISO-639-1 hint, or null to let the model detect it. */
   language: string | null;
 }

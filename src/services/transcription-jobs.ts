@@ -117,7 +117,7 @@ async function transcribeChunks(deps: TranscriptionJobDeps, row: TranscriptionRo
   );
   const transcripts: ChunkTranscript[] = [];
   for (const chunk of chunks) {
-    const transcript = await deps.provider.transcribe({ audio: await chunk.file(), language: row.language });
+    const transcript = await deps.provider.transcribe({ audio: chunk.audio, language: row.language });
     transcripts.push({ startSeconds: chunk.startSeconds, transcript });
   }
   return transcripts;

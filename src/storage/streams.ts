@@ -113,3 +113,30 @@ export function requiredLength(header: string | undefined): number {
   }
   return Number(header);
 }
+
+/**
+ * A stream of exactly `totalBytes` (so a request sent with it has a Content-Length) that `write` fills. Bodies
+ * piped into its sink are pumped runtime-side: their bytes never pass through JavaScript, so memory stays at
+ * the runtime's pipe buffer however large they are.
+ */
+export function writtenStream(
+  totalBytes: number,
+  write: (sink: WritableStream<Uint8Array>) => Promise<void>,
+): ReadableStream<Uint8Array> {
+  const { readable, writable } = new FixedLengthStream(totalBytes);
+  void write(writable)
+    .then(() => writable.close())
+    .catch((error: unknown) => writable.abort(error).catch(() => {}));
+  return readable;
+}
+
+/** Writes `bytes` into a sink that stays open for what follows. */
+export async function writeBytes(sink: WritableStream<Uint8Array>, bytes: Uint8Array): Promise<void> {
+  if (bytes.length === 0) return;
+  const writer = sink.getWriter();
+  try {
+    await writer.write(bytes);
+  } finally {
+    writer.releaseLock();
+  }
+}

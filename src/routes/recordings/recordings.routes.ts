@@ -193,11 +193,9 @@ export const uploadPartRoute = protectedRoute({
       description: "The part's etag, for the completion call.",
       content: {
         "application/json": {
-          schema: z
-            .object({ partNumber: z.number().int(), etag: z.string() })
-            .openapi("UploadedPart", {
-              description: "One stored part of a multipart upload; send its `etag` back on complete.",
-            }),
+          schema: z.object({ partNumber: z.number().int(), etag: z.string() }).openapi("UploadedPart", {
+            description: "One stored part of a multipart upload; send its `etag` back on complete.",
+          }),
         },
       },
     },

@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig, type Plugin } from "vitest/config";
 import { unstable_readConfig } from "wrangler";
@@ -89,7 +90,20 @@ export default defineConfig(async () => {
           },
         },
         {
-          test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" },
+          // The typed client from its sources, so a fresh clone's tests need no build of clients/typescript.
+          resolve: {
+            alias: {
+              "@parley/client": fileURLToPath(new URL("./clients/typescript/src/index.ts", import.meta.url).href),
+            },
+          },
+          test: {
+            name: "node",
+            include: ["test/node/**/*.test.ts"],
+            environment: "node",
+            // client.test.ts starts wrangler dev and waits out a 429's Retry-After.
+            hookTimeout: 180_000,
+            testTimeout: 60_000,
+          },
         },
       ],
     },

@@ -7,6 +7,7 @@ import { ApiError, codeForStatus, problemResponse } from "./lib/errors";
 import { unsupportedDeclaredType } from "./lib/http";
 import { type AppRouter, createRouter } from "./lib/openapi";
 import { completeDocument } from "./lib/openapi-document";
+import { registerWebhooks } from "./lib/openapi-webhooks";
 import { adminAuth } from "./middleware/admin-auth";
 import { apiKeyAuth } from "./middleware/auth";
 import { jsonBodyLimit } from "./middleware/body-limit";
@@ -72,6 +73,12 @@ nothing; requests refused later (401 after admission, 403 for a missing scope, 4
 from another API key of the organization is another request). Responses with status < 500 other than 409 and
 429 are replayed, only after the key's scope is checked; others release the key so a retry runs again.`;
 
+/** Relative first: the document is served by the deployment it describes, whatever its host name. */
+const SERVERS = [
+  { url: "/", description: "The Parley deployment that serves this document." },
+  { url: "http://localhost:8787", description: "A local development server (`npm run dev`)." },
+];
+
 function isAuthenticatedApiPath(path: string): boolean {
   return path.startsWith("/api/v1/") && path !== OPENAPI_PATH;
 }
@@ -124,12 +131,14 @@ export function createApp(): AppRouter {
   });
 
   registerMetaRoutes(app);
+  registerWebhooks(app);
   let document: unknown;
   app.get(OPENAPI_PATH, (c) => {
     document ??= completeDocument(
       app.getOpenAPI31Document({
         openapi: "3.1.0",
         info: { title: "Parley API", version: c.env.APP_VERSION, description: API_DESCRIPTION },
+        servers: SERVERS,
         tags: [
           { name: "Meta", description: "Health and documentation." },
           { name: "Organization", description: "The calling organization, its limits and usage." },
@@ -180,6 +189,7 @@ function registerMetaRoutes(app: AppRouter) {
   app.openAPIRegistry.registerPath({
     method: "get",
     path: OPENAPI_PATH,
+    operationId: "getOpenApiDocument",
     tags: ["Meta"],
     summary: "This OpenAPI 3.1 document",
     description: "No authentication. Generated from the same zod schemas that validate requests.",
@@ -189,6 +199,7 @@ function registerMetaRoutes(app: AppRouter) {
   app.openAPIRegistry.registerPath({
     method: "get",
     path: DOCS_PATH,
+    operationId: "getApiReference",
     tags: ["Meta"],
     summary: "Interactive API reference",
     description:

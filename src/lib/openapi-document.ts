@@ -79,7 +79,8 @@ function addHeadOperations(document: OpenAPIObject) {
     const responses = Object.fromEntries(
       Object.entries(get.responses ?? {}).map(([status, response]) => [status, { description: response.description }]),
     );
-    item.head = { ...get, operationId: undefined, summary: `${String(get.summary)} (headers only)`, responses };
+    const operationId = typeof get.operationId === "string" ? get.operationId.replace(/^get/, "head") : undefined;
+    item.head = { ...get, operationId, summary: `${String(get.summary)} (headers only)`, responses };
   }
 }
 

@@ -178,5 +178,7 @@ export function listSchema<T extends z.ZodType>(item: T, name: string) {
         .nullable()
         .openapi({ description: "Pass as `cursor` for the next page; `null` on the last page." }),
     })
-    .openapi(name);
+    .openapi(name, {
+      description: `One page of a keyset-paginated list; pass \`cursor\` to fetch the next (\`null\` on the last).`,
+    });
 }

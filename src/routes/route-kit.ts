@@ -19,7 +19,11 @@ type KitOptions = {
   /** Route middleware that runs after the guard (e.g. a tighter body limit). */
   middleware?: readonly MiddlewareHandler<AppEnv>[];
 };
-type KitConfig = Omit<RouteConfig, "security" | "middleware"> & KitOptions;
+type KitConfig = Omit<RouteConfig, "security" | "middleware" | "operationId"> &
+  KitOptions & {
+    /** Stable camelCase name of the operation (`createMeeting`): generated clients name their methods after it. */
+    operationId: string;
+  };
 type ProtectedConfig = KitConfig & {
   scope: ApiKeyScope;
   /** Said right after the scope, before the description's first sentence ("…, like the rest of webhooks"). */

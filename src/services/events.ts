@@ -1,5 +1,5 @@
 import type { SQL } from "drizzle-orm";
-import type { EventType } from "../contracts/events";
+import type { EventData, EventType } from "../contracts/events";
 import type { WebhookQueueMessage } from "../contracts/queue-messages";
 import type { Database } from "../db/client";
 import { findEvent, insertEvent, insertEventWhere, listEventRows, markEventsEnqueued } from "../db/queries/events";
@@ -11,7 +11,7 @@ import { decodeCursor, toPage } from "../lib/pagination";
 import { iso } from "../lib/time";
 import type { Queues } from "../queues/producer";
 
-export { EVENT_TYPES, type EventType } from "../contracts/events";
+export { EVENT_TYPES, type EventData, type EventType } from "../contracts/events";
 
 /** Events are listed and fetchable for this long, then purged by the retention job. */
 export const EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -26,7 +26,13 @@ export interface DomainEvent {
   createdAt: number;
 }
 
-export function newEvent(orgId: string, type: EventType, data: Record<string, unknown>, now = Date.now()): DomainEvent {
+/** A new event; its `data` is typed by the event's schema (`EVENT_DATA`), which the OpenAPI `webhooks` section documents. */
+export function newEvent<T extends EventType>(
+  orgId: string,
+  type: T,
+  data: EventData<T>,
+  now = Date.now(),
+): DomainEvent {
   return { id: newId("evt"), orgId, type, data, createdAt: now };
 }
 

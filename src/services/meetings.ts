@@ -17,7 +17,7 @@ import { newId } from "../lib/ids";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { iso } from "../lib/time";
 import { roomLogoKey } from "../storage/keys";
-import { type DomainEvent, newEvent, recordEvent, recordEventWhere } from "./events";
+import { type DomainEvent, type EventData, newEvent, recordEvent, recordEventWhere } from "./events";
 import { generateRoomName, type RoomNamePattern } from "./room-names";
 
 /** A meeting stays usable until one hour after its `endDate` (SPEC §4). */
@@ -93,7 +93,7 @@ export async function toMeeting(
   return meeting;
 }
 
-function meetingEventData(row: MeetingRow): Record<string, unknown> {
+function meetingEventData(row: MeetingRow): EventData<"meeting.created"> {
   return { meetingId: row.id, roomName: row.roomName, startDate: iso(row.startDate), endDate: iso(row.endDate) };
 }
 

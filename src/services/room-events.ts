@@ -14,6 +14,7 @@ import type { RoomEventType } from "../db/schema";
 import { ApiError, type FieldIssue } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
+import type { EventData } from "./events";
 import { deriveRoom, type PresenceEvent } from "./room-session-derivation";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -97,7 +98,7 @@ function clientEvent(event: RoomEventWrite): DomainEventWrite {
       externalId: event.externalId,
       roleName: event.roleName,
       occurredAt: iso(event.occurredAt),
-    },
+    } satisfies EventData<RoomEventType>,
   };
 }
 
@@ -115,7 +116,7 @@ export function sessionEvent(
       roomName,
       startedAt: iso(s.startedAt),
       ...(type === "room.session.ended" ? { endedAt: s.endedAt === null ? null : iso(s.endedAt) } : {}),
-    },
+    } satisfies EventData<"room.session.started" | "room.session.ended">,
   };
 }
 

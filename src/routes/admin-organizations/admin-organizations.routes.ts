@@ -12,6 +12,7 @@ const tags = ["Operator"];
 const orgResponse = { "application/json": { schema: AdminOrganizationSchema } };
 
 export const createOrganizationRoute = operatorRoute({
+  operationId: "adminCreateOrganization",
   method: "post",
   path: "/admin/v1/organizations",
   tags,
@@ -25,6 +26,7 @@ export const createOrganizationRoute = operatorRoute({
 });
 
 export const listOrganizationsRoute = operatorRoute({
+  operationId: "adminListOrganizations",
   method: "get",
   path: "/admin/v1/organizations",
   tags,
@@ -40,6 +42,7 @@ export const listOrganizationsRoute = operatorRoute({
 });
 
 export const getOrganizationRoute = operatorRoute({
+  operationId: "adminGetOrganization",
   method: "get",
   path: "/admin/v1/organizations/{organizationId}",
   tags,
@@ -52,6 +55,7 @@ export const getOrganizationRoute = operatorRoute({
 });
 
 export const updateOrganizationRoute = operatorRoute({
+  operationId: "adminUpdateOrganization",
   method: "patch",
   path: "/admin/v1/organizations/{organizationId}",
   tags,
@@ -68,6 +72,7 @@ export const updateOrganizationRoute = operatorRoute({
 });
 
 export const createOrganizationKeyRoute = operatorRoute({
+  operationId: "adminCreateApiKey",
   method: "post",
   path: "/admin/v1/organizations/{organizationId}/api-keys",
   tags,
@@ -88,6 +93,7 @@ export const createOrganizationKeyRoute = operatorRoute({
 });
 
 export const getOrganizationKeyRoute = operatorRoute({
+  operationId: "adminGetApiKey",
   method: "get",
   path: "/admin/v1/organizations/{organizationId}/api-keys/{keyId}",
   tags,

@@ -27,14 +27,14 @@ export const AdminOrganizationSchema = z
     updatedAt: Timestamp,
     cancelledAt: Timestamp.nullable(),
   })
-  .openapi("AdminOrganization");
+  .openapi("AdminOrganization", { description: "An organization as the operator sees it." });
 
 export const CreateOrganizationBody = z
   .strictObject({
     name: z.string().trim().min(1).max(200).openapi({ example: "Acme Health" }),
     plan: PlanSchema,
   })
-  .openapi("CreateOrganizationRequest");
+  .openapi("CreateOrganizationRequest", { description: "A new organization on a plan." });
 
 const limitOverride = (allowUnlimited: boolean) =>
   (allowUnlimited
@@ -69,4 +69,6 @@ export const UpdateOrganizationBody = z
         example: { pointsPerMinute: 5000, aiGenerationsPerMonth: "unlimited", apiKeys: null },
       }),
   })
-  .openapi("UpdateOrganizationRequest");
+  .openapi("UpdateOrganizationRequest", {
+    description: "Changes to an organization: name, plan, status and per-organization limit overrides.",
+  });

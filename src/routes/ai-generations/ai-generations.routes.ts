@@ -24,6 +24,7 @@ const CACHED_POST =
   "Returns the stored result for the same parameters and speaker names (200, `cached: true`, free), else generates one (201, `cached: false`) using one AI generation of the month; `forceRefresh: true` always generates. 429 `ai_limit_exceeded` when the month's generations are used up; 503 `ai_unavailable` when the AI provider fails (the generation is refunded). 409 unless the transcription is `ready`.";
 
 export const getKeypointsRoute = protectedRoute({
+  operationId: "getKeypoints",
   method: "get",
   path: "/api/v1/transcriptions/{transcriptionId}/keypoints",
   tags,
@@ -36,6 +37,7 @@ export const getKeypointsRoute = protectedRoute({
 });
 
 export const postKeypointsRoute = protectedRoute({
+  operationId: "createKeypoints",
   method: "post",
   path: "/api/v1/transcriptions/{transcriptionId}/keypoints",
   tags,
@@ -51,6 +53,7 @@ export const postKeypointsRoute = protectedRoute({
 });
 
 export const getFeedbackRoute = protectedRoute({
+  operationId: "getFeedback",
   method: "get",
   path: "/api/v1/transcriptions/{transcriptionId}/feedback",
   tags,
@@ -63,6 +66,7 @@ export const getFeedbackRoute = protectedRoute({
 });
 
 export const postFeedbackRoute = protectedRoute({
+  operationId: "createFeedback",
   method: "post",
   path: "/api/v1/transcriptions/{transcriptionId}/feedback",
   tags,
@@ -78,6 +82,7 @@ export const postFeedbackRoute = protectedRoute({
 });
 
 export const postEmailRoute = protectedRoute({
+  operationId: "createEmail",
   method: "post",
   path: "/api/v1/transcriptions/{transcriptionId}/email",
   tags,
@@ -93,6 +98,7 @@ export const postEmailRoute = protectedRoute({
 });
 
 export const postQueryRoute = protectedRoute({
+  operationId: "queryTranscription",
   method: "post",
   path: "/api/v1/transcriptions/{transcriptionId}/query",
   tags,

@@ -51,7 +51,9 @@ export const KeypointsSchema = z
     cached,
     ...meta,
   })
-  .openapi("Keypoints");
+  .openapi("Keypoints", {
+    description: "Key points of a transcript: sections, decisions, action items, participants and dates.",
+  });
 
 export const FeedbackSchema = z
   .object({
@@ -76,7 +78,7 @@ export const FeedbackSchema = z
     cached,
     ...meta,
   })
-  .openapi("Feedback");
+  .openapi("Feedback", { description: "Communication feedback for one speaker, scored 0–10." });
 
 export const EmailSchema = z
   .object({
@@ -87,7 +89,7 @@ export const EmailSchema = z
     cached,
     ...meta,
   })
-  .openapi("FollowUpEmail");
+  .openapi("FollowUpEmail", { description: "A follow-up email drafted from the transcript." });
 
 export const QueryAnswerSchema = z
   .object({
@@ -110,9 +112,13 @@ export const QueryAnswerSchema = z
     cached: z.literal(false).openapi({ description: "Always false: answers are never cached." }),
     ...meta,
   })
-  .openapi("TranscriptQueryAnswer");
+  .openapi("TranscriptQueryAnswer", {
+    description: "An answer to a question about the transcript, citing real segments.",
+  });
 
-export const KeypointsBody = z.strictObject({ forceRefresh }).openapi("KeypointsRequest");
+export const KeypointsBody = z
+  .strictObject({ forceRefresh })
+  .openapi("KeypointsRequest", { description: "Options for generating key points." });
 
 const speakerName = z.string().min(1).max(100).openapi({
   description:
@@ -122,7 +128,7 @@ const speakerName = z.string().min(1).max(100).openapi({
 
 export const FeedbackBody = z
   .strictObject({ speakerName: speakerName.optional(), forceRefresh })
-  .openapi("FeedbackRequest");
+  .openapi("FeedbackRequest", { description: "Whose feedback to generate (default: the speaker who talked most)." });
 export const FeedbackQuery = z.strictObject({ speakerName: speakerName.optional() });
 
 export const EmailBody = z
@@ -131,10 +137,10 @@ export const EmailBody = z
     tone: z.enum(EMAIL_TONES).default("professional").openapi({ example: "professional" }),
     forceRefresh,
   })
-  .openapi("FollowUpEmailRequest");
+  .openapi("FollowUpEmailRequest", { description: "Recipient and tone of the follow-up email." });
 
 export const QueryBody = z
   .strictObject({ query: z.string().trim().min(1).max(500).openapi({ example: "When does the beta open?" }) })
-  .openapi("TranscriptQueryRequest");
+  .openapi("TranscriptQueryRequest", { description: "A question about the transcript (1–500 characters)." });
 
 export const FEEDBACK_RULE = `Needs a transcript of at least ${FEEDBACK_MIN_SEGMENTS} segments (else 400); an unknown \`speakerName\` is 400.`;

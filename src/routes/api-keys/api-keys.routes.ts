@@ -5,6 +5,7 @@ import { ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, KeyIdParam } from 
 const tags = ["API keys"];
 
 export const createApiKeyRoute = protectedRoute({
+  operationId: "createApiKey",
   method: "post",
   path: "/api/v1/api-keys",
   tags,
@@ -26,6 +27,7 @@ export const createApiKeyRoute = protectedRoute({
 });
 
 export const listApiKeysRoute = protectedRoute({
+  operationId: "listApiKeys",
   method: "get",
   path: "/api/v1/api-keys",
   tags,
@@ -42,6 +44,7 @@ export const listApiKeysRoute = protectedRoute({
 });
 
 export const getApiKeyRoute = protectedRoute({
+  operationId: "getApiKey",
   method: "get",
   path: "/api/v1/api-keys/{keyId}",
   tags,
@@ -56,6 +59,7 @@ export const getApiKeyRoute = protectedRoute({
 });
 
 export const revokeApiKeyRoute = protectedRoute({
+  operationId: "revokeApiKey",
   method: "delete",
   path: "/api/v1/api-keys/{keyId}",
   tags,

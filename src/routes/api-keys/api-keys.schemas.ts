@@ -18,14 +18,14 @@ export const ApiKeySchema = z
     createdAt: Timestamp,
     lastUsedAt: Timestamp.nullable(),
   })
-  .openapi("ApiKey");
+  .openapi("ApiKey", { description: "An API key of the organization, without its secret." });
 
 export const CreatedApiKeySchema = ApiKeySchema.extend({
   key: z.string().openapi({
     description: "The secret key. Shown in this response only; Parley keeps just its SHA-256 hash.",
     example: "prl_7Hc2kq9ZLmWd0X3vN8bRtY5sJf1gPaE6uQo4iC2h1Kz0Ab",
   }),
-}).openapi("CreatedApiKey");
+}).openapi("CreatedApiKey", { description: "A new API key with its secret `key`, shown only in this response." });
 
 export const CreateApiKeyBody = z
   .strictObject({
@@ -40,4 +40,4 @@ export const CreateApiKeyBody = z
         example: ["read", "write"],
       }),
   })
-  .openapi("CreateApiKeyRequest");
+  .openapi("CreateApiKeyRequest", { description: "A new API key's name and scopes (default: all three)." });

@@ -8,6 +8,7 @@ import { EventIdParam, EventSchema } from "./events.schemas";
 const tags = ["Events"];
 
 export const listEventsRoute = protectedRoute({
+  operationId: "listEvents",
   method: "get",
   path: "/api/v1/events",
   tags,
@@ -31,6 +32,7 @@ export const listEventsRoute = protectedRoute({
 });
 
 export const getEventRoute = protectedRoute({
+  operationId: "getEvent",
   method: "get",
   path: "/api/v1/events/{eventId}",
   tags,
@@ -44,6 +46,7 @@ export const getEventRoute = protectedRoute({
 });
 
 export const redeliverEventRoute = protectedRoute({
+  operationId: "redeliverEvent",
   method: "post",
   path: "/api/v1/events/{eventId}/redeliver",
   tags,

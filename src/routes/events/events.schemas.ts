@@ -14,4 +14,4 @@ export const EventSchema = z
       example: { meetingId: "mtg_3c1YwqN8dKp2Lm5RtZ7bVx", roomName: "/team-ab3xyz" },
     }),
   })
-  .openapi("Event");
+  .openapi("Event", { description: "Something that happened in the organization; kept 30 days." });

@@ -3,6 +3,7 @@ import { errorResponses, ProblemSchema } from "../../lib/openapi";
 import { binary, FileTokenQuery, LogoIdParam, RecordingFileParam, TranscriptFileParam } from "./files.schemas";
 
 export const getRoomLogoRoute = createRoute({
+  operationId: "getRoomLogoFile",
   method: "get",
   path: "/files/room-logos/{logoId}",
   tags: ["Rooms"],
@@ -20,6 +21,7 @@ export const getRoomLogoRoute = createRoute({
 });
 
 export const recordingFileRoute = createRoute({
+  operationId: "getRecordingFile",
   method: "get",
   path: "/files/recordings/{recordingId}",
   tags: ["Recordings"],
@@ -42,6 +44,7 @@ export const recordingFileRoute = createRoute({
 });
 
 export const transcriptFileRoute = createRoute({
+  operationId: "getTranscriptFile",
   method: "get",
   path: "/files/transcripts/{transcriptionId}",
   tags: ["Transcriptions"],

@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { HealthSchema, RootSchema } from "./health.schemas";
 
 export const healthRoute = createRoute({
+  operationId: "getHealth",
   method: "get",
   path: "/health",
   tags: ["Meta"],
@@ -14,6 +15,7 @@ export const healthRoute = createRoute({
 });
 
 export const rootRoute = createRoute({
+  operationId: "getRoot",
   method: "get",
   path: "/",
   tags: ["Meta"],

@@ -10,7 +10,7 @@ export const LINKS = {
 
 export const HealthSchema = z
   .object({ status: z.literal("ok"), version: z.string().openapi({ example: "0.1.0" }) })
-  .openapi("Health");
+  .openapi("Health", { description: "The worker is up, and its version." });
 
 export const RootSchema = z
   .object({
@@ -24,4 +24,6 @@ export const RootSchema = z
       health: z.literal(LINKS.health).openapi({ description: "Liveness check." }),
     }),
   })
-  .openapi("Root");
+  .openapi("Root", {
+    description: "Where to start: the reference docs, the OpenAPI document, the dashboard and the health check.",
+  });

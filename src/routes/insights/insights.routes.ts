@@ -15,6 +15,7 @@ const page = (schema: Parameters<typeof listSchema>[0], name: string) => ({
 });
 
 export const roomInsightsRoute = protectedRoute({
+  operationId: "listRoomInsights",
   method: "get",
   path: "/api/v1/insights/rooms",
   tags,
@@ -27,6 +28,7 @@ export const roomInsightsRoute = protectedRoute({
 });
 
 export const roomSessionInsightsRoute = protectedRoute({
+  operationId: "listRoomSessionInsights",
   method: "get",
   path: "/api/v1/insights/room-sessions",
   tags,
@@ -39,6 +41,7 @@ export const roomSessionInsightsRoute = protectedRoute({
 });
 
 export const participantInsightsRoute = protectedRoute({
+  operationId: "listParticipantInsights",
   method: "get",
   path: "/api/v1/insights/participants",
   tags,

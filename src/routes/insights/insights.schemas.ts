@@ -50,7 +50,7 @@ export const RoomInsightsSchema = z
     totalUniqueRecorders: z.number().int(),
     totalUniqueStreamers: z.number().int(),
   })
-  .openapi("RoomInsights");
+  .openapi("RoomInsights", { description: "A room's totals over its whole history (Whereby's field names)." });
 
 export const RoomSessionInsightsSchema = z
   .object({
@@ -61,7 +61,10 @@ export const RoomSessionInsightsSchema = z
     totalParticipantMinutes: minutes("Presence clipped to startedAt…endedAt."),
     totalUniqueParticipants: z.number().int(),
   })
-  .openapi("RoomSessionInsights");
+  .openapi("RoomSessionInsights", {
+    description:
+      "One session of a room: from the second participant's join until fewer than two remained for 2 minutes.",
+  });
 
 export const ParticipantInsightsSchema = z
   .object({
@@ -76,4 +79,4 @@ export const ParticipantInsightsSchema = z
     joinedAt: Timestamp,
     leftAt: Timestamp.nullable(),
   })
-  .openapi("ParticipantInsights");
+  .openapi("ParticipantInsights", { description: "One join of a participant in a room session." });

@@ -1,12 +1,14 @@
 import { z } from "@hono/zod-openapi";
 import { ListQuery, listSchema } from "../../lib/openapi";
 import { protectedRoute } from "../route-kit";
+import { CREATE_MEETING_EXAMPLE, MEETING_EXAMPLE } from "./meetings.examples";
 import { CreateMeetingBody, FieldsQuery, MeetingIdParam, MeetingSchema } from "./meetings.schemas";
 
 const tags = ["Meetings"];
-const meetingJson = { "application/json": { schema: MeetingSchema } };
+const meetingJson = { "application/json": { schema: MeetingSchema, example: MEETING_EXAMPLE } };
 
 export const createMeetingRoute = protectedRoute({
+  operationId: "createMeeting",
   method: "post",
   path: "/api/v1/meetings",
   tags,
@@ -15,7 +17,10 @@ export const createMeetingRoute = protectedRoute({
     "Creates a transient room usable until one hour after `endDate`, then deleted automatically (`meeting.expired`). Emits `meeting.created`.",
   scope: "write",
   request: {
-    body: { required: true, content: { "application/json": { schema: CreateMeetingBody } } },
+    body: {
+      required: true,
+      content: { "application/json": { schema: CreateMeetingBody, example: CREATE_MEETING_EXAMPLE } },
+    },
   },
   responses: {
     201: { description: "The meeting.", content: meetingJson },
@@ -23,6 +28,7 @@ export const createMeetingRoute = protectedRoute({
 });
 
 export const listMeetingsRoute = protectedRoute({
+  operationId: "listMeetings",
   method: "get",
   path: "/api/v1/meetings",
   tags,
@@ -48,6 +54,7 @@ export const listMeetingsRoute = protectedRoute({
 });
 
 export const getMeetingRoute = protectedRoute({
+  operationId: "getMeeting",
   method: "get",
   path: "/api/v1/meetings/{meetingId}",
   tags,
@@ -62,6 +69,7 @@ export const getMeetingRoute = protectedRoute({
 });
 
 export const deleteMeetingRoute = protectedRoute({
+  operationId: "deleteMeeting",
   method: "delete",
   path: "/api/v1/meetings/{meetingId}",
   tags,

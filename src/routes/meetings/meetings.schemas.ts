@@ -12,7 +12,7 @@ const RecordingSchema = z
       .optional()
       .openapi({ description: "Defaults to `none`. Only `none` is allowed with `type: none`." }),
   })
-  .openapi("RecordingSettings");
+  .openapi("RecordingSettings", { description: "How the meeting's room records." });
 
 export const MeetingFieldSchema = z.enum(MEETING_FIELDS);
 
@@ -71,7 +71,7 @@ export const CreateMeetingBody = z
       ctx.addIssue({ code: "custom", path: ["recording", "startTrigger"], message: "Needs a recording type" });
     }
   })
-  .openapi("CreateMeetingRequest");
+  .openapi("CreateMeetingRequest", { description: "A transient room (Whereby-compatible field names)." });
 
 export const MeetingSchema = z
   .object({
@@ -97,7 +97,7 @@ export const MeetingSchema = z
       .optional()
       .openapi({ description: "`roomUrl?viewerKey=…`; group rooms, only when asked (or viewerMode)." }),
   })
-  .openapi("Meeting");
+  .openapi("Meeting", { description: "A transient room, usable until one hour after `endDate`." });
 
 export const FieldsQuery = z.strictObject({
   fields: z

@@ -2,6 +2,7 @@ import { protectedRoute } from "../route-kit";
 import { SelfOrganizationSchema } from "./organization.schemas";
 
 export const getOrganizationRoute = protectedRoute({
+  operationId: "getOrganization",
   method: "get",
   path: "/api/v1/organization",
   tags: ["Organization"],

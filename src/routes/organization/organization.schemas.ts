@@ -25,4 +25,4 @@ export const SelfOrganizationSchema = z
       transcriptionSeconds: z.number().int(),
     }),
   })
-  .openapi("Organization");
+  .openapi("Organization", { description: "The calling organization: plan, status, limits and usage." });

@@ -3,6 +3,7 @@ import { ListQuery, listSchema } from "../../lib/openapi";
 import { MAX_PARTS } from "../../services/recording-uploads";
 import { RECORDING_TYPES } from "../../storage/media-types";
 import { protectedRoute } from "../route-kit";
+import { CREATE_UPLOAD_EXAMPLE, RECORDING_EXAMPLE, UPLOAD_EXAMPLE } from "./recordings.examples";
 import {
   AccessLinkQuery,
   AccessLinkSchema,
@@ -17,10 +18,11 @@ import {
 } from "./recordings.schemas";
 
 const tags = ["Recordings"];
-const recordingJson = { "application/json": { schema: RecordingSchema } };
+const recordingJson = { "application/json": { schema: RecordingSchema, example: RECORDING_EXAMPLE } };
 const rawBody = Object.fromEntries([...RECORDING_TYPES.keys()].map((type) => [type, { schema: binary }]));
 
 export const uploadRecordingRoute = protectedRoute({
+  operationId: "uploadRecording",
   method: "post",
   path: "/api/v1/recordings",
   tags,
@@ -35,6 +37,7 @@ export const uploadRecordingRoute = protectedRoute({
 });
 
 export const listRecordingsRoute = protectedRoute({
+  operationId: "listRecordings",
   method: "get",
   path: "/api/v1/recordings",
   tags,
@@ -57,6 +60,7 @@ export const listRecordingsRoute = protectedRoute({
 });
 
 export const getRecordingRoute = protectedRoute({
+  operationId: "getRecording",
   method: "get",
   path: "/api/v1/recordings/{recordingId}",
   tags,
@@ -70,6 +74,7 @@ export const getRecordingRoute = protectedRoute({
 });
 
 export const deleteRecordingRoute = protectedRoute({
+  operationId: "deleteRecording",
   method: "delete",
   path: "/api/v1/recordings/{recordingId}",
   tags,
@@ -82,6 +87,7 @@ export const deleteRecordingRoute = protectedRoute({
 });
 
 export const bulkDeleteRoute = protectedRoute({
+  operationId: "bulkDeleteRecordings",
   method: "post",
   path: "/api/v1/recordings/bulk-delete",
   tags,
@@ -96,7 +102,9 @@ export const bulkDeleteRoute = protectedRoute({
         "application/json": {
           schema: z
             .strictObject({ recordingIds: z.array(z.string().min(1).max(64)).min(1).max(100) })
-            .openapi("BulkDeleteRequest"),
+            .openapi("BulkDeleteRequest", {
+              description: "Recordings to delete in the background (unknown and other organizations' ids are ignored).",
+            }),
         },
       },
     },
@@ -105,6 +113,7 @@ export const bulkDeleteRoute = protectedRoute({
 });
 
 export const accessLinkRoute = protectedRoute({
+  operationId: "getRecordingAccessLink",
   method: "get",
   path: "/api/v1/recordings/{recordingId}/access-link",
   tags,
@@ -138,6 +147,7 @@ const uploadParam = z.object({
 });
 
 export const createUploadRoute = protectedRoute({
+  operationId: "createRecordingUpload",
   method: "post",
   path: "/api/v1/recordings/uploads",
   tags,
@@ -145,14 +155,21 @@ export const createUploadRoute = protectedRoute({
   description: "Then PUT each part, then complete. Unfinished uploads are aborted after 24 h.",
   scope: "write",
   request: {
-    body: { required: true, content: { "application/json": { schema: CreateUploadBody } } },
+    body: {
+      required: true,
+      content: { "application/json": { schema: CreateUploadBody, example: CREATE_UPLOAD_EXAMPLE } },
+    },
   },
   responses: {
-    201: { description: "The upload.", content: { "application/json": { schema: UploadSchema } } },
+    201: {
+      description: "The upload.",
+      content: { "application/json": { schema: UploadSchema, example: UPLOAD_EXAMPLE } },
+    },
   },
 });
 
 export const uploadPartRoute = protectedRoute({
+  operationId: "uploadRecordingPart",
   method: "put",
   path: "/api/v1/recordings/uploads/{uploadId}/parts/{partNumber}",
   tags,
@@ -176,7 +193,9 @@ export const uploadPartRoute = protectedRoute({
       description: "The part's etag, for the completion call.",
       content: {
         "application/json": {
-          schema: z.object({ partNumber: z.number().int(), etag: z.string() }).openapi("UploadedPart"),
+          schema: z.object({ partNumber: z.number().int(), etag: z.string() }).openapi("UploadedPart", {
+            description: "One stored part of a multipart upload; send its `etag` back on complete.",
+          }),
         },
       },
     },
@@ -184,6 +203,7 @@ export const uploadPartRoute = protectedRoute({
 });
 
 export const completeUploadRoute = protectedRoute({
+  operationId: "completeRecordingUpload",
   method: "post",
   path: "/api/v1/recordings/uploads/{uploadId}/complete",
   tags,
@@ -201,6 +221,7 @@ export const completeUploadRoute = protectedRoute({
 });
 
 export const abortUploadRoute = protectedRoute({
+  operationId: "abortRecordingUpload",
   method: "delete",
   path: "/api/v1/recordings/uploads/{uploadId}",
   tags,

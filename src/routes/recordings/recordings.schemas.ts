@@ -25,7 +25,7 @@ export const RecordingSchema = z
     status: z.enum(["uploading", "ready"]),
     createdAt: Timestamp,
   })
-  .openapi("Recording");
+  .openapi("Recording", { description: "A recording stored in R2: uploaded directly or through a multipart upload." });
 
 export const MetadataFields = {
   meetingId: z
@@ -50,7 +50,7 @@ export const CreateUploadBody = z
     contentType: z.enum([...RECORDING_TYPES.keys()] as [string, ...string[]]),
     ...MetadataFields,
   })
-  .openapi("CreateUploadRequest");
+  .openapi("CreateUploadRequest", { description: "Starts a multipart upload (files up to 5 GB)." });
 
 export const UploadSchema = z
   .object({
@@ -58,7 +58,7 @@ export const UploadSchema = z
     recordingId: z.string(),
     partSize: z.number().int().openapi({ description: "Every part but the last must be exactly this many bytes." }),
   })
-  .openapi("Upload");
+  .openapi("Upload", { description: "A multipart upload in progress: PUT its parts, then complete or abort it." });
 
 export const CompleteUploadBody = z
   .strictObject({
@@ -68,7 +68,7 @@ export const CompleteUploadBody = z
       .max(MAX_PARTS)
       .openapi({ description: `Every uploaded part, 1…n in order (at most ${MAX_PARTS}).` }),
   })
-  .openapi("CompleteUploadRequest");
+  .openapi("CompleteUploadRequest", { description: "Every uploaded part with its `etag`, to assemble the recording." });
 
 export const RecordingIdParam = z.object({
   recordingId: z
@@ -98,4 +98,4 @@ export const AccessLinkSchema = z
     accessLink: z.string(),
     expires: z.number().int().openapi({ description: "Epoch milliseconds." }),
   })
-  .openapi("AccessLink");
+  .openapi("AccessLink", { description: "A signed, expiring link served by Parley itself (no API key needed)." });

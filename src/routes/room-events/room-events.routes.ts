@@ -2,6 +2,7 @@ import { protectedRoute } from "../route-kit";
 import { RoomEventsBody, RoomEventsResult } from "./room-events.schemas";
 
 export const postRoomEventsRoute = protectedRoute({
+  operationId: "createRoomEvents",
   method: "post",
   path: "/api/v1/room-events",
   tags: ["Room events"],

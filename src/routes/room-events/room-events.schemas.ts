@@ -23,11 +23,11 @@ export const RoomEventSchema = z
     }),
     occurredAt: z.iso.datetime({ offset: true }).openapi({ example: "2026-11-21T16:00:00.000Z" }),
   })
-  .openapi("RoomEvent");
+  .openapi("RoomEvent", { description: "A participant's presence event in a room, as the media plane reports it." });
 
 export const RoomEventsBody = z
   .strictObject({ events: z.array(RoomEventSchema).min(1).max(500) })
-  .openapi("RoomEventsRequest");
+  .openapi("RoomEventsRequest", { description: "A batch of 1–500 room events, accepted whole or refused whole." });
 
 export const RoomEventsResult = z
   .object({
@@ -37,4 +37,6 @@ export const RoomEventsResult = z
       .int()
       .openapi({ description: "Events already stored (or repeated in this batch).", example: 0 }),
   })
-  .openapi("RoomEventsResult");
+  .openapi("RoomEventsResult", {
+    description: "How many events were new and how many were repeats of events already stored.",
+  });

@@ -23,6 +23,7 @@ const logoBodyLimit = bodyLimit({
 });
 
 export const getThemeRoute = protectedRoute({
+  operationId: "getRoomTheme",
   method: "get",
   path: base,
   tags,
@@ -37,6 +38,7 @@ export const getThemeRoute = protectedRoute({
 });
 
 export const putTokensRoute = protectedRoute({
+  operationId: "setRoomThemeTokens",
   method: "put",
   path: `${base}/tokens`,
   tags,
@@ -52,6 +54,7 @@ export const putTokensRoute = protectedRoute({
 });
 
 export const putLogoRoute = protectedRoute({
+  operationId: "setRoomLogo",
   method: "put",
   path: `${base}/logo`,
   tags,
@@ -75,6 +78,7 @@ export const putLogoRoute = protectedRoute({
 });
 
 export const putBackgroundRoute = protectedRoute({
+  operationId: "setRoomBackground",
   method: "put",
   path: `${base}/room-background`,
   tags,

@@ -11,7 +11,7 @@ export const TokensSchema = z
       .strictObject({ primary: Color.optional(), secondary: Color.optional(), focus: Color.optional() })
       .optional(),
   })
-  .openapi("ThemeTokens");
+  .openapi("ThemeTokens", { description: "A room's theme colours (`#RRGGBB`)." });
 
 export const PaletteSchema = z.enum(["default", "grey", "purple", "burgund"]);
 export const BackgroundThemeSchema = z.enum(["default", "mountains", "characters", "rocks"]);
@@ -25,27 +25,29 @@ export const RoomThemeSchema = z
     logoUrl: z.string().nullable().openapi({ description: "Public URL of the logo, or null." }),
     roomBackground: z.object({ palette: PaletteSchema, theme: BackgroundThemeSchema }),
   })
-  .openapi("RoomTheme");
+  .openapi("RoomTheme", { description: "A room's theme: colours, logo and background." });
 
 export const PutTokensBody = z
   .strictObject({
     tokens: TokensSchema.optional(),
     tokensPreset: z.enum(["custom", "default"]).optional(),
   })
-  .openapi("PutThemeTokensRequest");
+  .openapi("PutThemeTokensRequest", { description: "Sets a room's colours, or resets them to the default preset." });
 
 export const PutBackgroundBody = z
   .strictObject({ palette: PaletteSchema.optional(), theme: BackgroundThemeSchema.optional() })
-  .openapi("PutRoomBackgroundRequest");
+  .openapi("PutRoomBackgroundRequest", { description: "Sets a room's background palette and theme." });
 
-export const ResetLogoBody = z.strictObject({ theme: z.literal("default") }).openapi("ResetLogoRequest");
+export const ResetLogoBody = z
+  .strictObject({ theme: z.literal("default") })
+  .openapi("ResetLogoRequest", { description: "Resets a room's logo to the default." });
 
 export const LogoUploadBody = z
   .object({
     // Checked by the handler, which answers a missing file part and a wrong body type more precisely.
     image: z.any().optional().openapi({ type: "string", format: "binary", description: "PNG or JPEG, ≤ 600 kB." }),
   })
-  .openapi("LogoUpload");
+  .openapi("LogoUpload", { description: "A PNG or JPEG logo (≤ 600 kB), as multipart `image`." });
 
 export const RoomNameParam = z.object({
   roomName: z

@@ -1,11 +1,13 @@
 import { listSchema } from "../../lib/openapi";
 import { protectedRoute } from "../route-kit";
+import { CREATE_SUMMARY_EXAMPLE, SUMMARY_EXAMPLE } from "./summaries.examples";
 import { CreateSummaryBody, ListSummariesQuery, SummaryIdParam, SummarySchema } from "./summaries.schemas";
 
 const tags = ["Summaries"];
-const summaryJson = { "application/json": { schema: SummarySchema } };
+const summaryJson = { "application/json": { schema: SummarySchema, example: SUMMARY_EXAMPLE } };
 
 export const createSummaryRoute = protectedRoute({
+  operationId: "createSummary",
   method: "post",
   path: "/api/v1/summaries",
   tags,
@@ -13,12 +15,18 @@ export const createSummaryRoute = protectedRoute({
   description:
     'One summary per transcription (another → 409; delete it to summarise again); the transcription must be `ready` (409). Answers 201 with `state: "in_progress"`; a queued job writes it, then `summary.finished` (or `summary.failed`, with a readable `error`). It uses one AI generation of the month, reserved now: 429 `ai_limit_exceeded` at once when the month\'s are used up; refunded if the job fails. Long transcripts are summarised map-reduce, never truncated.',
   scope: "write",
-  request: { body: { required: true, content: { "application/json": { schema: CreateSummaryBody } } } },
+  request: {
+    body: {
+      required: true,
+      content: { "application/json": { schema: CreateSummaryBody, example: CREATE_SUMMARY_EXAMPLE } },
+    },
+  },
   errors: [404, 409, 429],
   responses: { 201: { description: "The summary, in progress.", content: summaryJson } },
 });
 
 export const listSummariesRoute = protectedRoute({
+  operationId: "listSummaries",
   method: "get",
   path: "/api/v1/summaries",
   tags,
@@ -35,6 +43,7 @@ export const listSummariesRoute = protectedRoute({
 });
 
 export const getSummaryRoute = protectedRoute({
+  operationId: "getSummary",
   method: "get",
   path: "/api/v1/summaries/{summaryId}",
   tags,
@@ -46,6 +55,7 @@ export const getSummaryRoute = protectedRoute({
 });
 
 export const deleteSummaryRoute = protectedRoute({
+  operationId: "deleteSummary",
   method: "delete",
   path: "/api/v1/summaries/{summaryId}",
   tags,

@@ -49,7 +49,7 @@ export const SummarySchema = z
     createdAt: Timestamp,
     modifiedAt: Timestamp,
   })
-  .openapi("Summary");
+  .openapi("Summary", { description: "An AI summary of a transcription, in one of six templates." });
 
 export const CreateSummaryBody = z
   .strictObject({
@@ -61,7 +61,7 @@ export const CreateSummaryBody = z
       .optional()
       .openapi({ description: "Language to write the summary in (ISO-639-1).", example: "en" }),
   })
-  .openapi("CreateSummaryRequest");
+  .openapi("CreateSummaryRequest", { description: "The transcription to summarise, the template and the language." });
 
 export const SummaryIdParam = IdParam("summaryId", "sum_8Kq2Lm9Xc4Vb7Nr1Zp3Jd0");
 

@@ -4,6 +4,7 @@ import { TRANSCRIPT_IMPORT_MAX_BYTES } from "../../middleware/body-limit";
 import { TRANSCRIPT_MEDIA } from "../../services/transcript-export";
 import { AccessLinkQuery, AccessLinkSchema } from "../recordings/recordings.schemas";
 import { protectedRoute } from "../route-kit";
+import { CREATE_TRANSCRIPTION_EXAMPLES, TRANSCRIPTION_EXAMPLE } from "./transcriptions.examples";
 import {
   BulkDeleteBody,
   binary,
@@ -19,22 +20,29 @@ import {
 } from "./transcriptions.schemas";
 
 const tags = ["Transcriptions"];
-const transcriptionJson = { "application/json": { schema: TranscriptionSchema } };
+const transcriptionJson = { "application/json": { schema: TranscriptionSchema, example: TRANSCRIPTION_EXAMPLE } };
 const params = TranscriptionIdParam;
 
 export const createTranscriptionRoute = protectedRoute({
+  operationId: "createTranscription",
   method: "post",
   path: "/api/v1/transcriptions",
   tags,
   summary: "Transcribe a recording, or import a transcript",
   description: `Three bodies. \`{ recordingId, language? }\` transcribes a \`ready\` recording of this organization through the AI queue: 201 with \`state: "in_progress"\`, then \`transcription.started\` and \`transcription.finished\` (or \`transcription.failed\`); 409 while the recording is uploading; 503 \`ai_unavailable\` when no OpenAI key is configured. Speaker labels are \`Speaker 1\`, \`Speaker 2\`, … in order of first appearance; recordings over \`OPENAI_TRANSCRIBE_MAX_BYTES\` are split (WAV only) and each chunk's speakers get labels of their own, which renaming merges. \`{ segments, meetingId?, roomName?, language? }\` (1–${MAX_SEGMENTS} segments, \`0 ≤ start ≤ end\` in seconds, text ≤ ${MAX_SEGMENT_TEXT} characters) and \`{ format: "vtt"|"srt", content, … }\` import a transcript: 201 \`IMPORTED\` and \`ready\` at once, free. Malformed subtitles are 400 with line numbers. Bodies are limited to ${TRANSCRIPT_IMPORT_MAX_BYTES / 1024 / 1024} MiB (413).`,
   scope: "write",
-  request: { body: { required: true, content: { "application/json": { schema: CreateTranscriptionBody } } } },
+  request: {
+    body: {
+      required: true,
+      content: { "application/json": { schema: CreateTranscriptionBody, examples: CREATE_TRANSCRIPTION_EXAMPLES } },
+    },
+  },
   errors: [404, 503],
   responses: { 201: { description: "The transcription.", content: transcriptionJson } },
 });
 
 export const listTranscriptionsRoute = protectedRoute({
+  operationId: "listTranscriptions",
   method: "get",
   path: "/api/v1/transcriptions",
   tags,
@@ -58,6 +66,7 @@ export const listTranscriptionsRoute = protectedRoute({
 });
 
 export const getTranscriptionRoute = protectedRoute({
+  operationId: "getTranscription",
   method: "get",
   path: "/api/v1/transcriptions/{transcriptionId}",
   tags,
@@ -69,6 +78,7 @@ export const getTranscriptionRoute = protectedRoute({
 });
 
 export const deleteTranscriptionRoute = protectedRoute({
+  operationId: "deleteTranscription",
   method: "delete",
   path: "/api/v1/transcriptions/{transcriptionId}",
   tags,
@@ -82,6 +92,7 @@ export const deleteTranscriptionRoute = protectedRoute({
 });
 
 export const bulkDeleteTranscriptionsRoute = protectedRoute({
+  operationId: "bulkDeleteTranscriptions",
   method: "post",
   path: "/api/v1/transcriptions/bulk-delete",
   tags,
@@ -94,6 +105,7 @@ export const bulkDeleteTranscriptionsRoute = protectedRoute({
 });
 
 export const transcriptRoute = protectedRoute({
+  operationId: "getTranscript",
   method: "get",
   path: "/api/v1/transcriptions/{transcriptionId}/transcript",
   tags,
@@ -114,6 +126,7 @@ export const transcriptRoute = protectedRoute({
 });
 
 export const renameSpeakersRoute = protectedRoute({
+  operationId: "renameSpeakers",
   method: "put",
   path: "/api/v1/transcriptions/{transcriptionId}/speakers",
   tags,
@@ -127,6 +140,7 @@ export const renameSpeakersRoute = protectedRoute({
 });
 
 export const transcriptAccessLinkRoute = protectedRoute({
+  operationId: "getTranscriptAccessLink",
   method: "get",
   path: "/api/v1/transcriptions/{transcriptionId}/access-link",
   tags,
@@ -140,6 +154,7 @@ export const transcriptAccessLinkRoute = protectedRoute({
 });
 
 export const insightsRoute = protectedRoute({
+  operationId: "getTranscriptionInsights",
   method: "get",
   path: "/api/v1/transcriptions/{transcriptionId}/insights",
   tags,

@@ -27,7 +27,9 @@ export const TranscriptionSchema = z
     startDate: Timestamp.nullable(),
     endDate: Timestamp.nullable(),
   })
-  .openapi("Transcription");
+  .openapi("Transcription", {
+    description: "A transcript of a recording (AI, through a queue) or an imported one; absent values are `null`.",
+  });
 
 const language = z
   .string()
@@ -42,7 +44,9 @@ const metadata = {
 
 export const FromRecordingBody = z
   .strictObject({ recordingId: z.string().min(1).max(64), language })
-  .openapi("TranscribeRecordingRequest");
+  .openapi("TranscribeRecordingRequest", {
+    description: "Transcribe a `ready` recording of this organization (needs the OpenAI provider).",
+  });
 
 export const Segment = z
   .strictObject({
@@ -55,7 +59,9 @@ export const Segment = z
 
 export const SegmentsImportBody = z
   .strictObject({ segments: z.array(Segment).min(1).max(MAX_SEGMENTS), ...metadata })
-  .openapi("ImportSegmentsRequest");
+  .openapi("ImportSegmentsRequest", {
+    description: "Import a transcript as speaker segments (seconds from the start).",
+  });
 
 export const SubtitlesImportBody = z
   .strictObject({
@@ -63,7 +69,9 @@ export const SubtitlesImportBody = z
     content: z.string().min(1).openapi({ description: "The WebVTT or SRT file's text." }),
     ...metadata,
   })
-  .openapi("ImportSubtitlesRequest");
+  .openapi("ImportSubtitlesRequest", {
+    description: "Import a WebVTT or SRT file; voice tags or `Speaker: text` cues give the speaker.",
+  });
 
 export const CreateTranscriptionBody = z.union([FromRecordingBody, SegmentsImportBody, SubtitlesImportBody]);
 
@@ -114,10 +122,15 @@ export const InsightsSchema = z
     }),
     speakers: z.array(SpeakerInsights).openapi({ description: "Most talk time first." }),
   })
-  .openapi("TranscriptInsights");
+  .openapi("TranscriptInsights", {
+    description:
+      "Talk time, pace, monologues, questions and filler words per speaker, computed from the segments (free, deterministic).",
+  });
 
 export const BulkDeleteBody = z
   .strictObject({ transcriptionIds: z.array(z.string().min(1).max(64)).min(1).max(100) })
-  .openapi("BulkDeleteTranscriptionsRequest");
+  .openapi("BulkDeleteTranscriptionsRequest", {
+    description: "Transcriptions to delete in the background (unknown and other organizations' ids are ignored).",
+  });
 
 export const binary = z.any().openapi({ type: "string", format: "binary" });

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { DELIVERY_STATUSES } from "../../db/schema";
 import { ListQuery, listSchema, SECRET_RESPONSE_HEADERS } from "../../lib/openapi";
 import { protectedRoute } from "../route-kit";
+import { CREATE_WEBHOOK_EXAMPLE, WEBHOOK_EXAMPLE, WEBHOOK_WITH_SECRET_EXAMPLE } from "./webhooks.examples";
 import {
   CreateWebhookBody,
   DeliverySchema,
@@ -14,9 +15,12 @@ import {
 } from "./webhooks.schemas";
 
 const tags = ["Webhooks"];
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const json = <T extends z.ZodType>(schema: T, example?: object) => ({
+  "application/json": example === undefined ? { schema } : { schema, example },
+});
 
 export const createWebhookRoute = protectedRoute({
+  operationId: "createWebhook",
   method: "post",
   path: "/api/v1/webhooks",
   tags,
@@ -24,17 +28,18 @@ export const createWebhookRoute = protectedRoute({
   description:
     "The signing `secret` is in this response only. Beyond the plan's endpoint count (starter: none) → 403 `plan_limit_reached`.",
   scope: "admin",
-  request: { body: { required: true, content: json(CreateWebhookBody) } },
+  request: { body: { required: true, content: json(CreateWebhookBody, CREATE_WEBHOOK_EXAMPLE) } },
   responses: {
     201: {
       description: "The endpoint, with its secret.",
       headers: SECRET_RESPONSE_HEADERS,
-      content: json(WebhookWithSecretSchema),
+      content: json(WebhookWithSecretSchema, WEBHOOK_WITH_SECRET_EXAMPLE),
     },
   },
 });
 
 export const listWebhooksRoute = protectedRoute({
+  operationId: "listWebhooks",
   method: "get",
   path: "/api/v1/webhooks",
   tags,
@@ -48,6 +53,7 @@ export const listWebhooksRoute = protectedRoute({
 });
 
 export const getWebhookRoute = protectedRoute({
+  operationId: "getWebhook",
   method: "get",
   path: "/api/v1/webhooks/{webhookId}",
   tags,
@@ -56,11 +62,12 @@ export const getWebhookRoute = protectedRoute({
   request: { params: WebhookIdParam },
   errors: [404],
   responses: {
-    200: { description: "The endpoint.", content: json(WebhookSchema) },
+    200: { description: "The endpoint.", content: json(WebhookSchema, WEBHOOK_EXAMPLE) },
   },
 });
 
 export const updateWebhookRoute = protectedRoute({
+  operationId: "updateWebhook",
   method: "patch",
   path: "/api/v1/webhooks/{webhookId}",
   tags,
@@ -76,6 +83,7 @@ export const updateWebhookRoute = protectedRoute({
 });
 
 export const deleteWebhookRoute = protectedRoute({
+  operationId: "deleteWebhook",
   method: "delete",
   path: "/api/v1/webhooks/{webhookId}",
   tags,
@@ -90,6 +98,7 @@ export const deleteWebhookRoute = protectedRoute({
 });
 
 export const rotateSecretRoute = protectedRoute({
+  operationId: "rotateWebhookSecret",
   method: "post",
   path: "/api/v1/webhooks/{webhookId}/rotate-secret",
   tags,
@@ -109,6 +118,7 @@ export const rotateSecretRoute = protectedRoute({
 });
 
 export const testWebhookRoute = protectedRoute({
+  operationId: "testWebhook",
   method: "post",
   path: "/api/v1/webhooks/{webhookId}/test",
   tags,
@@ -124,6 +134,7 @@ export const testWebhookRoute = protectedRoute({
 });
 
 export const listDeliveriesRoute = protectedRoute({
+  operationId: "listWebhookDeliveries",
   method: "get",
   path: "/api/v1/webhooks/{webhookId}/deliveries",
   tags,

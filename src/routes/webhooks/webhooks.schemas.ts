@@ -52,22 +52,26 @@ export const WebhookSchema = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .openapi("Webhook");
+  .openapi("Webhook", { description: "An endpoint that receives events, signed per Standard Webhooks." });
 
 export const WebhookWithSecretSchema = WebhookSchema.extend({
   secret: z.string().openapi({
     description: "Signing secret (`whsec_` + base64 of 32 bytes). Shown only when created or rotated.",
     example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
   }),
-}).openapi("WebhookWithSecret");
+}).openapi("WebhookWithSecret", {
+  description: "A webhook endpoint with its signing secret, shown only when created.",
+});
 
 export const RotatedWebhookSchema = WebhookWithSecretSchema.extend({
   previousSecretExpiresAt: Timestamp.nullable().openapi({ description: "Until then the previous secret signs too." }),
-}).openapi("RotatedWebhook");
+}).openapi("RotatedWebhook", {
+  description: "A webhook endpoint with its new signing secret; the previous one also signs for 24 h.",
+});
 
 export const CreateWebhookBody = z
   .strictObject({ url: Url, events: EventFilter, description: Description.optional() })
-  .openapi("CreateWebhookRequest");
+  .openapi("CreateWebhookRequest", { description: "A new webhook endpoint: its URL and the event types it receives." });
 
 export const UpdateWebhookBody = z
   .strictObject({
@@ -76,7 +80,7 @@ export const UpdateWebhookBody = z
     description: Description.nullable().optional(),
     status: z.enum(WEBHOOK_STATUSES).optional().openapi({ description: "Enabling clears a failing streak." }),
   })
-  .openapi("UpdateWebhookRequest");
+  .openapi("UpdateWebhookRequest", { description: "Changes to a webhook endpoint; only the fields sent change." });
 
 export const DeliverySchema = z
   .object({
@@ -93,9 +97,11 @@ export const DeliverySchema = z
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })
-  .openapi("WebhookDelivery");
+  .openapi("WebhookDelivery", { description: "One event's delivery to one endpoint, with its latest attempt." });
 
-export const TestSentSchema = z.object({ eventId: z.string(), deliveryId: z.string() }).openapi("WebhookTestSent");
+export const TestSentSchema = z
+  .object({ eventId: z.string(), deliveryId: z.string() })
+  .openapi("WebhookTestSent", { description: "The `webhook.test` event and its queued delivery." });
 
 export const RedeliverBody = z
   .strictObject({
@@ -104,11 +110,13 @@ export const RedeliverBody = z
         "Only to this endpoint (it need not subscribe to the type). Default: every enabled endpoint that does.",
     }),
   })
-  .openapi("RedeliverRequest");
+  .openapi("RedeliverRequest", {
+    description: "Where to send the event again (default: every enabled endpoint subscribed to its type).",
+  });
 
 export const RedeliveredSchema = z
   .object({
     eventId: z.string(),
     deliveries: z.array(z.object({ id: z.string(), webhookId: z.string() })),
   })
-  .openapi("Redelivered");
+  .openapi("Redelivered", { description: "The new deliveries of a re-sent event." });

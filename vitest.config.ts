@@ -87,6 +87,9 @@ export default defineConfig(async () => {
             include: ["test/**/*.test.ts"],
             exclude: ["test/node/**"],
             setupFiles: ["./test/setup/apply-migrations.ts", "./test/setup/capture-logs.ts"],
+            // Tests assert behaviour, never speed (that is bench/'s job): a loaded CI machine must not fail them on time.
+            testTimeout: 30_000,
+            hookTimeout: 60_000,
           },
         },
         {

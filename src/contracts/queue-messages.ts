@@ -34,5 +34,7 @@ export const StorageJobMessage = z.discriminatedUnion("kind", [
     orgId: z.string(),
     transcriptionIds: z.array(z.string()).max(100),
   }),
+  /** One bounded run of an erasure job; it re-enqueues itself until the erasure is `ready`. */
+  z.object({ kind: z.literal("erasure.run.v1"), orgId: z.string(), erasureId: z.string() }),
 ]);
 export type StorageJobMessage = z.infer<typeof StorageJobMessage>;

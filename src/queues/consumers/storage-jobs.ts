@@ -1,5 +1,6 @@
 import { StorageJobMessage } from "../../contracts/queue-messages";
 import { createDb } from "../../db/client";
+import { runErasure } from "../../services/erasures";
 import { publishEvents } from "../../services/events";
 import { orgGate } from "../../services/org-gate";
 import { checksumRecording, deleteRecording } from "../../services/recordings";
@@ -25,6 +26,13 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
   if (job.kind === "transcriptions.delete.v1") {
     // Idempotent: ids already gone, unknown or of another organization delete nothing.
     for (const transcriptionId of job.transcriptionIds) await deleteTranscription(db, job.orgId, transcriptionId);
+    return;
+  }
+  if (job.kind === "erasure.run.v1") {
+    // Progress is saved with every step, so a retried or redelivered run resumes where the last one ended.
+    if ((await runErasure(db, env.RECORDINGS, job.orgId, job.erasureId)) === "more") {
+      await queueProducer(env).storageJobs.send(job);
+    }
     return;
   }
   await checksumRecording(db, env.RECORDINGS, job.orgId, job.recordingId);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { erase, requestErasure, sha256, tenantRows } from "./erasure-helpers";
-import { admin, call, createMeeting, createOrg, problem, type TestOrg } from "./helpers";
+import { createDb } from "../src/db/client";
+import type { Queues } from "../src/queues/producer";
+import { createErasure, runErasure } from "../src/services/erasures";
+import { erase, getErasure, requestErasure, sha256, tenantRows } from "./erasure-helpers";
+import { admin, call, createMeeting, createOrg, env, problem, type TestOrg } from "./helpers";
 import { post } from "./room-events-helpers";
 import { aiEnvironment, importSegments, seg } from "./transcription-helpers";
 
@@ -284,5 +287,98 @@ describe("erasure of a person", () => {
     const theirTranscript = await other.api(`/api/v1/transcriptions/${theirs.withAda.transcriptionId}/transcript`);
     expect(await theirTranscript.text()).toContain(ADA.displayName);
     expect((await tenantRows(other.id)).join("\n")).toContain(ADA.email);
+  }, 60_000);
+});
+
+describe("the erasure job", () => {
+  /** An organization where Ada is 30 of 60 participants and speaks or is named in 800 of 1,200 segments. */
+  async function bigOrg() {
+    const org = await createOrg();
+    const { body: meeting } = await createMeeting(org);
+    const base = Date.now() - 30 * 60_000;
+    await post(
+      org,
+      Array.from({ length: 60 }, (_, i) => ({
+        type: "room.client.joined" as const,
+        roomName: meeting.roomName,
+        participantId: `p-${i}`,
+        displayName: i % 2 ? `Guest ${i}` : ADA.displayName,
+        occurredAt: new Date(base + i * 1000).toISOString(),
+      })),
+    );
+    const segments = Array.from({ length: 1200 }, (_, i) =>
+      seg(i % 3 ? BOB.displayName : ADA.displayName, i, i + 1, i % 3 === 1 ? "hello ada lovelace" : "plain text"),
+    );
+    const { transcriptionId } = await importSegments(org, segments);
+    return { org, transcriptionId };
+  }
+  const expected = { participants: 30, transcriptSegments: 800, speakerNames: 0, aiResults: 0, summaries: 0 };
+  const noQueue = { storageJobs: { send: async () => {}, sendBatch: async () => {} } } as unknown as Queues;
+
+  it("works in bounded steps that resume from saved progress, and even racing runs count each row once", async () => {
+    const { org, transcriptionId } = await bigOrg();
+    const db = createDb(env.DB);
+    const row = await createErasure({ db, queues: noQueue }, org.id, { field: "displayName", value: ADA.displayName });
+    let invocations = 0;
+    // Two runs of the same message at once, one step each, until it is done: as redeliveries would.
+    while ((await getErasure(org, row.id)).state === "in_progress") {
+      invocations++;
+      await Promise.all(
+        [0, 1].map(() => runErasure(db, env.RECORDINGS, org.id, row.id, { steps: 1, statements: 1000 })),
+      );
+      expect(invocations).toBeLessThan(100);
+    }
+    // 2 pages of participants, 2 of room events, 1 of events, 4 of metadata and 2 steps for 3 segment pages.
+    expect(invocations).toBeGreaterThan(8);
+    const done = await getErasure(org, row.id);
+    expect(done.counts).toMatchObject(expected);
+    const stored = await env.DB.prepare("SELECT subject_value, progress FROM erasures WHERE id = ?").bind(row.id).first();
+    expect(stored).toEqual({ subject_value: null, progress: null });
+    // A message delivered again after the end does nothing.
+    expect(await runErasure(db, env.RECORDINGS, org.id, row.id)).toBe("done");
+    expect((await getErasure(org, row.id)).counts).toEqual(done.counts);
+    const transcript = await org.api(`/api/v1/transcriptions/${transcriptionId}/transcript?format=txt`);
+    const text = await transcript.text();
+    expect(text.toLowerCase()).not.toContain("ada lovelace");
+    expect(text.split("\n").filter((line) => line.endsWith("[erased]: [erased]"))).toHaveLength(400);
+  }, 60_000);
+
+  it("re-enqueues itself on the storage-jobs queue while work is left, and stops when it is done", async () => {
+    const org = await createOrg();
+    // 2,100 logged events naming her: more pages than one run takes.
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2100)
+       INSERT INTO events (id, org_id, type, data, created_at)
+       SELECT printf('evt_era%05d', i), ?, 'room.client.joined', json_object('displayName', ?, 'participantId', 'p-' || i), ?
+       FROM n`,
+    )
+      .bind(org.id, ADA.displayName, Date.now())
+      .run();
+    const sent: unknown[] = [];
+    const capture = { send: async (body: unknown) => void sent.push(body), sendBatch: async () => {} };
+    const db = createDb(env.DB);
+    const row = await createErasure({ db, queues: { storageJobs: capture } as unknown as Queues }, org.id, {
+      field: "displayName",
+      value: ADA.displayName,
+    });
+    const message = { kind: "erasure.run.v1", orgId: org.id, erasureId: row.id };
+    expect(sent).toEqual([message]);
+    const ai = aiEnvironment("erasure-queue");
+    const target = { ...env, STORAGE_JOBS_QUEUE: capture as unknown as Env["STORAGE_JOBS_QUEUE"] };
+    // Each run does a bounded share, then puts the same message back until the erasure is ready.
+    let runs = 0;
+    for (let state = "in_progress"; state === "in_progress"; runs++) {
+      const before = sent.length;
+      const result = await ai.runJobs([message], { queue: "storage-jobs", target });
+      expect(result.explicitAcks).toHaveLength(1);
+      state = (await getErasure(org, row.id)).state;
+      expect(sent.slice(before)).toEqual(state === "ready" ? [] : [message]);
+      expect(runs).toBeLessThan(20);
+    }
+    expect(runs).toBeGreaterThan(2);
+    const events = await env.DB.prepare("SELECT count(*) AS n FROM events WHERE org_id = ? AND data LIKE '%[erased]%'")
+      .bind(org.id)
+      .first<{ n: number }>();
+    expect(events?.n).toBe(2100);
   }, 60_000);
 });

@@ -332,7 +332,9 @@ describe("the erasure job", () => {
     expect(invocations).toBeGreaterThan(8);
     const done = await getErasure(org, row.id);
     expect(done.counts).toMatchObject(expected);
-    const stored = await env.DB.prepare("SELECT subject_value, progress FROM erasures WHERE id = ?").bind(row.id).first();
+    const stored = await env.DB.prepare("SELECT subject_value, progress FROM erasures WHERE id = ?")
+      .bind(row.id)
+      .first();
     expect(stored).toEqual({ subject_value: null, progress: null });
     // A message delivered again after the end does nothing.
     expect(await runErasure(db, env.RECORDINGS, org.id, row.id)).toBe("done");
@@ -381,4 +383,16 @@ describe("the erasure job", () => {
       .first<{ n: number }>();
     expect(events?.n).toBe(2100);
   }, 60_000);
+
+  it("is marked failed, its clear value dropped, when its message is dead-lettered", async () => {
+    const org = await createOrg();
+    const db = createDb(env.DB);
+    const row = await createErasure({ db, queues: noQueue }, org.id, { field: "email", value: ADA.email });
+    const message = { kind: "erasure.run.v1", orgId: org.id, erasureId: row.id };
+    const result = await aiEnvironment("erasure-dlq").runJobs([message], { queue: "storage-jobs-dlq", target: env });
+    expect(result.explicitAcks).toHaveLength(1);
+    expect(await getErasure(org, row.id)).toMatchObject({ state: "failed", completedAt: expect.any(String) });
+    const stored = await env.DB.prepare("SELECT subject_value FROM erasures WHERE id = ?").bind(row.id).first();
+    expect(stored).toEqual({ subject_value: null });
+  });
 });

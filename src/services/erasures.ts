@@ -1,6 +1,12 @@
 import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
-import { type ErasureRow, findErasureRow, insertErasure, saveProgress } from "../db/queries/erasures";
+import {
+  type ErasureRow,
+  failErasureStatement,
+  findErasureRow,
+  insertErasure,
+  saveProgress,
+} from "../db/queries/erasures";
 import type { ErasureField } from "../db/schema";
 import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
@@ -108,4 +114,12 @@ export async function runErasure(
     statements += result.writes.length + 1;
   }
   return "more";
+}
+
+/**
+ * The job ran out of retries (its message reached the dead-letter queue): the erasure is `failed` and the
+ * clear value is dropped, so it is never kept past the job. What was redacted so far stays redacted.
+ */
+export async function failErasure(db: Database, orgId: string, erasureId: string): Promise<void> {
+  await sqlBatch(db, [failErasureStatement(orgId, erasureId, Date.now())]);
 }

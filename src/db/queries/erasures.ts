@@ -60,6 +60,12 @@ export function saveProgress(
     RETURNING id`;
 }
 
+/** An erasure whose job gave up: failed, and its clear value dropped all the same. */
+export function failErasureStatement(orgId: string, erasureId: string, now: number): SQL {
+  return sql`UPDATE ${erasures} SET state = 'failed', subject_value = NULL, progress = NULL, completed_at = ${now}
+    WHERE id = ${erasureId} AND org_id = ${orgId} AND state = 'in_progress'`;
+}
+
 // --- Scans: one page of the organization's rows after the cursor, in key order. ---
 
 export function participantPage(db: Database, orgId: string, after: string) {

@@ -1,6 +1,6 @@
 import { StorageJobMessage } from "../../contracts/queue-messages";
 import { createDb } from "../../db/client";
-import { runErasure } from "../../services/erasures";
+import { failErasure, runErasure } from "../../services/erasures";
 import { publishEvents } from "../../services/events";
 import { orgGate } from "../../services/org-gate";
 import { checksumRecording, deleteRecording } from "../../services/recordings";
@@ -48,5 +48,16 @@ export async function consumeStorageJobs(batch: MessageBatch<unknown>, env: Env)
       logQueueError(batch.queue, { kind: body.kind, error: String(error) });
       message.retry({ delaySeconds: retryDelay(message.attempts) });
     }
+  }
+}
+
+/**
+ * Exhausted storage jobs are acknowledged; the objects they name stay, and
+ * a later request can retry. An exhausted erasure is marked failed (and its clear value dropped).
+ */
+export async function consumeStorageJobsDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const { message, body } of parseBatch(batch, StorageJobMessage)) {
+    if (body.kind === "erasure.run.v1") await failErasure(createDb(env.DB), body.orgId, body.erasureId);
+    message.ack();
   }
 }

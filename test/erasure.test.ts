@@ -310,13 +310,13 @@ describe("the erasure job", () => {
       seg(i % 3 ? BOB.displayName : ADA.displayName, i, i + 1, i % 3 === 1 ? "hello ada lovelace" : "plain text"),
     );
     const { transcriptionId } = await importSegments(org, segments);
-    return { org, transcriptionId };
+    return { org, transcriptionId, roomName: meeting.roomName, base };
   }
   const expected = { participants: 30, transcriptSegments: 800, speakerNames: 0, aiResults: 0, summaries: 0 };
   const noQueue = { storageJobs: { send: async () => {}, sendBatch: async () => {} } } as unknown as Queues;
 
   it("works in bounded steps that resume from saved progress, and even racing runs count each row once", async () => {
-    const { org, transcriptionId } = await bigOrg();
+    const { org, transcriptionId, roomName, base } = await bigOrg();
     const db = createDb(env.DB);
     const row = await createErasure({ db, queues: noQueue }, org.id, { field: "displayName", value: ADA.displayName });
     let invocations = 0;
@@ -343,6 +343,18 @@ describe("the erasure job", () => {
     const text = await transcript.text();
     expect(text.toLowerCase()).not.toContain("ada lovelace");
     expect(text.split("\n").filter((line) => line.endsWith("[erased]: [erased]"))).toHaveLength(400);
+    // A late event re-derives the room from its stored events, which stay redacted.
+    await post(org, [
+      { type: "room.client.left", roomName, participantId: "p-0", occurredAt: new Date(base + 90_000).toISOString() },
+    ]);
+    const sessions = await results(org, `/api/v1/insights/room-sessions?roomName=${encodeURIComponent(roomName)}`);
+    const joins = await results(
+      org,
+      `/api/v1/insights/participants?limit=100&roomSessionId=${sessions[0]?.roomSessionId}`,
+    );
+    expect(joins).toHaveLength(60);
+    expect(joins.filter((j) => j.displayName === "[erased]")).toHaveLength(30);
+    expect(JSON.stringify(joins).toLowerCase()).not.toContain("ada lovelace");
   }, 60_000);
 
   it("re-enqueues itself on the storage-jobs queue while work is left, and stops when it is done", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import type { Queues } from "../src/queues/producer";
 import { createErasure, runErasure } from "../src/services/erasures";
+import { exportKey } from "../src/storage/keys";
 import { erase, getErasure, requestErasure, sha256, tenantRows } from "./erasure-helpers";
 import { admin, call, createMeeting, createOrg, env, problem, type TestOrg } from "./helpers";
 import { post } from "./room-events-helpers";
@@ -406,5 +407,39 @@ describe("the erasure job", () => {
     expect(await getErasure(org, row.id)).toMatchObject({ state: "failed", completedAt: expect.any(String) });
     const stored = await env.DB.prepare("SELECT subject_value FROM erasures WHERE id = ?").bind(row.id).first();
     expect(stored).toEqual({ subject_value: null });
+  });
+
+  it("keeps no request (and no clear value) when its job cannot be queued", async () => {
+    const org = await createOrg();
+    const failing = {
+      storageJobs: {
+        send: async () => {
+          throw new Error("queue down");
+        },
+      },
+    } as unknown as Queues;
+    const db = createDb(env.DB);
+    await expect(createErasure({ db, queues: failing }, org.id, { field: "email", value: ADA.email })).rejects.toThrow(
+      "queue down",
+    );
+    const stored = await env.DB.prepare("SELECT count(*) AS n FROM erasures WHERE org_id = ?").bind(org.id).first();
+    expect(stored).toEqual({ n: 0 });
+  });
+
+  it("deletes the finished exports made before it (they hold the person), objects first", async () => {
+    const org = await createOrg();
+    const now = Date.now();
+    const insert = env.DB.prepare(
+      "INSERT INTO data_exports (id, org_id, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    );
+    await env.DB.batch([
+      insert.bind("exp_old_ready", org.id, "ready", now - 60_000, now + 86_400_000),
+      insert.bind("exp_running", org.id, "in_progress", now - 60_000, now + 86_400_000),
+    ]);
+    await env.RECORDINGS.put(exportKey(org.id, "exp_old_ready"), `{"name":"${ADA.displayName}"}`);
+    await erase(org, { displayName: ADA.displayName });
+    expect(await env.RECORDINGS.head(exportKey(org.id, "exp_old_ready"))).toBeNull();
+    const left = await env.DB.prepare("SELECT id FROM data_exports WHERE org_id = ?").bind(org.id).all();
+    expect(left.results).toEqual([{ id: "exp_running" }]);
   });
 });

@@ -1,6 +1,7 @@
 import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
 import {
+  deleteErasureRow,
   type ErasureRow,
   failErasureStatement,
   findErasureRow,
@@ -56,7 +57,13 @@ export async function createErasure(
     completedAt: null,
   };
   await insertErasure(deps.db, row);
-  await deps.queues.storageJobs.send({ kind: "erasure.run.v1", orgId, erasureId: row.id });
+  try {
+    await deps.queues.storageJobs.send({ kind: "erasure.run.v1", orgId, erasureId: row.id });
+  } catch (error) {
+    // Without its job the clear value would stay stored: the request goes, and the client retries.
+    await deleteErasureRow(deps.db, orgId, row.id);
+    throw error;
+  }
   return row;
 }
 

@@ -1,14 +1,14 @@
-import { and, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   aiResults,
-  type apiKeys,
+  apiKeys,
   dataExports,
   type ErasureState,
   erasures,
   events,
-  type meetings,
-  type recordings,
+  meetings,
+  recordings,
   roomEvents,
   roomParticipants,
   roomStates,
@@ -16,7 +16,7 @@ import {
   tombstones,
   transcriptions,
   transcriptSegmentPages,
-  type webhookEndpoints,
+  webhookEndpoints,
 } from "../schema";
 
 type ErasureRow = typeof erasures.$inferSelect;
@@ -36,10 +36,6 @@ export function insertErasure(db: Database, row: ErasureRow) {
 
 export async function findErasureRow(db: Database, orgId: string, erasureId: string) {
   return (await db.select().from(erasures).where(sameErasure(orgId, erasureId)).limit(1))[0];
-}
-
-export function listErasureRows(db: Database, orgId: string, limit: number) {
-  return db.select().from(erasures).where(eq(erasures.orgId, orgId)).orderBy(desc(erasures.createdAt)).limit(limit);
 }
 
 /**
@@ -94,27 +90,26 @@ export function eventPage(db: Database, orgId: string, after: string) {
   );
 }
 
-/** A text column of a table keyed by `id`: the rows of the page whose column is not null. */
-export function textColumnPage(
-  db: Database,
-  table: typeof meetings | typeof recordings | typeof apiKeys | typeof webhookEndpoints,
-  column: "metadata" | "filename" | "name" | "description",
-  orgId: string,
-  after: string,
-) {
+/** Free-text columns that may mention a person, on tables keyed by `id`. */
+const TEXT_COLUMNS = {
+  meetingMetadata: { table: meetings, column: "metadata" },
+  recordingFilename: { table: recordings, column: "filename" },
+  apiKeyName: { table: apiKeys, column: "name" },
+  webhookDescription: { table: webhookEndpoints, column: "description" },
+} as const;
+export type TextColumn = keyof typeof TEXT_COLUMNS;
+
+/** A page of one text column's rows (the value null when the row has none). */
+export function textColumnPage(db: Database, which: TextColumn, orgId: string, after: string) {
+  const { table, column } = TEXT_COLUMNS[which];
   return db.all<{ id: string; value: string | null }>(
     sql`SELECT id, ${sql.identifier(column)} AS value FROM ${table}
         WHERE org_id = ${orgId} AND id > ${after} ORDER BY id LIMIT ${SCAN_PAGE}`,
   );
 }
 
-export function setTextColumn(
-  table: typeof meetings | typeof recordings | typeof apiKeys | typeof webhookEndpoints,
-  column: "metadata" | "filename" | "name" | "description",
-  orgId: string,
-  id: string,
-  value: string,
-): SQL {
+export function setTextColumn(which: TextColumn, orgId: string, id: string, value: string): SQL {
+  const { table, column } = TEXT_COLUMNS[which];
   return sql`UPDATE ${table} SET ${sql.identifier(column)} = ${value} WHERE id = ${id} AND org_id = ${orgId}`;
 }
 
@@ -211,6 +206,10 @@ export function deleteSummaryStatements(orgId: string, summaryId: string, now: n
 export function deleteAiResultStatement(orgId: string, transcriptionId: string, kind: string, paramsHash: string): SQL {
   return sql`DELETE FROM ${aiResults}
     WHERE org_id = ${orgId} AND transcription_id = ${transcriptionId} AND kind = ${kind} AND params_hash = ${paramsHash}`;
+}
+
+export function deleteErasureRow(db: Database, orgId: string, erasureId: string) {
+  return db.delete(erasures).where(sameErasure(orgId, erasureId));
 }
 
 /** Finished exports made before the erasure (they hold the subject): their ids, to delete with their objects. */

@@ -20,9 +20,10 @@ import {
   setSegmentPage,
   setTextColumn,
   setTranscriptionPeople,
+  type TextColumn,
   textColumnPage,
 } from "../../db/queries/erasures";
-import { apiKeys, meetings, recordings, type TranscriptionRow, webhookEndpoints } from "../../db/schema";
+import type { TranscriptionRow } from "../../db/schema";
 import { exportKey } from "../../storage/keys";
 import { ERASED, type Subject } from "./subject";
 
@@ -113,17 +114,13 @@ const eventLog: Phase = async ({ db, orgId, subject }, at) => {
 };
 
 /** Free text on a table keyed by `id`: each occurrence replaced; `count` names the counter of rows changed. */
-function textColumn(
-  table: Parameters<typeof textColumnPage>[1],
-  column: Parameters<typeof textColumnPage>[2],
-  count?: keyof ErasureCounts,
-): Phase {
+function textColumn(which: TextColumn, count?: keyof ErasureCounts): Phase {
   return async ({ db, orgId, subject }, at) => {
-    const rows = await textColumnPage(db, table, column, orgId, at.cursor);
+    const rows = await textColumnPage(db, which, orgId, at.cursor);
     const writes: SQL[] = [];
     for (const row of rows) {
       if (row.value === null || !subject.occursIn(row.value)) continue;
-      writes.push(setTextColumn(table, column, orgId, row.id, subject.redact(row.value)));
+      writes.push(setTextColumn(which, orgId, row.id, subject.redact(row.value)));
     }
     return { writes, counts: count ? { [count]: writes.length } : {}, next: lastKey(rows, (r) => r.id) };
   };
@@ -250,10 +247,10 @@ export const PHASES: readonly Phase[] = [
   participants,
   roomEvents,
   eventLog,
-  textColumn(meetings, "metadata"),
-  textColumn(recordings, "filename", "recordings"),
-  textColumn(apiKeys, "name"),
-  textColumn(webhookEndpoints, "description"),
+  textColumn("meetingMetadata"),
+  textColumn("recordingFilename", "recordings"),
+  textColumn("apiKeyName"),
+  textColumn("webhookDescription"),
   transcriptionsPhase,
   exportsPhase,
 ];

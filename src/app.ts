@@ -20,6 +20,7 @@ import { adminOrganizationsRouter } from "./routes/admin-organizations/admin-org
 import { aiGenerationsRouter } from "./routes/ai-generations/ai-generations.index";
 import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
 import { docsPage } from "./routes/docs/docs-page";
+import { erasureRouter } from "./routes/erasure/erasure.index";
 import { eventsRouter } from "./routes/events/events.index";
 import { filesRouter } from "./routes/files/files.index";
 import { healthRouter } from "./routes/health/health.index";
@@ -52,6 +53,7 @@ const ROUTERS = [
   summariesRouter,
   eventsRouter,
   webhooksRouter,
+  erasureRouter,
   filesRouter,
   adminOrganizationsRouter,
 ];
@@ -162,6 +164,7 @@ export function createApp(): AppRouter {
           },
           { name: "Events", description: "The event log: everything that happened in the last 30 days." },
           { name: "Webhooks", description: "Endpoints that receive events, signed per Standard Webhooks." },
+          { name: "Privacy", description: "Erasure of a person's data (scope `admin`)." },
           { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },
         ],
       }),

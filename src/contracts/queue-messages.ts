@@ -36,5 +36,7 @@ export const StorageJobMessage = z.discriminatedUnion("kind", [
   }),
   /** Advances the purge of a cancelled organization; the consumer sends it again until the purge is done. */
   z.object({ kind: z.literal("organization.purge.v1"), orgId: z.string() }),
+  /** One bounded run of an erasure job; it re-enqueues itself until the erasure is `ready`. */
+  z.object({ kind: z.literal("erasure.run.v1"), orgId: z.string(), erasureId: z.string() }),
 ]);
 export type StorageJobMessage = z.infer<typeof StorageJobMessage>;

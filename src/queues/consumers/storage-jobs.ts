@@ -1,5 +1,6 @@
 import { StorageJobMessage } from "../../contracts/queue-messages";
 import { createDb } from "../../db/client";
+import { failErasure, runErasure } from "../../services/erasures";
 import { publishEvents } from "../../services/events";
 import { orgGate } from "../../services/org-gate";
 import { purgeOrganization } from "../../services/organization-purge";
@@ -39,6 +40,13 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
     for (const transcriptionId of job.transcriptionIds) await deleteTranscription(db, job.orgId, transcriptionId);
     return;
   }
+  if (job.kind === "erasure.run.v1") {
+    // Progress is saved with every step, so a retried or redelivered run resumes where the last one ended.
+    if ((await runErasure(db, env.RECORDINGS, job.orgId, job.erasureId)) === "more") {
+      await queueProducer(env).storageJobs.send(job);
+    }
+    return;
+  }
   await checksumRecording(db, env.RECORDINGS, job.orgId, job.recordingId);
 }
 
@@ -52,5 +60,16 @@ export async function consumeStorageJobs(batch: MessageBatch<unknown>, env: Env)
       logQueueError(batch.queue, { kind: body.kind, error: String(error) });
       message.retry({ delaySeconds: retryDelay(message.attempts) });
     }
+  }
+}
+
+/**
+ * Exhausted storage jobs are acknowledged; the objects they name stay, and
+ * a later request can retry. An exhausted erasure is marked failed (and its clear value dropped).
+ */
+export async function consumeStorageJobsDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const { message, body } of parseBatch(batch, StorageJobMessage)) {
+    if (body.kind === "erasure.run.v1") await failErasure(createDb(env.DB), body.orgId, body.erasureId);
+    message.ack();
   }
 }

@@ -1,5 +1,6 @@
 import { StorageJobMessage } from "../../contracts/queue-messages";
 import { createDb } from "../../db/client";
+import { logUnwrittenAudit, writeAuditRecords } from "../../services/audit-log";
 import { publishEvents } from "../../services/events";
 import { orgGate } from "../../services/org-gate";
 import { checksumRecording, deleteRecording } from "../../services/recordings";
@@ -27,6 +28,11 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
     for (const transcriptionId of job.transcriptionIds) await deleteTranscription(db, job.orgId, transcriptionId);
     return;
   }
+  if (job.kind === "audit.write.v1") {
+    // Idempotent: a record already written (a retry after a lost ack) is skipped by its id.
+    await writeAuditRecords(db, job.records);
+    return;
+  }
   await checksumRecording(db, env.RECORDINGS, job.orgId, job.recordingId);
 }
 
@@ -40,5 +46,22 @@ export async function consumeStorageJobs(batch: MessageBatch<unknown>, env: Env)
       logQueueError(batch.queue, { kind: body.kind, error: String(error) });
       message.retry({ delaySeconds: retryDelay(message.attempts) });
     }
+  }
+}
+
+/**
+ * `storage-jobs-dlq`: exhausted jobs are dropped (the objects they name stay, and a later request can retry), except
+ * audit records, which get one more write and otherwise go whole into the error log: never silently.
+ */
+export async function consumeStorageJobsDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const { message, body } of parseBatch(batch, StorageJobMessage)) {
+    if (body.kind === "audit.write.v1") {
+      try {
+        await writeAuditRecords(createDb(env.DB), body.records);
+      } catch (error) {
+        logUnwrittenAudit(body.records, `dead-lettered: ${String(error).slice(0, 200)}`);
+      }
+    }
+    message.ack();
   }
 }

@@ -100,6 +100,8 @@ function actorOf(c: Context<AppEnv>, template: string | null): Actor | null {
 export const auditTrail = createMiddleware<AppEnv>(async (c, next) => {
   const createdAt = Date.now();
   await next();
+  // Reads of the API (most requests) are settled without looking at the route.
+  if (!c.get("auditContext") && !c.req.path.startsWith("/admin/") && !CHANGING_METHODS.has(c.req.method)) return;
   const template = matchedTemplate(c);
   const actor = actorOf(c, template);
   if (!actor) return;

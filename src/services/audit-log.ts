@@ -22,35 +22,80 @@ export async function writeAuditRecords(db: Database, records: AuditRecord[]): P
   await insertAuditRows(db, records as AuditLogRow[]);
 }
 
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 200);
+/** What went wrong, without the statement and its parameters drizzle puts into its own message. */
+export function failureReason(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return (cause instanceof Error ? cause.message : String(cause)).slice(0, 200);
+}
+
+/** How long the first record of a batch waits for others, and the most a batch holds (one insert, one message). */
+export const AUDIT_BATCH_WINDOW_MS = 1000;
+export const AUDIT_BATCH_MAX = 50;
+
+interface OpenBatch {
+  records: AuditRecord[];
+  flushed: boolean;
+}
 
 /**
- * Records one request in the audit log, off the response path (the caller hands this to `waitUntil`).
- * No silent gaps: when D1 refuses the write, the record goes to the `storage-jobs` queue, whose
- * consumer inserts it idempotently and retries; when the queue refuses it too, the whole record is
- * logged as an error (it holds ids and codes, never a body, query string or personal data), so an
- * operator can still insert it from the logs.
+ * Isolate-global on purpose: records of concurrent requests share one insert. Keyed by the D1 binding, so a
+ * batch is written through the database its records' requests had.
  */
-export async function recordAudit(db: Database, queues: Queues, record: AuditRecord): Promise<void> {
+const openBatches = new WeakMap<object, OpenBatch>();
+
+function flush(batch: OpenBatch, db: Database, queues: Queues): Promise<void> {
+  if (batch.flushed) return Promise.resolve();
+  batch.flushed = true;
+  if (openBatches.get(db.$client) === batch) openBatches.delete(db.$client);
+  return writeOrDefer(db, queues, batch.records);
+}
+
+/**
+ * Records one request in the audit log, off the response path: the caller hands the returned promise to
+ * `waitUntil`. Records of concurrent requests are written together, one insert per batch: the request that
+ * opens a batch writes it `AUDIT_BATCH_WINDOW_MS` later, unless a request fills it (`AUDIT_BATCH_MAX`) and
+ * writes it first. Until then the records are in this isolate's memory, which the writer's pending
+ * `waitUntil` keeps alive. No request waits on another's promise or timer: Workers forbids that across requests.
+ */
+export function recordAudit(db: Database, queues: Queues, record: AuditRecord): Promise<void> {
+  const open = openBatches.get(db.$client);
+  if (open) {
+    open.records.push(record);
+    return open.records.length >= AUDIT_BATCH_MAX ? flush(open, db, queues) : Promise.resolve();
+  }
+  const batch: OpenBatch = { records: [record], flushed: false };
+  openBatches.set(db.$client, batch);
+  return new Promise<void>((resolve) => setTimeout(resolve, AUDIT_BATCH_WINDOW_MS)).then(() =>
+    flush(batch, db, queues),
+  );
+}
+
+/**
+ * No silent gaps: when D1 refuses the write, the records go to the `storage-jobs` queue, whose consumer
+ * inserts them idempotently and retries; when the queue refuses them too, each record is logged whole as an
+ * error (it holds ids and codes, never a body, query string or personal data), so an operator can still
+ * insert it from the logs.
+ */
+async function writeOrDefer(db: Database, queues: Queues, records: AuditRecord[]): Promise<void> {
   let writeError: unknown;
   try {
-    await writeAuditRecords(db, [record]);
+    await writeAuditRecords(db, records);
     return;
   } catch (error) {
     writeError = error;
   }
   try {
-    await queues.storageJobs.send({ kind: "audit.write.v1", records: [record] });
+    await queues.storageJobs.send({ kind: "audit.write.v1", records });
     console.warn(
       JSON.stringify({
         level: "warn",
-        message: "audit record deferred to the storage-jobs queue: D1 refused the write",
-        auditId: record.id,
-        error: reason(writeError),
+        message: "audit records deferred to the storage-jobs queue: D1 refused the write",
+        auditIds: records.map((r) => r.id),
+        error: failureReason(writeError),
       }),
     );
   } catch (sendError) {
-    logUnwrittenAudit([record], `D1: ${reason(writeError)}; queue: ${reason(sendError)}`);
+    logUnwrittenAudit(records, `D1: ${failureReason(writeError)}; queue: ${failureReason(sendError)}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, gte, lte } from "drizzle-orm";
+import { and, eq, gte, lte, sql } from "drizzle-orm";
 import type { Cursor } from "../../lib/pagination";
 import type { Database } from "../client";
 import { auditLog } from "../schema";
@@ -6,27 +6,22 @@ import { keyset } from "./keyset";
 
 export type AuditLogRow = typeof auditLog.$inferSelect;
 
-/** D1 binds at most 100 parameters per statement; a row binds 11. */
-const ROWS_PER_INSERT = 9;
-
 /**
- * Inserts audit rows; a row whose id is already there is skipped, so a record written twice (the
- * request's own write and a queued retry of it) stays one row.
+ * Inserts audit rows in one statement whatever their number (one bound parameter: D1 binds at most 100). A row
+ * whose id is already there is skipped, so a record written twice (a retried queue message) stays one row; any
+ * other constraint failure fails the whole insert rather than dropping a row.
  */
 export async function insertAuditRows(db: Database, rows: AuditLogRow[]): Promise<void> {
-  const inserts = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    inserts.push(
-      db
-        .insert(auditLog)
-        .values(rows.slice(i, i + ROWS_PER_INSERT))
-        .onConflictDoNothing({ target: auditLog.id }),
-    );
-  }
-  const [first, ...rest] = inserts;
-  if (!first) return;
-  if (rest.length === 0) await first;
-  else await db.batch([first, ...rest]);
+  if (rows.length === 0) return;
+  const field = (name: keyof AuditLogRow) => sql.raw(`json_extract(value, '$.${name}')`);
+  await db.run(sql`
+    INSERT INTO ${auditLog}
+      (id, org_id, key_id, member_id, actor_type, method, route, object_id, status, request_id, created_at)
+    SELECT ${field("id")}, ${field("orgId")}, ${field("keyId")}, ${field("memberId")}, ${field("actorType")},
+      ${field("method")}, ${field("route")}, ${field("objectId")}, ${field("status")}, ${field("requestId")},
+      ${field("createdAt")}
+    FROM json_each(${JSON.stringify(rows)}) WHERE true
+    ON CONFLICT (id) DO NOTHING`);
 }
 
 /** One page of this organization's audit log, newest first, with the list's filters. */

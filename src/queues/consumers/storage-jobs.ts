@@ -1,6 +1,6 @@
 import { StorageJobMessage } from "../../contracts/queue-messages";
 import { createDb } from "../../db/client";
-import { logUnwrittenAudit, writeAuditRecords } from "../../services/audit-log";
+import { failureReason, logUnwrittenAudit, writeAuditRecords } from "../../services/audit-log";
 import { publishEvents } from "../../services/events";
 import { orgGate } from "../../services/org-gate";
 import { checksumRecording, deleteRecording } from "../../services/recordings";
@@ -59,7 +59,7 @@ export async function consumeStorageJobsDeadLetters(batch: MessageBatch<unknown>
       try {
         await writeAuditRecords(createDb(env.DB), body.records);
       } catch (error) {
-        logUnwrittenAudit(body.records, `dead-lettered: ${String(error).slice(0, 200)}`);
+        logUnwrittenAudit(body.records, `dead-lettered: ${failureReason(error)}`);
       }
     }
     message.ack();

@@ -77,6 +77,15 @@ async function objectIdOf(
   return named?.value ?? null;
 }
 
+/** The response's JSON, read from a copy (the client gets the original); `null` when it is not JSON. */
+function bodyOf(res: Response): Promise<unknown> {
+  try {
+    return res.clone().json();
+  } catch {
+    return Promise.resolve(null);
+  }
+}
+
 type Actor = Pick<AuditRecord, "orgId" | "keyId" | "actorType">;
 
 /** Whose action this is, or `null` when the request is not audited. */
@@ -110,7 +119,7 @@ export const auditTrail = createMiddleware<AppEnv>(async (c, next) => {
   const res = c.res;
   const needsBody =
     (res.status === 201 || res.status === 202) && params.length === 0 && !res.headers.has("location") && res.body;
-  const body = needsBody ? res.clone().json() : null;
+  const body = needsBody ? bodyOf(res) : null;
   const { db, queues } = c.var.deps;
   const context = c.get("auditContext");
   const requestId = c.get("requestId");

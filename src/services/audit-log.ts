@@ -29,7 +29,7 @@ export function failureReason(error: unknown): string {
 }
 
 /** How long the first record of a batch waits for others, and the most a batch holds (one insert, one message). */
-export const AUDIT_BATCH_WINDOW_MS = 1000;
+export const AUDIT_BATCH_WINDOW_MS = 100;
 export const AUDIT_BATCH_MAX = 50;
 
 interface OpenBatch {

@@ -12,10 +12,8 @@
 //
 // Env: BENCH_SECONDS (per phase, default 10), BENCH_CONNECTIONS (default 20), BENCH_ROUNDS (default 2),
 //      BENCH_WARMUP_SECONDS (per route before measuring, default 2).
-import autocannon from "autocannon";
 import {
   call,
-  cpuMs,
   createBenchOrganization,
   envInt,
   progress,
@@ -24,6 +22,7 @@ import {
   wranglerVersion,
 } from "./local-worker.mjs";
 import { runtimePid } from "./memory.mjs";
+import { load as loadPhase, markdownTable, stopActivePhase, summarize } from "./phases.mjs";
 
 const POINTS_PER_MINUTE = 100_000_000;
 const SECONDS = envInt("BENCH_SECONDS", 10, 1);
@@ -31,76 +30,8 @@ const CONNECTIONS = envInt("BENCH_CONNECTIONS", 20, 1);
 const ROUNDS = envInt("BENCH_ROUNDS", 2, 1);
 const WARMUP_SECONDS = envInt("BENCH_WARMUP_SECONDS", 2, 0);
 
-let activeCannon = null;
-const interrupted = false;
-
-/**
- * One autocannon phase; latencies are recorded per response so rows can be merged exactly across rounds, and
- * the CPU the `cpuPids` used meanwhile is recorded with it.
- */
-async function load(title, url, headers, seconds, cpuPids = []) {
-  if (interrupted) throw new Error("interrupted");
-  progress(title);
-  const latencies = [];
-  const instance = autocannon({ url, headers, connections: CONNECTIONS, duration: seconds });
-  activeCannon = instance;
-  instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-  const cpuBefore = cpuMs(cpuPids);
-  const result = await instance;
-  const cpu = cpuMs(cpuPids) - cpuBefore;
-  activeCannon = null;
-  return {
-    cpuMs: cpu,
-    requests: result.requests.total,
-    duration: result.duration,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    statusCodes: result.statusCodeStats,
-    latencies,
-  };
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function summarize(label, round, phases) {
-  const latencies = phases.flatMap((phase) => phase.latencies).sort((a, b) => a - b);
-  const requests = phases.reduce((sum, phase) => sum + phase.requests, 0);
-  const duration = phases.reduce((sum, phase) => sum + phase.duration, 0);
-  const statusCodes = {};
-  for (const phase of phases) {
-    for (const [code, { count }] of Object.entries(phase.statusCodes ?? {})) {
-      statusCodes[code] = (statusCodes[code] ?? 0) + count;
-    }
-  }
-  return {
-    label,
-    round,
-    rps: requests / duration,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    non2xx: phases.reduce((sum, phase) => sum + phase.non2xx, 0),
-    errors: phases.reduce((sum, phase) => sum + phase.errors, 0),
-    requests,
-    cpuPerRequest: phases.reduce((sum, phase) => sum + phase.cpuMs, 0) / requests,
-    statusCodes,
-  };
-}
-
-function markdownTable(rows) {
-  const fmt = (n, digits) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
-  const lines = [
-    "| route | round | req/s | p50 ms | p99 ms | CPU ms/req | non-2xx | errors | requests |",
-    "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ];
-  for (const row of rows) {
-    const cells = [row.label, row.round, fmt(row.rps, 0), fmt(row.p50, 2), fmt(row.p99, 2), fmt(row.cpuPerRequest, 3)];
-    lines.push(`| ${[...cells, row.non2xx, row.errors, row.requests].join(" | ")} |`);
-  }
-  return lines.join("\n");
-}
+const load = (title, url, headers, seconds, cpuPids = []) =>
+  loadPhase(title, { url, headers }, { seconds, connections: CONNECTIONS, cpuPids });
 
 async function main() {
   const worker = await startLocalWorker({ extraArgs: ["bench/reference-worker.ts"] });
@@ -171,7 +102,7 @@ async function main() {
     }
     if (failed.length > 0) process.exitCode = 1;
   } finally {
-    activeCannon?.stop();
+    stopActivePhase();
     await worker.stop();
   }
 }

@@ -9,6 +9,7 @@ import { type AppRouter, createRouter } from "./lib/openapi";
 import { completeDocument } from "./lib/openapi-document";
 import { registerWebhooks } from "./lib/openapi-webhooks";
 import { adminAuth } from "./middleware/admin-auth";
+import { auditTrail } from "./middleware/audit";
 import { apiKeyAuth } from "./middleware/auth";
 import { jsonBodyLimit } from "./middleware/body-limit";
 import { pointBudget } from "./middleware/budget";
@@ -19,6 +20,7 @@ import { securityHeaders } from "./middleware/security-headers";
 import { adminOrganizationsRouter } from "./routes/admin-organizations/admin-organizations.index";
 import { aiGenerationsRouter } from "./routes/ai-generations/ai-generations.index";
 import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
+import { auditLogRouter } from "./routes/audit-log/audit-log.index";
 import { docsPage } from "./routes/docs/docs-page";
 import { erasureRouter } from "./routes/erasure/erasure.index";
 import { eventsRouter } from "./routes/events/events.index";
@@ -54,6 +56,7 @@ const ROUTERS = [
   eventsRouter,
   webhooksRouter,
   erasureRouter,
+  auditLogRouter,
   filesRouter,
   adminOrganizationsRouter,
 ];
@@ -85,13 +88,20 @@ function isAuthenticatedApiPath(path: string): boolean {
   return path.startsWith("/api/v1/") && path !== OPENAPI_PATH;
 }
 
+export interface AppOptions {
+  /** The audit trail (SPEC §9); only the bench turns it off, to measure what it costs. */
+  audit?: boolean;
+}
+
 /** Builds the Hono app: middleware order, routers, the OpenAPI document and the docs page. */
-export function createApp(): AppRouter {
+export function createApp(options: AppOptions = {}): AppRouter {
   const app = createRouter();
 
   const allowedMethods = methodIndex(app);
   app.use("*", requestId);
   app.use("*", requestDeps);
+  // Outside every guard, so it sees each request's final status, refusals included.
+  if (options.audit !== false) app.use("*", auditTrail);
   app.use("*", securityHeaders);
   app.use("/admin/*", adminAuth);
   app.use("/admin/*", jsonBodyLimit);
@@ -165,6 +175,10 @@ export function createApp(): AppRouter {
           { name: "Events", description: "The event log: everything that happened in the last 30 days." },
           { name: "Webhooks", description: "Endpoints that receive events, signed per Standard Webhooks." },
           { name: "Privacy", description: "Erasure of a person's data (scope `admin`)." },
+          {
+            name: "Audit log",
+            description: "Every data-changing request, download and operator call (scope `admin`).",
+          },
           { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },
         ],
       }),

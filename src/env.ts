@@ -21,6 +21,11 @@ export interface AppEnv {
     org: OrgSnapshot;
     /** Database, bucket, Durable Object and event publishing for this request, each made on first use. */
     deps: RequestDeps;
+    /**
+     * Set by a handler to have its request recorded in the audit log whatever its method (an export
+     * download, which carries no API key): the organization, and the object when the default rule would miss it.
+     */
+    auditContext?: { orgId: string; objectId?: string | null };
   };
 }
 

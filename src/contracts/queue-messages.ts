@@ -25,7 +25,23 @@ export const AiJobMessage = z.discriminatedUnion("kind", [
 export type AiJobMessage = z.infer<typeof AiJobMessage>;
 export type SummaryJobMessage = Extract<AiJobMessage, { kind: "summary.v1" }>;
 
-/** Messages on the `storage-jobs` queue: background work on stored objects. */
+/** One audit-log row (SPEC §9) as it travels when D1 refused it at request time: ids and codes, no personal data. */
+export const AuditRecordMessage = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  keyId: z.string().nullable(),
+  memberId: z.string().nullable(),
+  actorType: z.enum(["api", "dashboard", "operator"]),
+  method: z.string(),
+  route: z.string(),
+  objectId: z.string().nullable(),
+  status: z.number().int(),
+  requestId: z.string(),
+  createdAt: z.number().int(),
+});
+export type AuditRecordMessage = z.infer<typeof AuditRecordMessage>;
+
+/** Messages on the `storage-jobs` queue: background work on stored objects (and audit rows D1 refused at first). */
 export const StorageJobMessage = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("recordings.delete.v1"), orgId: z.string(), recordingIds: z.array(z.string()).max(100) }),
   z.object({ kind: z.literal("recordings.checksum.v1"), orgId: z.string(), recordingId: z.string() }),
@@ -38,5 +54,6 @@ export const StorageJobMessage = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("organization.purge.v1"), orgId: z.string() }),
   /** One bounded run of an erasure job; it re-enqueues itself until the erasure is `ready`. */
   z.object({ kind: z.literal("erasure.run.v1"), orgId: z.string(), erasureId: z.string() }),
+  z.object({ kind: z.literal("audit.write.v1"), records: z.array(AuditRecordMessage).min(1).max(100) }),
 ]);
 export type StorageJobMessage = z.infer<typeof StorageJobMessage>;

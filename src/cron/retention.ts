@@ -4,7 +4,7 @@ import { republishStrandedEvents } from "../services/events";
 import { purgeExpiredRecords as purge } from "../services/retention";
 import { requeueOverdueDeliveries } from "../services/webhook-deliveries";
 
-/** Drops events, webhook deliveries and tombstones older than 30 days, a bounded page per run. */
+/** Drops events, webhook deliveries and tombstones older than 30 days and audit rows past 12 months, a bounded page per run. */
 export async function purgeExpiredRecords(env: Env, now: number): Promise<void> {
   await purge(createDb(env.DB), now);
 }

@@ -8,6 +8,7 @@ import type { Database } from "../client";
 import {
   type ApiKeyScope,
   apiKeys,
+  auditLog,
   type EventRow,
   events,
   meetings,
@@ -95,6 +96,12 @@ export function purgeExpiredRecordsStatements(limits: {
     sql`DELETE FROM ${webhookDeliveries} WHERE id IN
       (SELECT id FROM ${webhookDeliveries} WHERE created_at < ${limits.deliveriesBefore} LIMIT ${limits.page})`,
   ];
+}
+
+/** Retention: one bounded page of audit rows older than `before`, across organizations. */
+export function purgeAuditLogStatement(before: number, page: number) {
+  return sql`DELETE FROM ${auditLog} WHERE id IN
+    (SELECT id FROM ${auditLog} WHERE created_at < ${before} LIMIT ${page})`;
 }
 
 const isoSql = (column: string) =>

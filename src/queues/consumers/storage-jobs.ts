@@ -1,5 +1,6 @@
 import { StorageJobMessage } from "../../contracts/queue-messages";
 import { createDb } from "../../db/client";
+import { failureReason, logUnwrittenAudit, writeAuditRecords } from "../../services/audit-log";
 import { failErasure, runErasure } from "../../services/erasures";
 import { publishEvents } from "../../services/events";
 import { orgGate } from "../../services/org-gate";
@@ -47,6 +48,11 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
     }
     return;
   }
+  if (job.kind === "audit.write.v1") {
+    // Idempotent: a record already written (a retry after a lost ack) is skipped by its id.
+    await writeAuditRecords(db, job.records);
+    return;
+  }
   await checksumRecording(db, env.RECORDINGS, job.orgId, job.recordingId);
 }
 
@@ -64,12 +70,20 @@ export async function consumeStorageJobs(batch: MessageBatch<unknown>, env: Env)
 }
 
 /**
- * Exhausted storage jobs are acknowledged; the objects they name stay, and
- * a later request can retry. An exhausted erasure is marked failed (and its clear value dropped).
+ * `storage-jobs-dlq`: exhausted jobs are dropped (the objects they name stay, and a later request can retry), except
+ * an erasure, which is marked failed (its clear value dropped), and audit records, which get one more write and
+ * otherwise go whole into the error log: never silently.
  */
 export async function consumeStorageJobsDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const { message, body } of parseBatch(batch, StorageJobMessage)) {
     if (body.kind === "erasure.run.v1") await failErasure(createDb(env.DB), body.orgId, body.erasureId);
+    if (body.kind === "audit.write.v1") {
+      try {
+        await writeAuditRecords(createDb(env.DB), body.records);
+      } catch (error) {
+        logUnwrittenAudit(body.records, `dead-lettered: ${failureReason(error)}`);
+      }
+    }
     message.ack();
   }
 }

@@ -92,7 +92,7 @@ const checkpointOf = (orgId: string, room: SQL, column: "at" | "session_id") => 
  * are not read: the work per call does not grow with the room's age.
  */
 export async function readRoomsForDerivation(db: Database, orgId: string, roomNames: string[], dedupKeys: string[]) {
-  const cp = sql`WITH cp AS (SELECT value AS room_name, coalesce(${checkpointOf(orgId, sql`value`, "at")}, ${NO_CHECKPOINT}) AS at
+  const cp = sql`WITH cp AS MATERIALIZED (SELECT value AS room_name, coalesce(${checkpointOf(orgId, sql`value`, "at")}, ${NO_CHECKPOINT}) AS at
     FROM json_each(${json(roomNames)}))`;
   const participantColumns = sql.raw(`p.id, p.room_name, p.room_session_id, p.participant_id, p.display_name,
     p.external_id, p.role_name, p.joined_at, p.left_at`);
@@ -102,13 +102,13 @@ export async function readRoomsForDerivation(db: Database, orgId: string, roomNa
     sql`SELECT value AS room_name, ${checkpointOf(orgId, sql`value`, "at")} AS at,
       ${checkpointOf(orgId, sql`value`, "session_id")} AS session_id FROM json_each(${json(roomNames)})`,
     sql`${cp} SELECT e.room_name, e.dedup_key, e.type, e.participant_id, e.display_name, e.external_id, e.role_name,
-        e.occurred_at FROM cp JOIN ${roomEvents} e ON e.org_id = ${orgId} AND e.room_name = cp.room_name AND e.occurred_at >= cp.at`,
-    sql`${cp} SELECT ${participantColumns} FROM cp JOIN ${roomParticipants} p ON p.org_id = ${orgId}
+        e.occurred_at FROM cp CROSS JOIN ${roomEvents} e ON e.org_id = ${orgId} AND e.room_name = cp.room_name AND e.occurred_at >= cp.at`,
+    sql`${cp} SELECT ${participantColumns} FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId}
         AND p.room_name = cp.room_name AND p.left_at IS NULL AND p.joined_at < cp.at
-      UNION ALL SELECT ${participantColumns} FROM cp JOIN ${roomParticipants} p ON p.org_id = ${orgId}
+      UNION ALL SELECT ${participantColumns} FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId}
         AND p.room_name = cp.room_name AND p.left_at > cp.at AND p.joined_at < cp.at`,
     sql`${cp} SELECT s.id, s.room_name, s.started_at, s.ended_at, s.start_notified, s.end_notified
-      FROM cp JOIN ${roomSessions} s ON s.org_id = ${orgId} AND s.room_name = cp.room_name AND s.started_at >= cp.at`,
+      FROM cp CROSS JOIN ${roomSessions} s ON s.org_id = ${orgId} AND s.room_name = cp.room_name AND s.started_at >= cp.at`,
     sql`SELECT dedup_key FROM ${roomEvents}
         WHERE org_id = ${orgId} AND dedup_key IN (SELECT value FROM json_each(${json(dedupKeys)}))`,
   ]);

@@ -17,7 +17,7 @@ import type { RoomEventType } from "../db/schema";
 import { ApiError, type FieldIssue } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
-import { type DerivedParticipant, deriveRoom, type PresenceEvent } from "./room-session-derivation";
+import { type DerivedParticipant, deriveRoom, type PresenceEvent, SESSION_GAP_MS } from "./room-session-derivation";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A meeting deleted or expired this recently still takes events (late reports from the media plane). */
@@ -173,8 +173,8 @@ function plan(
     out.duplicatesByRoom.set(roomName, batch.length - fresh.length);
     if (fresh.length === 0) continue;
     const cp = read.checkpoints.get(roomName);
-    const checkpoint = cp?.at == null ? null : { at: cp.at, sessionId: cp.session_id };
-    const from = checkpoint?.at ?? NO_CHECKPOINT;
+    const from = cp?.at ?? NO_CHECKPOINT;
+    const checkpoint = from === NO_CHECKPOINT ? null : { at: from, sessionId: cp?.session_id ?? null };
     const carried = read.carried.filter((p) => p.room_name === roomName).map(toCarried);
     const present = new Set(carried.map((p) => p.participantId));
     // Before the checkpoint history is settled: a late event there is stored and forwarded, and only a leave
@@ -249,7 +249,11 @@ export async function ingestRoomEvents(db: Database, orgId: string, input: RoomE
   for (let attempt = 1; byRoom.size > 0; attempt++) {
     if (attempt > MAX_ATTEMPTS) throw new ApiError("conflict", "Too many concurrent batches for these rooms; retry.");
     const keys = [...byRoom.values()].flat().map((e) => e.dedupKey);
-    const read = await readRoomsForDerivation(db, orgId, [...byRoom.keys()], keys);
+    const targets = [...byRoom].map(([roomName, batch]) => ({
+      roomName,
+      settledBefore: Math.min(...batch.map((e) => e.occurredAt)) - SESSION_GAP_MS,
+    }));
+    const read = await readRoomsForDerivation(db, orgId, targets, keys);
     const planned = plan(read, byRoom, rooms, now);
     work.rowsRead += read.rowsRead;
     work.derivedRows += planned.derivedRows;

@@ -68,22 +68,39 @@ export interface StoredParticipant {
 }
 export interface StoredCheckpoint {
   room_name: string;
-  at: number | null;
+  at: number;
   session_id: string | null;
 }
 
-/** Before every event: the checkpoint of a room without an announced session. */
+/** Before every event: the checkpoint of a room with nothing settled. */
 export const NO_CHECKPOINT = -1e15;
 
+/** The latest session of the room whose start was announced (only those from the quiet checkpoint on matter). */
+const lastAnnounced = (orgId: string, column: string) => sql`(
+  SELECT ${sql.raw(column)} FROM ${roomSessions} s WHERE s.org_id = ${orgId} AND s.room_name = q.room_name
+    AND s.started_at >= q.quiet AND s.start_notified = 1 ORDER BY s.started_at DESC LIMIT 1)`;
+
 /**
- * Each room's checkpoint, from its latest session whose start was announced: that session's end once its
- * end was announced too (settled), else its start (and its id: it is carried on). The rows from there on are
- * the only ones a derivation reads or rewrites.
+ * Each room's checkpoint, the later of two:
+ * - announced: from the latest session whose start was announced: its end once that was announced too
+ *   (settled), else its start (and its id: that session is carried on);
+ * - quiet: the end of the latest session that ended at least 2 minutes before the batch's earliest event
+ *   (`settledBefore`): nothing in the batch can continue it, so deriving from there gives what deriving the
+ *   whole history would.
+ * The rows from the checkpoint on are the only ones a derivation reads or rewrites.
  */
-const checkpointOf = (orgId: string, room: SQL, column: "at" | "session_id") => sql`(
-  SELECT ${sql.raw(column === "at" ? "CASE WHEN s.end_notified THEN s.ended_at ELSE s.started_at END" : "CASE WHEN s.end_notified THEN NULL ELSE s.id END")}
-  FROM ${roomSessions} s WHERE s.org_id = ${orgId} AND s.room_name = ${room} AND s.start_notified = 1
-  ORDER BY s.started_at DESC LIMIT 1)`;
+const checkpointsOf = (orgId: string, rooms: { roomName: string; settledBefore: number }[]) => sql`
+  WITH r AS (SELECT json_extract(value, '$.roomName') AS room_name, json_extract(value, '$.settledBefore') AS settled_before
+    FROM json_each(${json(rooms)})),
+  q AS MATERIALIZED (SELECT r.room_name, coalesce((SELECT s.ended_at FROM ${roomSessions} s
+      WHERE s.org_id = ${orgId} AND s.room_name = r.room_name AND s.ended_at <= r.settled_before
+      ORDER BY s.started_at DESC LIMIT 1), ${NO_CHECKPOINT}) AS quiet FROM r),
+  a AS MATERIALIZED (SELECT q.room_name, q.quiet,
+      coalesce(${lastAnnounced(orgId, "CASE WHEN s.end_notified THEN s.ended_at ELSE s.started_at END")}, ${NO_CHECKPOINT}) AS announced,
+      ${lastAnnounced(orgId, "CASE WHEN s.end_notified THEN NULL ELSE s.id END")} AS session_id
+    FROM q),
+  cp AS MATERIALIZED (SELECT room_name, max(announced, quiet) AS at,
+      CASE WHEN quiet > announced THEN NULL ELSE session_id END AS session_id FROM a)`;
 
 /**
  * One consistent read (a batch is a transaction) of what deriving these rooms needs: their versions and
@@ -91,16 +108,20 @@ const checkpointOf = (orgId: string, room: SQL, column: "at" | "session_id") => 
  * and which of `dedupKeys` are already stored anywhere in the organization. Rows before a room's checkpoint
  * are not read: the work per call does not grow with the room's age.
  */
-export async function readRoomsForDerivation(db: Database, orgId: string, roomNames: string[], dedupKeys: string[]) {
-  const cp = sql`WITH cp AS MATERIALIZED (SELECT value AS room_name, coalesce(${checkpointOf(orgId, sql`value`, "at")}, ${NO_CHECKPOINT}) AS at
-    FROM json_each(${json(roomNames)}))`;
+export async function readRoomsForDerivation(
+  db: Database,
+  orgId: string,
+  rooms: { roomName: string; settledBefore: number }[],
+  dedupKeys: string[],
+) {
+  const roomNames = rooms.map((r) => r.roomName);
+  const cp = checkpointsOf(orgId, rooms);
   const participantColumns = sql.raw(`p.id, p.room_name, p.room_session_id, p.participant_id, p.display_name,
     p.external_id, p.role_name, p.joined_at, p.left_at`);
   const results = await sqlBatch(db, [
     sql`SELECT room_name, version FROM ${roomStates} WHERE org_id = ${orgId}
       AND room_name IN (SELECT value FROM json_each(${json(roomNames)}))`,
-    sql`SELECT value AS room_name, ${checkpointOf(orgId, sql`value`, "at")} AS at,
-      ${checkpointOf(orgId, sql`value`, "session_id")} AS session_id FROM json_each(${json(roomNames)})`,
+    sql`${cp} SELECT room_name, at, session_id FROM cp`,
     sql`${cp} SELECT e.room_name, e.dedup_key, e.type, e.participant_id, e.display_name, e.external_id, e.role_name,
         e.occurred_at FROM cp CROSS JOIN ${roomEvents} e ON e.org_id = ${orgId} AND e.room_name = cp.room_name AND e.occurred_at >= cp.at`,
     sql`${cp} SELECT ${participantColumns} FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId}

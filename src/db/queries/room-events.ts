@@ -297,9 +297,10 @@ export async function writeDerivedRooms(
 ): Promise<Set<string>> {
   const rooms = claimedRooms(orgId, writer);
   const inClaimed = sql`${field("roomName")} IN ${rooms}`;
-  // Each claimed room with its checkpoint, to reach the rows from it on through the indexes.
-  const cp = sql`(SELECT json_extract(value, '$.roomName') AS room_name, json_extract(value, '$.checkpoint') AS at
-    FROM json_each(${json(write.states)}) WHERE json_extract(value, '$.roomName') IN ${rooms})`;
+  // Each claimed room with its checkpoint, materialised first so the rows from it on are reached through the indexes.
+  const cp = sql`WITH cp AS MATERIALIZED (SELECT json_extract(value, '$.roomName') AS room_name,
+      json_extract(value, '$.checkpoint') AS at FROM json_each(${json(write.states)})
+    WHERE json_extract(value, '$.roomName') IN ${rooms})`;
   const results = await sqlBatch<{ room_name: string }>(db, [
     sql`INSERT INTO ${roomStates} (org_id, room_name, created_at, end_at, version, writer, last_received_at, total_sessions,
           closed_ms, open_count, open_since_sum, unique_participants, role_stats)
@@ -319,8 +320,8 @@ export async function writeDerivedRooms(
           ${field("displayName")}, ${field("externalId")}, ${field("roleName")}, ${field("occurredAt")}, ${write.now}
         FROM json_each(${list}) WHERE ${inClaimed}`,
     ),
-    sql`DELETE FROM ${roomSessions} WHERE id IN (SELECT s.id FROM ${cp} cp
-      JOIN ${roomSessions} s ON s.org_id = ${orgId} AND s.room_name = cp.room_name AND s.started_at >= cp.at)`,
+    sql`${cp} DELETE FROM ${roomSessions} WHERE id IN (SELECT s.id FROM cp
+      CROSS JOIN ${roomSessions} s ON s.org_id = ${orgId} AND s.room_name = cp.room_name AND s.started_at >= cp.at)`,
     ...chunked(
       write.sessions,
       (
@@ -332,10 +333,10 @@ export async function writeDerivedRooms(
         FROM json_each(${list}) WHERE ${inClaimed}`,
     ),
     // The rows a derivation rewrites: all but those that ended by the checkpoint (joined before it).
-    sql`DELETE FROM ${roomParticipants} WHERE rowid IN (
-      SELECT p.rowid FROM ${cp} cp JOIN ${roomParticipants} p ON p.org_id = ${orgId} AND p.room_name = cp.room_name
+    sql`${cp} DELETE FROM ${roomParticipants} WHERE rowid IN (
+      SELECT p.rowid FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId} AND p.room_name = cp.room_name
         AND p.left_at IS NULL
-      UNION ALL SELECT p.rowid FROM ${cp} cp JOIN ${roomParticipants} p ON p.org_id = ${orgId} AND p.room_name = cp.room_name
+      UNION ALL SELECT p.rowid FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId} AND p.room_name = cp.room_name
         AND p.left_at >= cp.at AND (p.left_at > cp.at OR p.joined_at >= cp.at))`,
     ...chunked(
       write.participants,

@@ -139,6 +139,19 @@ async function main() {
     if (accepted !== events.length) throw new Error(`accepted ${accepted} of ${events.length}`);
 
     const [{ n: sessions }] = await worker.d1Query("SELECT count(*) AS n FROM room_sessions");
+    // Printed before the reads, so a run that fails later still reports its ingestion.
+    console.log(
+      `\nParley room-events bench — wrangler ${wranglerVersion()} (local workerd), ${events.length} events, ${ROOMS} rooms, ` +
+        `batches of ${BATCH}, ${CONCURRENCY} in flight, ${ORDER} order → ${sessions} sessions\n`,
+    );
+    console.log("| ingest | value |");
+    console.log("| --- | ---: |");
+    console.log(`| events/s | ${((events.length / wallMs) * 1000).toFixed(0)} |`);
+    console.log(`| wall time | ${(wallMs / 1000).toFixed(1)} s |`);
+    console.log(`| p50 per call | ${ingest.p50.toFixed(0)} ms |`);
+    console.log(`| p99 per call | ${ingest.p99.toFixed(0)} ms |`);
+    console.log(`| workerd CPU per batch (upper bound) | ${cpuPerBatch.toFixed(0)} ms |`);
+
     const [{ id: sessionId }] = await worker.d1Query("SELECT id FROM room_sessions LIMIT 1 OFFSET 500");
     const queries = {
       "GET /health (bare route)": "/health",
@@ -152,17 +165,6 @@ async function main() {
     const reads = {};
     for (const [name, path] of Object.entries(queries)) reads[name] = await timed(worker.base, key, path, 100);
 
-    console.log(
-      `\nParley room-events bench — wrangler ${wranglerVersion()} (local workerd), ${events.length} events, ${ROOMS} rooms, ` +
-        `batches of ${BATCH}, ${CONCURRENCY} in flight, ${ORDER} order → ${sessions} sessions\n`,
-    );
-    console.log("| ingest | value |");
-    console.log("| --- | ---: |");
-    console.log(`| events/s | ${((events.length / wallMs) * 1000).toFixed(0)} |`);
-    console.log(`| wall time | ${(wallMs / 1000).toFixed(1)} s |`);
-    console.log(`| p50 per call | ${ingest.p50.toFixed(0)} ms |`);
-    console.log(`| p99 per call | ${ingest.p99.toFixed(0)} ms |`);
-    console.log(`| workerd CPU per batch (upper bound) | ${cpuPerBatch.toFixed(0)} ms |`);
     const bare = reads["GET /health (bare route)"].p50;
     console.log("\n| read after ingest (100 calls) | p50 ms | p99 ms | p50 vs bare |");
     console.log("| --- | ---: | ---: | ---: |");

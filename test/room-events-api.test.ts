@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { endRoomSessions } from "../src/cron/end-room-sessions";
 import { purgeExpiredRecords } from "../src/cron/retention";
 import { createOrg, media, problem, type TestOrg } from "./helpers";
-import { aiEnvironment } from "./transcription-helpers";
 import { type Ev, eventsFor, eventsOfType, MIN, newRoom, post, sessionsOf } from "./room-events-helpers";
+import { aiEnvironment } from "./transcription-helpers";
 
 const DAY = 24 * 60 * MIN;
 

@@ -240,7 +240,9 @@ export function linkRowToSession(kind: "recording" | "transcription", orgId: str
     RETURNING room_session_id`;
 }
 
-const identity = sql.raw("CASE WHEN p.external_id IS NOT NULL THEN 'x:' || p.external_id ELSE 'p:' || p.participant_id END");
+const identity = sql.raw(
+  "CASE WHEN p.external_id IS NOT NULL THEN 'x:' || p.external_id ELSE 'p:' || p.participant_id END",
+);
 /** Presence figures (RoleStats) of the participant rows matching `when`, as SQL aggregates over `p`. */
 const presenceAggregates = (when: SQL) => ({
   closedMs: sql`coalesce(sum(CASE WHEN ${when} AND p.left_at IS NOT NULL THEN p.left_at - p.joined_at END), 0)`,

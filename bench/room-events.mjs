@@ -74,8 +74,14 @@ const stats = (samples) => {
 async function timed(base, key, path, count) {
   const samples = [];
   for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
-    const res = await fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${key}` } });
+    let t0 = performance.now();
+    // A keep-alive socket the server closed while the bench was busy elsewhere (the D1 query above takes
+    // seconds on a loaded machine) fails once with "other side closed": that attempt is retried, not timed.
+    const get = () => fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${key}` } });
+    const res = await get().catch(() => {
+      t0 = performance.now();
+      return get();
+    });
     await res.text();
     if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}`);
     samples.push(performance.now() - t0);
@@ -152,7 +158,9 @@ async function main() {
     console.log(`| p99 per call | ${ingest.p99.toFixed(0)} ms |`);
     console.log(`| workerd CPU per batch (upper bound) | ${cpuPerBatch.toFixed(0)} ms |`);
 
-    const [{ id: sessionId }] = await worker.d1Query("SELECT id FROM room_sessions LIMIT 1 OFFSET 500");
+    const [{ id: sessionId }] = await worker.d1Query(
+      `SELECT id FROM room_sessions LIMIT 1 OFFSET ${Math.floor(sessions / 2)}`,
+    );
     const queries = {
       "GET /health (bare route)": "/health",
       "GET /insights/rooms": "/api/v1/insights/rooms",

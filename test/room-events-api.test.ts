@@ -4,6 +4,7 @@ import { endRoomSessions } from "../src/cron/end-room-sessions";
 import { purgeExpiredRecords } from "../src/cron/retention";
 import { createOrg, media, problem, type TestOrg } from "./helpers";
 import { type Ev, eventsFor, eventsOfType, MIN, newRoom, post, sessionsOf } from "./room-events-helpers";
+import { aiEnvironment } from "./transcription-helpers";
 
 const DAY = 24 * 60 * MIN;
 
@@ -311,5 +312,38 @@ describe("roomSessionId on recordings", () => {
     const after = await upload(org, roomName, e.at(5), e.at(9));
     expect(after.roomSessionId).toBe(session?.roomSessionId);
     expect(await sessionIdOf(org, after.recordingId)).toBe(session?.roomSessionId);
+  });
+
+  it("is carried by transcriptions of such a recording, made before or after the session is known", async () => {
+    const ai = aiEnvironment("room-session-transcriptions");
+    const { org, roomName, e } = await setup();
+    const transcribe = async (recordingId: string) => {
+      const res = await ai.fetch(org, "/api/v1/transcriptions", { method: "POST", json: { recordingId } });
+      expect(res.status, await res.clone().text()).toBe(201);
+      return (await res.json()) as { transcriptionId: string; roomSessionId: string | null };
+    };
+    const transcriptionSessionOf = async (id: string) =>
+      ((await (await org.api(`/api/v1/transcriptions/${id}`)).json()) as { roomSessionId: string | null })
+        .roomSessionId;
+
+    const early = await transcribe((await upload(org, roomName, e.at(2), e.at(4))).recordingId);
+    const outside = await transcribe((await upload(org, roomName, e.at(2), e.at(30))).recordingId);
+    expect(early.roomSessionId).toBeNull();
+    await post(org, [e.join("a", 0), e.join("b", 1), e.leave("b", 10), e.leave("a", 11)]);
+    const [session] = await sessionsOf(org, roomName);
+    expect(await transcriptionSessionOf(early.transcriptionId)).toBe(session?.roomSessionId);
+    expect(await transcriptionSessionOf(outside.transcriptionId)).toBeNull();
+
+    const late = await transcribe((await upload(org, roomName, e.at(5), e.at(9))).recordingId);
+    expect(late.roomSessionId).toBe(session?.roomSessionId);
+    expect(await transcriptionSessionOf(late.transcriptionId)).toBe(session?.roomSessionId);
+    const listed = (await (
+      await org.api(`/api/v1/transcriptions?roomName=${encodeURIComponent(roomName)}`)
+    ).json()) as { results: { transcriptionId: string; roomSessionId: string | null }[] };
+    expect(Object.fromEntries(listed.results.map((t) => [t.transcriptionId, t.roomSessionId]))).toEqual({
+      [early.transcriptionId]: session?.roomSessionId,
+      [outside.transcriptionId]: null,
+      [late.transcriptionId]: session?.roomSessionId,
+    });
   });
 });

@@ -2,12 +2,15 @@ import type { Database } from "../db/client";
 import {
   type DomainEventWrite,
   findReportableRooms,
+  NO_CHECKPOINT,
   type ParticipantWrite,
   type ReportableRoom,
   type RoomEventWrite,
   type RoomStateWrite,
   readRoomsForDerivation,
   type SessionWrite,
+  type StoredParticipant,
+  type StoredRoomEvent,
   writeDerivedRooms,
 } from "../db/queries/room-events";
 import type { RoomEventType } from "../db/schema";
@@ -15,7 +18,7 @@ import { ApiError, type FieldIssue } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import type { EventData } from "./events";
-import { deriveRoom, type PresenceEvent } from "./room-session-derivation";
+import { type DerivedParticipant, deriveRoom, type PresenceEvent, SESSION_GAP_MS } from "./room-session-derivation";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A meeting deleted or expired this recently still takes events (late reports from the media plane). */
@@ -84,6 +87,25 @@ function checkBatch(events: RoomEventWrite[], rooms: Map<string, ReportableRoom>
 }
 
 const toPresence = (e: RoomEventWrite): PresenceEvent => e;
+const toStoredPresence = (e: StoredRoomEvent): PresenceEvent => ({
+  type: e.type,
+  participantId: e.participant_id,
+  displayName: e.display_name,
+  externalId: e.external_id,
+  roleName: e.role_name,
+  occurredAt: e.occurred_at,
+  dedupKey: e.dedup_key,
+});
+const toCarried = (p: StoredParticipant): DerivedParticipant => ({
+  id: p.id,
+  roomSessionId: p.room_session_id,
+  participantId: p.participant_id,
+  displayName: p.display_name,
+  externalId: p.external_id,
+  roleName: p.role_name,
+  joinedAt: p.joined_at,
+  leftAt: p.left_at,
+});
 
 function clientEvent(event: RoomEventWrite): DomainEventWrite {
   return {
@@ -127,6 +149,8 @@ interface Plan {
   participants: ParticipantWrite[];
   domainEvents: DomainEventWrite[];
   duplicatesByRoom: Map<string, number>;
+  /** Stored rows the derivations started from (events, participants present at the checkpoint, sessions). */
+  derivedRows: number;
 }
 
 /** Derives the rooms from what is stored plus the batch's new events, and what to write for them. */
@@ -143,22 +167,23 @@ function plan(
     participants: [],
     domainEvents: [],
     duplicatesByRoom: new Map(),
+    derivedRows: 0,
   };
   for (const [roomName, batch] of byRoom) {
     const fresh = batch.filter((e) => !read.knownKeys.has(e.dedupKey));
     out.duplicatesByRoom.set(roomName, batch.length - fresh.length);
     if (fresh.length === 0) continue;
-    const stored = read.events
-      .filter((e) => e.room_name === roomName)
-      .map((e) => ({
-        type: e.type,
-        participantId: e.participant_id,
-        displayName: e.display_name,
-        externalId: e.external_id,
-        roleName: e.role_name,
-        occurredAt: e.occurred_at,
-        dedupKey: e.dedup_key,
-      }));
+    const cp = read.checkpoints.get(roomName);
+    const from = cp?.at ?? NO_CHECKPOINT;
+    const checkpoint = from === NO_CHECKPOINT ? null : { at: from, sessionId: cp?.session_id ?? null };
+    const carried = read.carried.filter((p) => p.room_name === roomName).map(toCarried);
+    const present = new Set(carried.map((p) => p.participantId));
+    // Before the checkpoint history is settled: a late event there is stored and forwarded, and only a leave
+    // of someone still present at the checkpoint is derived (so nobody stays present for ever).
+    const derivable = fresh.filter(
+      (e) => e.occurredAt >= from || (e.type === "room.client.left" && present.has(e.participantId)),
+    );
+    const stored = read.events.filter((e) => e.room_name === roomName).map(toStoredPresence);
     const known = read.sessions
       .filter((s) => s.room_name === roomName)
       .map((s) => ({
@@ -168,7 +193,16 @@ function plan(
         startNotified: s.start_notified === 1,
         endNotified: s.end_notified === 1,
       }));
-    const derived = deriveRoom(roomName, [...stored, ...fresh.map(toPresence)], known, now, () => newId("ses"));
+    out.derivedRows += stored.length + carried.length + known.length;
+    const derived = deriveRoom(
+      roomName,
+      [...stored, ...derivable.map(toPresence)],
+      known,
+      now,
+      () => newId("ses"),
+      checkpoint,
+      carried,
+    );
     const room = rooms.get(roomName) as ReportableRoom;
     out.states.push({
       roomName,
@@ -176,14 +210,7 @@ function plan(
       endAt: room.endAt,
       version: read.versions.get(roomName) ?? 0,
       lastReceivedAt: now,
-      totalSessions: derived.totals.totalSessions,
-      firstSessionStartedAt: derived.totals.firstSessionStartedAt,
-      lastSessionStartedAt: derived.totals.lastSessionStartedAt,
-      closedMs: derived.totals.closedMs,
-      openCount: derived.totals.openCount,
-      openSinceSum: derived.totals.openSinceSum,
-      uniqueParticipants: derived.totals.unique,
-      roleStats: derived.roleStats,
+      checkpoint: from,
     });
     out.events.push(...fresh);
     out.sessions.push(...derived.sessions.map((s) => ({ ...s, roomName })));
@@ -197,7 +224,7 @@ function plan(
  * Stores a batch of room events and re-derives the sessions of the rooms it touches. Whole-batch
  * validation first (nothing stored on any problem); then per room an optimistic write guarded by the
  * room's version, retried with a fresh read when a concurrent batch for that room won.
- * Returns the counts and the ids of the recorded webhook events, to publish.
+ * Returns the counts, the ids of the recorded webhook events (to publish) and the rows read (`work`).
  */
 export async function ingestRoomEvents(db: Database, orgId: string, input: RoomEventInput[], now = Date.now()) {
   const events = input.map(normalise);
@@ -219,11 +246,18 @@ export async function ingestRoomEvents(db: Database, orgId: string, input: RoomE
   }
   const eventIds: string[] = [];
   let accepted = 0;
+  const work = { rowsRead: 0, derivedRows: 0 };
   for (let attempt = 1; byRoom.size > 0; attempt++) {
     if (attempt > MAX_ATTEMPTS) throw new ApiError("conflict", "Too many concurrent batches for these rooms; retry.");
     const keys = [...byRoom.values()].flat().map((e) => e.dedupKey);
-    const read = await readRoomsForDerivation(db, orgId, [...byRoom.keys()], keys);
+    const targets = [...byRoom].map(([roomName, batch]) => ({
+      roomName,
+      settledBefore: Math.min(...batch.map((e) => e.occurredAt)) - SESSION_GAP_MS,
+    }));
+    const read = await readRoomsForDerivation(db, orgId, targets, keys);
     const planned = plan(read, byRoom, rooms, now);
+    work.rowsRead += read.rowsRead;
+    work.derivedRows += planned.derivedRows;
     const written = planned.states.length
       ? await writeDerivedRooms(db, orgId, newId("req"), { ...planned, now })
       : new Set<string>();
@@ -238,5 +272,5 @@ export async function ingestRoomEvents(db: Database, orgId: string, input: RoomE
     }
     if (byRoom.size > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
   }
-  return { accepted, duplicates, eventIds };
+  return { accepted, duplicates, eventIds, work };
 }

@@ -38,17 +38,19 @@ export interface DerivedParticipant {
   leftAt: number | null;
 }
 
-export interface Totals extends RoleStats {
-  totalSessions: number;
-  firstSessionStartedAt: number | null;
-  lastSessionStartedAt: number | null;
+/**
+ * Where a room's settled history ends: the end of its last session whose `room.session.ended` was announced,
+ * or the start of an announced session still running (`sessionId`). Derivation starts here, from the
+ * participants present at that moment; what happened before is not derived again.
+ */
+export interface Checkpoint {
+  at: number;
+  sessionId: string | null;
 }
 
 export interface Derivation {
   sessions: DerivedSession[];
   participants: DerivedParticipant[];
-  totals: Totals;
-  roleStats: Record<string, RoleStats>;
 }
 
 const TYPE_ORDER: Record<RoomEventType, number> = {
@@ -70,14 +72,22 @@ export function compareEvents(a: PresenceEvent, b: PresenceEvent): number {
 const isService = (role: string | null) => (SERVICE_ROLES as readonly (string | null)[]).includes(role);
 const identity = (p: DerivedParticipant) => (p.externalId ? `x:${p.externalId}` : `p:${p.participantId}`);
 
-/** Joins paired with leaves per participant: a second join while present and a leave while absent change nothing. */
-function presenceIntervals(events: readonly PresenceEvent[], roomName: string): DerivedParticipant[] {
-  const open = new Map<string, DerivedParticipant>();
-  const intervals: DerivedParticipant[] = [];
+/**
+ * Joins paired with leaves per participant, starting from those present at the checkpoint (`carried`, as
+ * stored): a second join while present and a leave while absent change nothing.
+ */
+function presenceIntervals(
+  events: readonly PresenceEvent[],
+  roomName: string,
+  carried: readonly DerivedParticipant[],
+): DerivedParticipant[] {
+  const intervals: DerivedParticipant[] = carried.map((p) => ({ ...p, leftAt: null }));
+  const open = new Map(intervals.map((p) => [p.participantId, p]));
   for (const event of events) {
     if (event.type === "room.client.joined" && !open.has(event.participantId)) {
       const row: DerivedParticipant = {
-        id: `${roomName}#${intervals.length + 1}`,
+        // Stable whatever part of the history is derived: a participant joins at most once per moment.
+        id: `${roomName}#${event.occurredAt}#${event.participantId}`,
         roomSessionId: null,
         participantId: event.participantId,
         displayName: event.displayName,
@@ -90,7 +100,7 @@ function presenceIntervals(events: readonly PresenceEvent[], roomName: string): 
       open.set(event.participantId, row);
     } else if (event.type === "room.client.left") {
       const row = open.get(event.participantId);
-      if (row) {
+      if (row && row.joinedAt <= event.occurredAt) {
         row.leftAt = event.occurredAt;
         open.delete(event.participantId);
       }
@@ -99,8 +109,12 @@ function presenceIntervals(events: readonly PresenceEvent[], roomName: string): 
   return intervals;
 }
 
-/** Session spans from people's presence: starts at the second person's join, ends once fewer than two remained for 2 minutes. */
-function sessionSpans(people: readonly DerivedParticipant[], now: number) {
+/**
+ * Session spans from people's presence: starts at the second person's join, ends once fewer than two remained
+ * for 2 minutes. Changes before the checkpoint only set who is present there; an announced session still
+ * running at the checkpoint continues from it (whoever is present), and no span starts before it.
+ */
+function sessionSpans(people: readonly DerivedParticipant[], now: number, checkpoint: Checkpoint | null) {
   const changes = people.flatMap((p) => [
     { at: p.joinedAt, delta: 1 },
     ...(p.leftAt === null ? [] : [{ at: p.leftAt, delta: -1 }]),
@@ -109,7 +123,21 @@ function sessionSpans(people: readonly DerivedParticipant[], now: number) {
   const spans: { startedAt: number; belowSince: number | null; endedAt: number | null }[] = [];
   let present = 0;
   let current: (typeof spans)[number] | null = null;
+  const from = checkpoint?.at ?? Number.NEGATIVE_INFINITY;
+  let resumed = false;
+  const resume = () => {
+    resumed = true;
+    if (!checkpoint?.sessionId && present < 2) return null;
+    const span = { startedAt: from, belowSince: present < 2 ? from : null, endedAt: null as number | null };
+    spans.push(span);
+    return span;
+  };
   for (const change of changes) {
+    if (change.at < from) {
+      present += change.delta;
+      continue;
+    }
+    if (!resumed) current = resume();
     if (current?.belowSince != null && change.at - current.belowSince >= SESSION_GAP_MS) {
       current.endedAt = current.belowSince;
       current = null;
@@ -123,6 +151,7 @@ function sessionSpans(people: readonly DerivedParticipant[], now: number) {
       else current.belowSince = null;
     }
   }
+  if (!resumed) current = resume();
   if (current?.belowSince != null && now - current.belowSince >= SESSION_GAP_MS) current.endedAt = current.belowSince;
   return spans;
 }
@@ -146,10 +175,21 @@ function presence(intervals: readonly DerivedParticipant[], from: number, to: nu
   return stats;
 }
 
-/** Gives each derived span the id of the known session it overlaps first, or a new one. */
-function matchIds(spans: ReturnType<typeof sessionSpans>, known: readonly KnownSession[], newSessionId: () => string) {
+/**
+ * Gives each derived span the id of the known session it overlaps first, or a new one; the announced session
+ * running at the checkpoint is always the first span (it starts there), so its id never changes.
+ */
+function matchIds(
+  spans: ReturnType<typeof sessionSpans>,
+  known: readonly KnownSession[],
+  newSessionId: () => string,
+  checkpoint: Checkpoint | null,
+) {
   const unused = [...known].sort((a, b) => a.startedAt - b.startedAt);
-  return spans.map((span) => {
+  const carried = unused.findIndex((k) => k.id === checkpoint?.sessionId);
+  const first = carried === -1 ? undefined : unused.splice(carried, 1)[0];
+  return spans.map((span, i) => {
+    if (i === 0 && first) return { span, match: first, id: first.id };
     const spanEnd = span.endedAt ?? span.belowSince ?? Number.POSITIVE_INFINITY;
     const index = unused.findIndex(
       (k) => k.startedAt <= spanEnd && (k.endedAt ?? Number.POSITIVE_INFINITY) >= span.startedAt,
@@ -160,7 +200,8 @@ function matchIds(spans: ReturnType<typeof sessionSpans>, known: readonly KnownS
 }
 
 /**
- * Derives a room's sessions, participants and totals from all of its events (any order) at `now`.
+ * Derives a room's sessions and participants from the checkpoint on (`checkpoint` null: its whole history),
+ * from the participants present there (`carried`) and the events from then on (any order), at `now`.
  * Known sessions keep their ids and what was announced of them, so webhooks go out once per session.
  */
 export function deriveRoom(
@@ -169,11 +210,13 @@ export function deriveRoom(
   known: readonly KnownSession[],
   now: number,
   newSessionId: () => string,
+  checkpoint: Checkpoint | null = null,
+  carried: readonly DerivedParticipant[] = [],
 ): Derivation {
   const sorted = [...events].sort(compareEvents);
-  const participants = presenceIntervals(sorted, roomName);
+  const participants = presenceIntervals(sorted, roomName, carried);
   const people = participants.filter((p) => !isService(p.roleName));
-  const matched = matchIds(sessionSpans(people, now), known, newSessionId);
+  const matched = matchIds(sessionSpans(people, now, checkpoint), known, newSessionId, checkpoint);
   const sessions: DerivedSession[] = matched.map(({ span, match, id }) => {
     const stats = presence(people, span.startedAt, span.endedAt ?? span.belowSince);
     return {
@@ -189,32 +232,14 @@ export function deriveRoom(
       endNotified: match?.endNotified ?? false,
     };
   });
+  const derivedIds = new Set(sessions.map((s) => s.id));
   for (const p of participants) {
+    // A participant present at the checkpoint who was in a settled session stays in it (its first session).
+    if (p.roomSessionId !== null && !derivedIds.has(p.roomSessionId)) continue;
     const end = p.leftAt ?? Number.POSITIVE_INFINITY;
     p.roomSessionId =
       sessions.find((s) => s.startedAt <= end && (s.endedAt ?? s.belowSince ?? Number.POSITIVE_INFINITY) >= p.joinedAt)
         ?.id ?? null;
   }
-  const room = presence(people, Number.NEGATIVE_INFINITY, null);
-  const roleStats = Object.fromEntries(
-    SERVICE_ROLES.map((role) => [
-      role,
-      presence(
-        participants.filter((p) => p.roleName === role),
-        Number.NEGATIVE_INFINITY,
-        null,
-      ),
-    ]),
-  );
-  return {
-    sessions,
-    participants,
-    roleStats,
-    totals: {
-      ...room,
-      totalSessions: sessions.length,
-      firstSessionStartedAt: sessions[0]?.startedAt ?? null,
-      lastSessionStartedAt: sessions.at(-1)?.startedAt ?? null,
-    },
-  };
+  return { sessions, participants };
 }

@@ -4,7 +4,6 @@ import type { Database } from "../client";
 import {
   events,
   meetings,
-  type RoleStats,
   type RoomEventType,
   recordings,
   roomEvents,
@@ -56,29 +55,94 @@ export interface StoredSession {
   start_notified: number;
   end_notified: number;
 }
+export interface StoredParticipant {
+  id: string;
+  room_name: string;
+  room_session_id: string | null;
+  participant_id: string;
+  display_name: string | null;
+  external_id: string | null;
+  role_name: string | null;
+  joined_at: number;
+  left_at: number | null;
+}
+export interface StoredCheckpoint {
+  room_name: string;
+  at: number;
+  session_id: string | null;
+}
+
+/** Before every event: the checkpoint of a room with nothing settled. */
+export const NO_CHECKPOINT = -1e15;
+
+/** The latest session of the room whose start was announced (only those from the quiet checkpoint on matter). */
+const lastAnnounced = (orgId: string, column: string) => sql`(
+  SELECT ${sql.raw(column)} FROM ${roomSessions} s WHERE s.org_id = ${orgId} AND s.room_name = q.room_name
+    AND s.started_at >= q.quiet AND s.start_notified = 1 ORDER BY s.started_at DESC LIMIT 1)`;
 
 /**
- * One consistent read (a batch is a transaction) of what deriving these rooms needs: their versions,
- * their events and sessions, and which of `dedupKeys` are already stored anywhere in the organization.
+ * Each room's checkpoint, the later of two:
+ * - announced: from the latest session whose start was announced: its end once that was announced too
+ *   (settled), else its start (and its id: that session is carried on);
+ * - quiet: the end of the latest session that ended at least 2 minutes before the batch's earliest event
+ *   (`settledBefore`): nothing in the batch can continue it, so deriving from there gives what deriving the
+ *   whole history would.
+ * The rows from the checkpoint on are the only ones a derivation reads or rewrites.
  */
-export async function readRoomsForDerivation(db: Database, orgId: string, roomNames: string[], dedupKeys: string[]) {
-  const rooms = sql`(SELECT value FROM json_each(${json(roomNames)}))`;
-  const [versions, stored, sessions, known] = (
-    await sqlBatch(db, [
-      sql`SELECT room_name, version FROM ${roomStates} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
-      sql`SELECT room_name, dedup_key, type, participant_id, display_name, external_id, role_name, occurred_at
-        FROM ${roomEvents} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
-      sql`SELECT id, room_name, started_at, ended_at, start_notified, end_notified FROM ${roomSessions}
-        WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
-      sql`SELECT dedup_key FROM ${roomEvents}
+const checkpointsOf = (orgId: string, rooms: { roomName: string; settledBefore: number }[]) => sql`
+  WITH r AS (SELECT json_extract(value, '$.roomName') AS room_name, json_extract(value, '$.settledBefore') AS settled_before
+    FROM json_each(${json(rooms)})),
+  q AS MATERIALIZED (SELECT r.room_name, coalesce((SELECT s.ended_at FROM ${roomSessions} s
+      WHERE s.org_id = ${orgId} AND s.room_name = r.room_name AND s.ended_at <= r.settled_before
+      ORDER BY s.started_at DESC LIMIT 1), ${NO_CHECKPOINT}) AS quiet FROM r),
+  a AS MATERIALIZED (SELECT q.room_name, q.quiet,
+      coalesce(${lastAnnounced(orgId, "CASE WHEN s.end_notified THEN s.ended_at ELSE s.started_at END")}, ${NO_CHECKPOINT}) AS announced,
+      ${lastAnnounced(orgId, "CASE WHEN s.end_notified THEN NULL ELSE s.id END")} AS session_id
+    FROM q),
+  cp AS MATERIALIZED (SELECT room_name, max(announced, quiet) AS at,
+      CASE WHEN quiet > announced THEN NULL ELSE session_id END AS session_id FROM a)`;
+
+/**
+ * One consistent read (a batch is a transaction) of what deriving these rooms needs: their versions and
+ * checkpoints, their events from the checkpoint on, the participants present at it, their sessions from it on,
+ * and which of `dedupKeys` are already stored anywhere in the organization. Rows before a room's checkpoint
+ * are not read: the work per call does not grow with the room's age.
+ */
+export async function readRoomsForDerivation(
+  db: Database,
+  orgId: string,
+  rooms: { roomName: string; settledBefore: number }[],
+  dedupKeys: string[],
+) {
+  const roomNames = rooms.map((r) => r.roomName);
+  const cp = checkpointsOf(orgId, rooms);
+  const participantColumns = sql.raw(`p.id, p.room_name, p.room_session_id, p.participant_id, p.display_name,
+    p.external_id, p.role_name, p.joined_at, p.left_at`);
+  const results = await sqlBatch(db, [
+    sql`SELECT room_name, version FROM ${roomStates} WHERE org_id = ${orgId}
+      AND room_name IN (SELECT value FROM json_each(${json(roomNames)}))`,
+    sql`${cp} SELECT room_name, at, session_id FROM cp`,
+    sql`${cp} SELECT e.room_name, e.dedup_key, e.type, e.participant_id, e.display_name, e.external_id, e.role_name,
+        e.occurred_at FROM cp CROSS JOIN ${roomEvents} e ON e.org_id = ${orgId} AND e.room_name = cp.room_name AND e.occurred_at >= cp.at`,
+    sql`${cp} SELECT ${participantColumns} FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId}
+        AND p.room_name = cp.room_name AND p.left_at IS NULL AND p.joined_at < cp.at
+      UNION ALL SELECT ${participantColumns} FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId}
+        AND p.room_name = cp.room_name AND p.left_at > cp.at AND p.joined_at < cp.at`,
+    sql`${cp} SELECT s.id, s.room_name, s.started_at, s.ended_at, s.start_notified, s.end_notified
+      FROM cp CROSS JOIN ${roomSessions} s ON s.org_id = ${orgId} AND s.room_name = cp.room_name AND s.started_at >= cp.at`,
+    sql`SELECT dedup_key FROM ${roomEvents}
         WHERE org_id = ${orgId} AND dedup_key IN (SELECT value FROM json_each(${json(dedupKeys)}))`,
-    ])
-  ).map((result) => result.results);
+  ]);
+  const [versions, checkpoints, stored, carried, sessions, known] = results.map((result) => result.results);
   return {
     versions: new Map((versions as { room_name: string; version: number }[]).map((r) => [r.room_name, r.version])),
+    checkpoints: new Map((checkpoints as unknown as StoredCheckpoint[]).map((r) => [r.room_name, r])),
     events: stored as unknown as StoredRoomEvent[],
+    carried: carried as unknown as StoredParticipant[],
     sessions: sessions as unknown as StoredSession[],
     knownKeys: new Set((known as { dedup_key: string }[]).map((r) => r.dedup_key)),
+    /** Rows D1 read for this, all statements together (what the work per call is measured by). */
+    rowsRead: results.reduce((sum, r) => sum + (r.meta?.rows_read ?? 0), 0),
   };
 }
 
@@ -89,14 +153,8 @@ export interface RoomStateWrite {
   /** The version read; the write only happens if it is still the room's version. */
   version: number;
   lastReceivedAt: number;
-  totalSessions: number;
-  firstSessionStartedAt: number | null;
-  lastSessionStartedAt: number | null;
-  closedMs: number;
-  openCount: number;
-  openSinceSum: number;
-  uniqueParticipants: number;
-  roleStats: Record<string, RoleStats>;
+  /** The checkpoint derived from: sessions starting and participants present from here on are rewritten. */
+  checkpoint: number;
 }
 export interface RoomEventWrite {
   dedupKey: string;
@@ -182,6 +240,45 @@ export function linkRowToSession(kind: "recording" | "transcription", orgId: str
     RETURNING room_session_id`;
 }
 
+const identity = sql.raw(
+  "CASE WHEN p.external_id IS NOT NULL THEN 'x:' || p.external_id ELSE 'p:' || p.participant_id END",
+);
+/** Presence figures (RoleStats) of the participant rows matching `when`, as SQL aggregates over `p`. */
+const presenceAggregates = (when: SQL) => ({
+  closedMs: sql`coalesce(sum(CASE WHEN ${when} AND p.left_at IS NOT NULL THEN p.left_at - p.joined_at END), 0)`,
+  openCount: sql`count(CASE WHEN ${when} AND p.left_at IS NULL THEN 1 END)`,
+  openSinceSum: sql`coalesce(sum(CASE WHEN ${when} AND p.left_at IS NULL THEN p.joined_at END), 0)`,
+  unique: sql`count(DISTINCT CASE WHEN ${when} THEN ${identity} END)`,
+});
+const roleJson = (role: string) => {
+  const a = presenceAggregates(sql`p.role_name = ${role}`);
+  return sql`json_object('closedMs', ${a.closedMs}, 'openCount', ${a.openCount}, 'openSinceSum', ${a.openSinceSum}, 'unique', ${a.unique})`;
+};
+
+/**
+ * The insights totals of the rooms this attempt claimed, summed by D1 from their stored sessions and
+ * participants (settled and re-derived alike), so a derivation never needs the rows before its checkpoint.
+ */
+function roomTotalsStatements(orgId: string, writer: string): SQL[] {
+  const people = presenceAggregates(sql`coalesce(p.role_name, '') NOT IN ('recorder', 'streamer')`);
+  const mine = sql`${roomStates}.writer = ${writer} AND ${roomStates}.org_id = ${orgId}`;
+  const sessionsOfRoom = sql`WHERE s.org_id = ${roomStates}.org_id AND s.room_name = ${roomStates}.room_name`;
+  return [
+    sql`UPDATE ${roomStates} SET closed_ms = t.closed_ms, open_count = t.open_count, open_since_sum = t.open_since_sum,
+          unique_participants = t.unique_participants, role_stats = t.role_stats
+        FROM (SELECT p.room_name, ${people.closedMs} AS closed_ms, ${people.openCount} AS open_count,
+            ${people.openSinceSum} AS open_since_sum, ${people.unique} AS unique_participants,
+            json_object('recorder', json(${roleJson("recorder")}), 'streamer', json(${roleJson("streamer")})) AS role_stats
+          FROM ${roomParticipants} p WHERE p.org_id = ${orgId} AND p.room_name IN ${claimedRooms(orgId, writer)}
+          GROUP BY p.room_name) t
+        WHERE ${mine} AND ${roomStates}.room_name = t.room_name`,
+    sql`UPDATE ${roomStates} SET total_sessions = (SELECT count(*) FROM ${roomSessions} s ${sessionsOfRoom}),
+          first_session_started_at = (SELECT min(s.started_at) FROM ${roomSessions} s ${sessionsOfRoom}),
+          last_session_started_at = (SELECT max(s.started_at) FROM ${roomSessions} s ${sessionsOfRoom})
+        WHERE ${mine}`,
+  ];
+}
+
 /**
  * One transaction for a set of rooms: each room's state is written only if its version is still the one
  * read (the per-room serial point); the events, sessions, participants and webhook events of a room are
@@ -202,18 +299,18 @@ export async function writeDerivedRooms(
 ): Promise<Set<string>> {
   const rooms = claimedRooms(orgId, writer);
   const inClaimed = sql`${field("roomName")} IN ${rooms}`;
+  // Each claimed room with its checkpoint, materialised first so the rows from it on are reached through the indexes.
+  const cp = sql`WITH cp AS MATERIALIZED (SELECT json_extract(value, '$.roomName') AS room_name,
+      json_extract(value, '$.checkpoint') AS at FROM json_each(${json(write.states)})
+    WHERE json_extract(value, '$.roomName') IN ${rooms})`;
   const results = await sqlBatch<{ room_name: string }>(db, [
     sql`INSERT INTO ${roomStates} (org_id, room_name, created_at, end_at, version, writer, last_received_at, total_sessions,
-          first_session_started_at, last_session_started_at, closed_ms, open_count, open_since_sum, unique_participants, role_stats)
-        SELECT ${orgId}, ${field("roomName")}, ${field("createdAt")}, ${field("endAt")}, ${field("version")} + 1, ${writer}, ${field("lastReceivedAt")},
-          ${field("totalSessions")}, ${field("firstSessionStartedAt")}, ${field("lastSessionStartedAt")}, ${field("closedMs")},
-          ${field("openCount")}, ${field("openSinceSum")}, ${field("uniqueParticipants")}, ${field("roleStats")}
+          closed_ms, open_count, open_since_sum, unique_participants, role_stats)
+        SELECT ${orgId}, ${field("roomName")}, ${field("createdAt")}, ${field("endAt")}, ${field("version")} + 1, ${writer},
+          ${field("lastReceivedAt")}, 0, 0, 0, 0, 0, '{}'
         FROM json_each(${json(write.states)}) WHERE true
         ON CONFLICT (org_id, room_name) DO UPDATE SET version = excluded.version, writer = excluded.writer, last_received_at = excluded.last_received_at,
-          created_at = excluded.created_at, end_at = excluded.end_at, total_sessions = excluded.total_sessions,
-          first_session_started_at = excluded.first_session_started_at, last_session_started_at = excluded.last_session_started_at,
-          closed_ms = excluded.closed_ms, open_count = excluded.open_count, open_since_sum = excluded.open_since_sum,
-          unique_participants = excluded.unique_participants, role_stats = excluded.role_stats
+          created_at = excluded.created_at, end_at = excluded.end_at
         WHERE ${roomStates}.version = excluded.version - 1`,
     ...chunked(
       write.events,
@@ -225,7 +322,8 @@ export async function writeDerivedRooms(
           ${field("displayName")}, ${field("externalId")}, ${field("roleName")}, ${field("occurredAt")}, ${write.now}
         FROM json_each(${list}) WHERE ${inClaimed}`,
     ),
-    sql`DELETE FROM ${roomSessions} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
+    sql`${cp} DELETE FROM ${roomSessions} WHERE id IN (SELECT s.id FROM cp
+      CROSS JOIN ${roomSessions} s ON s.org_id = ${orgId} AND s.room_name = cp.room_name AND s.started_at >= cp.at)`,
     ...chunked(
       write.sessions,
       (
@@ -236,7 +334,12 @@ export async function writeDerivedRooms(
           ${field("closedMs")}, ${field("openCount")}, ${field("openSinceSum")}, ${field("uniqueParticipants")}, ${field("startNotified")}, ${field("endNotified")}
         FROM json_each(${list}) WHERE ${inClaimed}`,
     ),
-    sql`DELETE FROM ${roomParticipants} WHERE org_id = ${orgId} AND room_name IN ${rooms}`,
+    // The rows a derivation rewrites: all but those that ended by the checkpoint (joined before it).
+    sql`${cp} DELETE FROM ${roomParticipants} WHERE rowid IN (
+      SELECT p.rowid FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId} AND p.room_name = cp.room_name
+        AND p.left_at IS NULL
+      UNION ALL SELECT p.rowid FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId} AND p.room_name = cp.room_name
+        AND p.left_at >= cp.at AND (p.left_at > cp.at OR p.joined_at >= cp.at))`,
     ...chunked(
       write.participants,
       (
@@ -254,6 +357,7 @@ export async function writeDerivedRooms(
         FROM json_each(${list}) WHERE ${inClaimed}`,
     ),
     ...linkSessionStatements(orgId, rooms),
+    ...roomTotalsStatements(orgId, writer),
     sql`SELECT room_name FROM ${roomStates} WHERE writer = ${writer} AND org_id = ${orgId}`,
   ]);
   return new Set((results.at(-1)?.results ?? []).map((r) => r.room_name));

@@ -117,6 +117,8 @@ export const roomParticipants = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     index("room_participants_org_room_idx").on(t.orgId, t.roomName),
+    /** Who is present at a room's checkpoint (left_at null or after it): read by every derivation. */
+    index("room_participants_org_room_left_idx").on(t.orgId, t.roomName, t.leftAt),
     index("room_participants_org_session_idx").on(t.orgId, t.roomSessionId, t.joinedAt),
     index("room_participants_org_external_idx").on(t.orgId, t.externalId, t.joinedAt),
   ],

@@ -34,7 +34,7 @@ export const roomSessionInsightsRoute = protectedRoute({
   tags,
   summary: "A room's sessions, newest first",
   description:
-    "A session starts when a second participant is present and ends when fewer than two remained for 2 minutes (`endedAt` is the moment fewer than two remained). Default `limit` 10.",
+    "A session starts when a second participant is present and ends when fewer than two remained for 2 minutes (`endedAt` is the moment fewer than two remained). A session whose start was announced (`room.session.started`) keeps its id; once its end was announced its times and figures are final (events reported later do not reopen it). Default `limit` 10.",
   scope: "read",
   request: { query: SessionsInsightsQuery },
   responses: page(RoomSessionInsightsSchema, "RoomSessionInsightsList"),

@@ -1,0 +1,1 @@
+CREATE INDEX `room_participants_org_room_left_idx` ON `room_participants` (`org_id`,`room_name`,`left_at`);

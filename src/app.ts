@@ -20,6 +20,7 @@ import { aiGenerationsRouter } from "./routes/ai-generations/ai-generations.inde
 import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
 import { docsPage } from "./routes/docs/docs-page";
 import { eventsRouter } from "./routes/events/events.index";
+import { exportsRouter } from "./routes/exports/exports.index";
 import { filesRouter } from "./routes/files/files.index";
 import { healthRouter } from "./routes/health/health.index";
 import { insightsRouter } from "./routes/insights/insights.index";
@@ -51,6 +52,7 @@ const ROUTERS = [
   summariesRouter,
   eventsRouter,
   webhooksRouter,
+  exportsRouter,
   filesRouter,
   adminOrganizationsRouter,
 ];
@@ -153,6 +155,10 @@ export function createApp(): AppRouter {
           },
           { name: "Events", description: "The event log: everything that happened in the last 30 days." },
           { name: "Webhooks", description: "Endpoints that receive events, signed per Standard Webhooks." },
+          {
+            name: "Exports",
+            description: "All of the organization's data as one JSON document (scope `admin`), kept 7 days.",
+          },
           { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },
         ],
       }),

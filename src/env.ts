@@ -20,6 +20,8 @@ export interface AppEnv {
     org: OrgSnapshot;
     /** Database, bucket, Durable Object and event publishing for this request, each made on first use. */
     deps: RequestDeps;
+    /** Set by a handler whose request the audit log records although no API key made it (an export download). */
+    auditContext?: { orgId: string; objectId?: string | null };
   };
 }
 

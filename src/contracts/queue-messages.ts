@@ -34,5 +34,12 @@ export const StorageJobMessage = z.discriminatedUnion("kind", [
     orgId: z.string(),
     transcriptionIds: z.array(z.string()).max(100),
   }),
+  /** One invocation of an export's writer; `step` numbers invocations, so a redelivered one is recognised. */
+  z.object({
+    kind: z.literal("exports.write.v1"),
+    orgId: z.string(),
+    exportId: z.string(),
+    step: z.number().int().min(0),
+  }),
 ]);
 export type StorageJobMessage = z.infer<typeof StorageJobMessage>;

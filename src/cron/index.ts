@@ -1,5 +1,6 @@
 import { endRoomSessions } from "./end-room-sessions";
 import { expireMeetings } from "./expire-meetings";
+import { deleteExpiredExports, resumeExports } from "./export-retention";
 import { sweepRecordingUploads } from "./recording-uploads";
 import { purgeExpiredRecords, sweepEventOutbox, sweepOverdueDeliveries } from "./retention";
 
@@ -15,6 +16,8 @@ export const JOBS: Record<string, ScheduledJob[]> = {
     purgeExpiredRecords,
     sweepRecordingUploads,
     endRoomSessions,
+    deleteExpiredExports,
+    resumeExports,
   ],
 };
 

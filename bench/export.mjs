@@ -73,13 +73,13 @@ async function main() {
     progress("exporting");
     const m = await measured([runtime], () => exportUntilReady(worker.base, key));
     const cpuSeconds = (cpuMs(worker.wrangler.workerdPids()) - cpuBefore) / 1000;
-    const [row] = await worker.d1Query(
-      `SELECT json_extract(progress, '$.invocations') AS invocations, json_extract(progress, '$.parts') AS parts
-       FROM data_exports WHERE id = '${m.result.exportId}'`,
-    );
-
     progress("downloading and parsing the document");
-    const download = await fetch(m.result.accessLink, { signal: AbortSignal.timeout(300_000) });
+    const link = new URL(m.result.accessLink);
+    const download = await fetch(`${worker.base}${link.pathname}${link.search}`, {
+      signal: AbortSignal.timeout(300_000),
+    }).catch((error) => {
+      throw new Error(`download of ${m.result.accessLink} failed: ${error.cause ?? error}`);
+    });
     if (download.status !== 200) throw new Error(`download answered ${download.status}`);
     const document = JSON.parse(await download.text());
     if (document.meetings.length !== MEETINGS || document.transcriptions.length !== TRANSCRIPTS) {
@@ -89,6 +89,13 @@ async function main() {
     }
     const segments = document.transcriptions.reduce((sum, t) => sum + t.segments.length, 0);
     if (segments !== TRANSCRIPTS * SEGMENTS) throw new Error(`the document holds ${segments} segments`);
+
+    // After the download: `wrangler d1 execute` blocks this process, and undici would then reuse a pooled
+    // connection workerd closed meanwhile ("other side closed").
+    const [row] = await worker.d1Query(
+      `SELECT json_extract(progress, '$.invocations') AS invocations, json_extract(progress, '$.parts') AS parts
+       FROM data_exports WHERE id = '${m.result.exportId}'`,
+    );
 
     const mb = m.result.sizeInBytes / 1_000_000;
     console.log(`\nParley export bench — wrangler ${wranglerVersion()} (local workerd)\n`);
@@ -100,6 +107,9 @@ async function main() {
       `| ${MEETINGS} meetings, ${TRANSCRIPTS} transcripts × ${SEGMENTS} segments | ${mb.toFixed(1)} | ${row?.parts} | ` +
         `${row?.invocations} | ${m.seconds.toFixed(1)} | ${(mb / m.seconds).toFixed(1)} | ${cpuSeconds.toFixed(1)} | ` +
         `${m.baselineMiB.toFixed(0)} | ${m.peakMiB.toFixed(0)} | ${(m.peakMiB - m.baselineMiB).toFixed(0)} |`,
+    );
+    console.log(
+      `\nDownloaded through its access link and parsed: ${MEETINGS} meetings, ${TRANSCRIPTS} transcripts, ${segments} segments.`,
     );
   } finally {
     await worker.stop();

@@ -133,8 +133,8 @@ export const getExportFile: RouteHandler<typeof exportFileRoute, AppEnv> = async
   c.set("auditContext", { orgId: row.orgId, objectId: row.id });
   refuseInactive(orgStatus);
   const headers = {
+    // No Content-Length of our own: the runtime sets it from the R2 body, or drops it when it compresses.
     "Content-Type": "application/json",
-    "Content-Length": String(object.size),
     "Content-Disposition": `attachment; filename="parley-export-${row.id}.json"`,
     "Cache-Control": "private, no-store",
   };

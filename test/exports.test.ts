@@ -201,7 +201,8 @@ async function seedLongTranscript(orgId: string) {
   await env.DB.batch(statements);
 }
 
-describe("data export", () => {
+// Each test seeds organizations and waits for real queue jobs: slow on a loaded machine, never wrong.
+describe("data export", { timeout: 60_000 }, () => {
   it("writes every section of the organization's data, no other organization's and no secret, downloadable through its link", async () => {
     const org = await createOrg();
     const other = await createOrg();
@@ -324,7 +325,7 @@ describe("data export", () => {
     expect(await sha256Hex(splitText.replace(split.createdAt, single.createdAt))).toBe(await sha256Hex(singleText));
     expect(splitText.length).toBe(singleText.length);
     expect(JSON.parse(splitText)).toBeTypeOf("object");
-  }, 60_000);
+  });
 
   it("sends a lost hand-over again once the export has not advanced for 10 minutes", async () => {
     const org = await createOrg();

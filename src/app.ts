@@ -24,6 +24,7 @@ import { auditLogRouter } from "./routes/audit-log/audit-log.index";
 import { docsPage } from "./routes/docs/docs-page";
 import { erasureRouter } from "./routes/erasure/erasure.index";
 import { eventsRouter } from "./routes/events/events.index";
+import { exportsRouter } from "./routes/exports/exports.index";
 import { filesRouter } from "./routes/files/files.index";
 import { healthRouter } from "./routes/health/health.index";
 import { insightsRouter } from "./routes/insights/insights.index";
@@ -57,6 +58,7 @@ const ROUTERS = [
   webhooksRouter,
   erasureRouter,
   auditLogRouter,
+  exportsRouter,
   filesRouter,
   adminOrganizationsRouter,
 ];
@@ -178,6 +180,10 @@ export function createApp(options: AppOptions = {}): AppRouter {
           {
             name: "Audit log",
             description: "Every data-changing request, download and operator call (scope `admin`).",
+          },
+          {
+            name: "Exports",
+            description: "All of the organization's data as one JSON document (scope `admin`), kept 7 days.",
           },
           { name: "Operator", description: "Operator API, guarded by `ADMIN_TOKEN`." },
         ],

@@ -55,5 +55,12 @@ export const StorageJobMessage = z.discriminatedUnion("kind", [
   /** One bounded run of an erasure job; it re-enqueues itself until the erasure is `ready`. */
   z.object({ kind: z.literal("erasure.run.v1"), orgId: z.string(), erasureId: z.string() }),
   z.object({ kind: z.literal("audit.write.v1"), records: z.array(AuditRecordMessage).min(1).max(100) }),
+  /** One invocation of an export's writer; `step` numbers invocations, so a redelivered one is recognised. */
+  z.object({
+    kind: z.literal("exports.write.v1"),
+    orgId: z.string(),
+    exportId: z.string(),
+    step: z.number().int().min(0),
+  }),
 ]);
 export type StorageJobMessage = z.infer<typeof StorageJobMessage>;

@@ -1,5 +1,6 @@
 import { endRoomSessions } from "./end-room-sessions";
 import { expireMeetings } from "./expire-meetings";
+import { deleteExpiredExports, resumeExports } from "./export-retention";
 import { purgeCancelledOrganizations } from "./organization-purge";
 import { sweepRecordingUploads } from "./recording-uploads";
 import { reencryptSecrets } from "./reencrypt-secrets";
@@ -19,6 +20,8 @@ export const JOBS: Record<string, ScheduledJob[]> = {
     endRoomSessions,
     purgeCancelledOrganizations,
     reencryptSecrets,
+    deleteExpiredExports,
+    resumeExports,
   ],
 };
 

@@ -1,16 +1,16 @@
 import { hmacSha256, timingSafeEqualStrings } from "../lib/crypto";
 import { base64UrlDecode, base64UrlEncode, bytesToBase64Url } from "../lib/encoding";
 
-/** What a link opens: a recording's bytes or a transcription's Markdown transcript. */
-export type FileKind = "recording" | "transcript";
+/** What a link opens: a recording's bytes, a transcription's Markdown transcript or a data export. */
+export type FileKind = "recording" | "transcript" | "export";
 
 interface FileClaims {
   /** Id of the object the token opens. */
   r: string;
   /** Expiry, epoch ms. */
   e: number;
-  /** The kind, for transcripts; absent on recording tokens (as on those issued before transcripts had links). */
-  k?: "transcript";
+  /** The kind, for transcripts and exports; absent on recording tokens (as on those issued before transcripts had links). */
+  k?: Exclude<FileKind, "recording">;
 }
 
 /** `payload.signature`, both base64url: an HMAC-SHA256 over the payload under FILE_TOKEN_SECRET. */
@@ -20,7 +20,7 @@ export async function signFileToken(
   expires: number,
   kind: FileKind = "recording",
 ): Promise<string> {
-  const claims: FileClaims = kind === "transcript" ? { r: id, e: expires, k: kind } : { r: id, e: expires };
+  const claims: FileClaims = kind === "recording" ? { r: id, e: expires } : { r: id, e: expires, k: kind };
   const payload = base64UrlEncode(JSON.stringify(claims));
   return `${payload}.${bytesToBase64Url(await hmacSha256(secret, payload))}`;
 }

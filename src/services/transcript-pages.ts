@@ -37,15 +37,16 @@ export function toPages(segments: readonly NewSegment[]): SegmentPage[] {
 
 /**
  * A transcript's segments, page by page in order, with renames applied: pages are fetched a few at a time
- * as the consumer pulls, so an export of 20,000 segments never holds them all.
+ * as the consumer pulls, so an export of 20,000 segments never holds them all. `fromPage` resumes a read.
  */
 export async function* readSegmentPages(
   db: Database,
   orgId: string,
   transcriptionId: string,
   names: SpeakerNames,
+  fromPage = 0,
 ): AsyncGenerator<TranscriptSegment[]> {
-  let next = 0;
+  let next = fromPage;
   for (;;) {
     const rows = await readPages(db, orgId, transcriptionId, next, PAGES_PER_READ);
     for (const row of rows) {

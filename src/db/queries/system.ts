@@ -9,6 +9,7 @@ import {
   type ApiKeyScope,
   apiKeys,
   auditLog,
+  dataExports,
   type EventRow,
   events,
   meetings,
@@ -375,4 +376,48 @@ export function replaceSecretsStatement(
 ) {
   return sql`UPDATE ${webhookEndpoints} SET secret = ${next.secret}, previous_secret = ${next.previousSecret}
              WHERE id = ${read.id} AND secret = ${read.secret} AND previous_secret IS ${read.previousSecret}`;
+}
+
+/** A ready export by id alone: the caller holds a token signed for exactly this export. */
+export async function findReadyExportForDownload(db: Database, exportId: string) {
+  return (
+    await db
+      .select({ orgId: dataExports.orgId, id: dataExports.id })
+      .from(dataExports)
+      .where(and(eq(dataExports.id, exportId), eq(dataExports.state, "ready")))
+      .limit(1)
+  )[0];
+}
+
+/** Exports past their expiry, across organizations, oldest first (retention sweep). */
+export function findExpiredExports(db: Database, now: number, limit: number) {
+  return db
+    .select({ id: dataExports.id, orgId: dataExports.orgId, state: dataExports.state, progress: dataExports.progress })
+    .from(dataExports)
+    .where(lte(dataExports.expiresAt, now))
+    .orderBy(dataExports.expiresAt)
+    .limit(limit);
+}
+
+/** Deletes export rows by id (their objects are deleted first by the caller). */
+export async function deleteExportRows(db: Database, exportIds: string[]): Promise<void> {
+  await db.run(sql`DELETE FROM ${dataExports} WHERE id IN (SELECT value FROM json_each(${JSON.stringify(exportIds)}))`);
+}
+
+/** Exports in progress whose writer last saved before `savedBefore`, with the step they are at. */
+export async function findStalledExports(db: Database, savedBefore: number, limit: number) {
+  return db
+    .select({
+      id: dataExports.id,
+      orgId: dataExports.orgId,
+      step: sql<number>`json_extract(${dataExports.progress}, '$.step')`,
+    })
+    .from(dataExports)
+    .where(
+      and(
+        eq(dataExports.state, "in_progress"),
+        sql`json_extract(${dataExports.progress}, '$.savedAt') < ${savedBefore}`,
+      ),
+    )
+    .limit(limit);
 }

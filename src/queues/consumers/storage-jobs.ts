@@ -3,6 +3,8 @@ import { createDb } from "../../db/client";
 import { failureReason, logUnwrittenAudit, writeAuditRecords } from "../../services/audit-log";
 import { failErasure, runErasure } from "../../services/erasures";
 import { publishEvents } from "../../services/events";
+import { EXPORT_LIMITS, type ExportLimits } from "../../services/export-writer";
+import { runExportJob } from "../../services/exports";
 import { orgGate } from "../../services/org-gate";
 import { purgeOrganization } from "../../services/organization-purge";
 import { checksumRecording, deleteRecording } from "../../services/recordings";
@@ -13,7 +15,7 @@ import { queueProducer } from "../producer";
 /** Capped exponential backoff for retried messages (seconds). */
 const retryDelay = (attempts: number) => Math.min(12 * 60 * 60, 10 * 2 ** Math.min(attempts, 12));
 
-async function handle(env: Env, job: StorageJobMessage): Promise<void> {
+async function handle(env: Env, job: StorageJobMessage, attempts: number, limits: ExportLimits): Promise<void> {
   const db = createDb(env.DB);
   if (job.kind === "organization.purge.v1") {
     const deps = {
@@ -24,6 +26,12 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
     // A large organization takes many bounded invocations: the message passes itself on until done.
     if ((await purgeOrganization(deps, job.orgId, Date.now())) === "more")
       await queueProducer(env).storageJobs.send(job);
+    return;
+  }
+  if (job.kind === "exports.write.v1") {
+    // Idempotent: a step runs only while the export is at it (see writeExportStep).
+    const deps = { db, bucket: env.RECORDINGS, queues: queueProducer(env), roomBaseUrl: env.ROOM_BASE_URL, limits };
+    await runExportJob(deps, job, attempts);
     return;
   }
   if (job.kind === "recordings.delete.v1") {
@@ -56,14 +64,22 @@ async function handle(env: Env, job: StorageJobMessage): Promise<void> {
   await checksumRecording(db, env.RECORDINGS, job.orgId, job.recordingId);
 }
 
-/** `storage-jobs` consumer: each message acked on success, retried with backoff on failure. */
-export async function consumeStorageJobs(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+/**
+ * `storage-jobs` consumer: each message acked on success, retried with backoff on failure. `limits` bound
+ * how much of an export one message writes (tests pass small ones).
+ */
+export async function consumeStorageJobs(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  limits: ExportLimits = EXPORT_LIMITS,
+): Promise<void> {
   for (const { message, body } of parseBatch(batch, StorageJobMessage)) {
     try {
-      await handle(env, body);
+      await handle(env, body, message.attempts, limits);
       message.ack();
     } catch (error) {
-      logQueueError(batch.queue, { kind: body.kind, error: String(error) });
+      // The driver's own message, not String(error): drizzle's carries the SQL and its parameters (personal data).
+      logQueueError(batch.queue, { kind: body.kind, error: failureReason(error) });
       message.retry({ delaySeconds: retryDelay(message.attempts) });
     }
   }

@@ -6,10 +6,11 @@ import { ApiError } from "../../lib/errors";
 import { contentDisposition, etagMatches, parseRange } from "../../lib/http-files";
 import { validationHook } from "../../lib/openapi";
 import { type FileKind, verifyFileToken } from "../../services/access-links";
+import { findDownloadableExport } from "../../services/exports";
 import { findDownloadableRecording } from "../../services/recordings";
 import { findDownloadableTranscription, transcriptFile } from "../../services/transcript-reads";
-import { roomLogoKey } from "../../storage/keys";
-import type { getRoomLogoRoute, recordingFileRoute, transcriptFileRoute } from "./files.routes";
+import { exportKey, roomLogoKey } from "../../storage/keys";
+import type { exportFileRoute, getRoomLogoRoute, recordingFileRoute, transcriptFileRoute } from "./files.routes";
 
 export const getRoomLogo: RouteHandler<typeof getRoomLogoRoute, AppEnv> = async (c) => {
   const object = await c.var.deps.bucket.get(roomLogoKey(c.req.valid("param").logoId));
@@ -115,4 +116,27 @@ export const getRecordingFile: RouteHandler<typeof recordingFileRoute, AppEnv> =
   const object = await c.var.deps.bucket.get(row.r2Key, range ? { range } : {});
   if (!object) throw new ApiError("not_found", "This recording no longer exists.");
   return new Response(object.body, { status, headers }) as never;
+};
+
+export const getExportFile: RouteHandler<typeof exportFileRoute, AppEnv> = async (c) => {
+  const { exportId } = c.req.valid("param");
+  await checkToken(c, c.req.valid("query").token, exportId, "export");
+  const row = await findDownloadableExport(c.var.deps.db, exportId);
+  const [object, orgStatus] = row
+    ? await Promise.all([
+        c.var.deps.bucket.get(exportKey(row.orgId, row.id)),
+        c.var.deps.gateOf(row.orgId).organizationStatus(row.orgId),
+      ])
+    : [null, null];
+  if (!row || !object || !orgStatus) throw new ApiError("not_found", "This export no longer exists.");
+  // Every download is audited, whatever its outcome from here on (no API key names the organization).
+  c.set("auditContext", { orgId: row.orgId, objectId: row.id });
+  refuseInactive(orgStatus);
+  const headers = {
+    // No Content-Length of our own: the runtime sets it from the R2 body, or drops it when it compresses.
+    "Content-Type": "application/json",
+    "Content-Disposition": `attachment; filename="parley-export-${row.id}.json"`,
+    "Cache-Control": "private, no-store",
+  };
+  return new Response(object.body, { status: 200, headers }) as never;
 };

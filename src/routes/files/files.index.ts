@@ -1,8 +1,9 @@
 import { createRouter } from "../../lib/openapi";
-import { getRecordingFile, getRoomLogo, getTranscriptFile, recordingFileHook } from "./files.handlers";
-import { getRoomLogoRoute, recordingFileRoute, transcriptFileRoute } from "./files.routes";
+import { getExportFile, getRecordingFile, getRoomLogo, getTranscriptFile, recordingFileHook } from "./files.handlers";
+import { exportFileRoute, getRoomLogoRoute, recordingFileRoute, transcriptFileRoute } from "./files.routes";
 
 export const filesRouter = createRouter()
   .openapi(getRoomLogoRoute, getRoomLogo)
   .openapi(recordingFileRoute, getRecordingFile, recordingFileHook)
-  .openapi(transcriptFileRoute, getTranscriptFile);
+  .openapi(transcriptFileRoute, getTranscriptFile)
+  .openapi(exportFileRoute, getExportFile);

@@ -1,6 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses, ProblemSchema } from "../../lib/openapi";
-import { binary, FileTokenQuery, LogoIdParam, RecordingFileParam, TranscriptFileParam } from "./files.schemas";
+import {
+  binary,
+  ExportFileParam,
+  FileTokenQuery,
+  LogoIdParam,
+  RecordingFileParam,
+  TranscriptFileParam,
+} from "./files.schemas";
 
 export const getRoomLogoRoute = createRoute({
   operationId: "getRoomLogoFile",
@@ -55,6 +62,22 @@ export const transcriptFileRoute = createRoute({
   request: { params: TranscriptFileParam, query: FileTokenQuery },
   responses: {
     200: { description: "The Markdown transcript.", content: { "text/markdown": { schema: binary } } },
+    ...errorResponses(400, 403, 404, 500),
+  },
+});
+
+export const exportFileRoute = createRoute({
+  method: "get",
+  path: "/files/exports/{exportId}",
+  operationId: "downloadExport",
+  tags: ["Exports"],
+  summary: "Download an export through its access link",
+  description:
+    "No API key: the signed `token` from the export's `accessLink` opens exactly this export's JSON document until it expires (one hour). A tampered, expired or other-object token → 403; so is any link while the organization is suspended or cancelled. Every download is recorded in the audit log.",
+  security: [],
+  request: { params: ExportFileParam, query: FileTokenQuery },
+  responses: {
+    200: { description: "The JSON document.", content: { "application/json": { schema: binary } } },
     ...errorResponses(400, 403, 404, 500),
   },
 });

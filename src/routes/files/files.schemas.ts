@@ -27,3 +27,11 @@ export const TranscriptFileParam = z.object({
     .max(64)
     .openapi({ param: { name: "transcriptionId", in: "path" } }),
 });
+
+export const ExportFileParam = z.object({
+  exportId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "exportId", in: "path" } }),
+});

@@ -89,6 +89,16 @@ export default defineConfig(async () => {
         {
           test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" },
         },
+        {
+          // The dashboard in a real browser: Chromium (playwright-core) against `wrangler dev` on a free port.
+          test: {
+            name: "browser",
+            include: ["test/browser/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+          },
+        },
       ],
     },
   };

@@ -27,7 +27,8 @@ const FORM_LIMIT_BYTES = 64 * 1024;
 const PAGE_HEADERS: Record<string, string> = {
   "Content-Security-Policy":
     "default-src 'none'; style-src 'self'; img-src 'self' data:; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  "Referrer-Policy": "no-referrer",
+  // Not no-referrer: with it, browsers send `Origin: null` on form posts, which the same-origin check refuses.
+  "Referrer-Policy": "same-origin",
   "X-Frame-Options": "DENY",
 };
 

@@ -9,29 +9,18 @@ export const SESSION_COOKIE = "__Host-parley_session";
 export const CSRF_FIELD = "_csrf";
 export const SIGN_IN_PATH = "/dashboard/sign-in";
 
-/** Plain-http development hosts, where the cookie cannot be `Secure` (SPEC §11: Secure except on localhost). */
-function isLocalhost(url: URL): boolean {
-  return (
-    url.protocol === "http:" &&
-    (url.hostname === "localhost" ||
-      url.hostname.endsWith(".localhost") ||
-      url.hostname === "127.0.0.1" ||
-      url.hostname === "[::1]")
-  );
-}
+/**
+ * Always `Secure`, on http://localhost too: the `__Host-` prefix is only accepted with `Secure`, and browsers
+ * (Chromium, Firefox) accept `Secure` cookies from http://localhost and http://127.0.0.1 as from https.
+ */
+const COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: "Lax", path: "/" } as const;
 
 export function setSessionCookie(c: DashboardContext, token: string): void {
-  setCookie(c, SESSION_COOKIE, token, {
-    httpOnly: true,
-    secure: !isLocalhost(new URL(c.req.url)),
-    sameSite: "Lax",
-    path: "/",
-    maxAge: SESSION_ABSOLUTE_MS / 1000,
-  });
+  setCookie(c, SESSION_COOKIE, token, { ...COOKIE_OPTIONS, maxAge: SESSION_ABSOLUTE_MS / 1000 });
 }
 
 export function clearSessionCookie(c: DashboardContext): void {
-  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: !isLocalhost(new URL(c.req.url)) });
+  deleteCookie(c, SESSION_COOKIE, COOKIE_OPTIONS);
 }
 
 /** The form fields of a POST (parsed once; Hono caches the parsed body for later readers). */

@@ -1,5 +1,5 @@
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createDb } from "../src/db/client";
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, signIn } from "../src/services/dashboard-sessions";
 import { orgGate } from "../src/services/org-gate";
@@ -14,6 +14,9 @@ import {
   signedInMember,
 } from "./dashboard-helpers";
 import { admin, createOrg, problem } from "./helpers";
+
+// Every member signs in with bcrypt (cost 11): a few of those per test need more than the default 5 s under load.
+vi.setConfig({ testTimeout: 30_000 });
 
 describe("invitations (operator API)", () => {
   it("creates a single-use, 7-day invitation whose link opens the acceptance page", async () => {

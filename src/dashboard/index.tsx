@@ -9,7 +9,9 @@ import type { DashboardContext, DashboardEnv } from "./env";
 import { apiKeysPages } from "./pages/api-keys";
 import { InvitationPage, SignInPage } from "./pages/auth";
 import { errorPage } from "./pages/errors";
+import { membersPages } from "./pages/members";
 import { OverviewPage } from "./pages/overview";
+import { webhooksPages } from "./pages/webhooks";
 import {
   clearSessionCookie,
   formOf,
@@ -129,6 +131,8 @@ export function createDashboard() {
   });
 
   dash.route("/", apiKeysPages);
+  dash.route("/", webhooksPages);
+  dash.route("/", membersPages);
 
   dash.all("/dashboard/*", (c) => errorPage(c, 404, "Not found", "There is no such dashboard page."));
 

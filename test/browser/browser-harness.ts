@@ -31,7 +31,7 @@ export interface Harness {
   /** A new browser profile (its own cookies) at phone width, 375 px. */
   newPage(): Promise<{ context: BrowserContext; page: Page }>;
   /** Operator API call against the local worker. */
-  admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, string> }>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -84,7 +84,7 @@ export const PASSWORD = "a long enough password";
 export async function inviteInto(harness: Harness, orgId: string, email: string, role = "owner"): Promise<string> {
   const invitation = await harness.admin("POST", `/admin/v1/organizations/${orgId}/invitations`, { email, role });
   if (invitation.status !== 201) throw new Error(`invitation: ${invitation.status} ${JSON.stringify(invitation.json)}`);
-  return invitation.json.inviteUrl;
+  return invitation.json.inviteUrl ?? "";
 }
 
 /** Accepts an invitation and signs in, in `page`'s browser profile. */

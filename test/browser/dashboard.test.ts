@@ -14,7 +14,7 @@ beforeAll(async () => {
     name: "Browser Test Org",
     plan: "professional",
   });
-  orgId = org.json.id;
+  orgId = org.json.id ?? "";
 });
 
 afterAll(async () => {

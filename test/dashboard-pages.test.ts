@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { env, signedInMember } from "./dashboard-helpers";
 import { createOrg, withKey } from "./helpers";
+import { importSegments, seg } from "./transcription-helpers";
 
 // Every member signs in with bcrypt (cost 11): a few of those per test need more than the default 5 s under load.
 vi.setConfig({ testTimeout: 30_000 });
@@ -209,5 +210,46 @@ describe("API keys page", () => {
     const revoked = await browser.post(`/dashboard/api-keys/${reader?.id}/revoke`, { _csrf: await browser.csrf() });
     expect(revoked.status).toBe(303);
     expect((await api("/api/v1/organization")).status).toBe(401);
+  });
+});
+
+describe("transcriptions page", () => {
+  it("shows the transcript with speakers and times, cached key points and talk time; renames speakers; agents read", async () => {
+    const org = await createOrg();
+    const imported = await importSegments(org, [
+      seg("spk_0", 0, 30, "Welcome everyone, let's review the launch plan."),
+      seg("spk_1", 30, 75, "We decided to ship on Friday. Bob will write the release notes."),
+      seg("spk_0", 75, 95, "Great, thanks."),
+    ]);
+    const id = imported.transcriptionId;
+    expect((await org.api(`/api/v1/transcriptions/${id}/keypoints`, { method: "POST", json: {} })).status).toBe(201);
+    const { browser } = await signedInMember(org.id, "admin");
+    const list = await (await browser.get("/dashboard/transcriptions")).text();
+    expect(list).toContain(`/dashboard/transcriptions/${id}`);
+    const page = await (await browser.get(`/dashboard/transcriptions/${id}`)).text();
+    expect(page).toContain("<time>00:30</time><b>spk_1</b>: We decided to ship on Friday.");
+    expect(page).toContain("Key points");
+    expect(page).toContain("Action items");
+    expect(page).toMatch(/spk_1 \d+(\.\d)?%/);
+    const renamed = await browser.post(`/dashboard/transcriptions/${id}/speakers`, {
+      "label:spk_0": "Ada",
+      "label:spk_1": "Bob",
+      _csrf: await browser.csrf(),
+    });
+    expect(renamed.status).toBe(303);
+    const api = (await (await org.api(`/api/v1/transcriptions/${id}`)).json()) as { speakers: string[] };
+    expect(api.speakers).toEqual(["Ada", "Bob"]);
+    const agent = await signedInMember(org.id, "agent");
+    const seen = await (await agent.browser.get(`/dashboard/transcriptions/${id}`)).text();
+    expect(seen).toContain("<b>Bob</b>: We decided");
+    expect(seen).not.toContain("Rename speakers");
+    const refused = await agent.browser.post(`/dashboard/transcriptions/${id}/speakers`, {
+      "label:spk_0": "Eve",
+      _csrf: await agent.browser.csrf(),
+    });
+    expect(refused.status).toBe(403);
+    const other = await createOrg();
+    const { browser: outsider } = await signedInMember(other.id, "owner");
+    expect((await outsider.get(`/dashboard/transcriptions/${id}`)).status).toBe(404);
   });
 });

@@ -11,6 +11,7 @@ import { InvitationPage, SignInPage } from "./pages/auth";
 import { errorPage } from "./pages/errors";
 import { membersPages } from "./pages/members";
 import { OverviewPage } from "./pages/overview";
+import { transcriptionsPages } from "./pages/transcriptions";
 import { webhooksPages } from "./pages/webhooks";
 import {
   clearSessionCookie,
@@ -133,6 +134,7 @@ export function createDashboard() {
   dash.route("/", apiKeysPages);
   dash.route("/", webhooksPages);
   dash.route("/", membersPages);
+  dash.route("/", transcriptionsPages);
 
   dash.all("/dashboard/*", (c) => errorPage(c, 404, "Not found", "There is no such dashboard page."));
 

@@ -16,8 +16,6 @@ const MANAGERS: readonly MemberRole[] = ["owner", "admin"];
 /** The pages, and which roles see them (the same roles the routes enforce). */
 export const NAV: readonly NavItem[] = [
   { href: "/dashboard", label: "Overview", roles: ALL },
-  { href: "/dashboard/meetings", label: "Meetings", roles: ALL },
-  { href: "/dashboard/recordings", label: "Recordings", roles: ALL },
   { href: "/dashboard/transcriptions", label: "Transcriptions", roles: ALL },
   { href: "/dashboard/api-keys", label: "API keys", roles: MANAGERS },
   { href: "/dashboard/webhooks", label: "Webhooks", roles: MANAGERS },

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReceiver } from "../../scripts/webhook-receiver.mjs";
 import { acceptAndSignIn, type Harness, inviteInto, signInAs, startHarness } from "./browser-harness";
 
 // One local worker (wrangler dev on a free port, its own temporary state) and one Chromium for the whole file.
@@ -115,5 +116,99 @@ describe("dashboard in a real browser", () => {
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
     expect(await page.getByText("Too many failed attempts").isVisible()).toBe(true);
     await harness.screenshot(page, "sign-in-throttled");
+  });
+
+  it("creates a webhook, sends a test event and shows its delivery in the log", async () => {
+    const receiver = await startReceiver();
+    try {
+      const page = await ownerPage();
+      await signInAs(page, ownerEmail);
+      await page.waitForURL("**/dashboard");
+      await page.getByRole("link", { name: "Webhooks" }).click();
+      const url = `${receiver.url}/hooks/browser`;
+      await page.getByLabel("URL (https)").fill(url);
+      await page.getByLabel("Description").fill("browser test");
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      expect((await page.locator("#webhook-secret").textContent())?.trim()).toMatch(/^whsec_/);
+      await harness.screenshot(page, "webhooks");
+      await page.getByRole("link", { name: url }).click();
+      await page.getByRole("button", { name: "Send test event" }).click();
+      const deadline = Date.now() + 30_000;
+      while (!(await page.locator("#deliveries").textContent())?.includes("succeeded") && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await page.reload();
+      }
+      expect(await page.locator("#deliveries").textContent()).toContain("succeeded");
+      expect(await page.locator("#deliveries").textContent()).toContain("webhook.test");
+      expect(receiver.deliveries.get("browser")?.length).toBe(1);
+      await harness.screenshot(page, "webhook-deliveries");
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it("shows a transcript with its summary and talk time", async () => {
+    const created = await harness.admin("POST", `/admin/v1/organizations/${orgId}/api-keys`, { name: "transcripts" });
+    const api = (path: string, body: unknown) =>
+      fetch(`${harness.worker.base}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${created.json.key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, string> }));
+    const segments = [
+      { speaker: "Ada", start: 0, end: 20, text: "Welcome, let's plan the launch." },
+      { speaker: "Bob", start: 20, end: 50, text: "We decided to launch on Friday. I will write the release notes." },
+      { speaker: "Ada", start: 50, end: 60, text: "Great. Action item: Ada books the room." },
+    ];
+    const transcription = await api("/api/v1/transcriptions", { segments });
+    expect(transcription.status).toBe(201);
+    const id = transcription.json.transcriptionId;
+    expect((await api("/api/v1/summaries", { transcriptionId: id })).status).toBe(201);
+    const page = await ownerPage();
+    await signInAs(page, ownerEmail);
+    await page.waitForURL("**/dashboard");
+    await page.getByRole("link", { name: "Transcriptions" }).click();
+    await page.getByRole("link", { name: id }).click();
+    const deadline = Date.now() + 30_000;
+    while ((await page.getByRole("heading", { name: "Summary" }).count()) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await page.reload();
+    }
+    const summary = page.locator("section", { has: page.getByRole("heading", { name: "Summary" }) });
+    expect(await summary.textContent()).toMatch(/Friday/);
+    expect(await page.locator("#transcript").textContent()).toContain("Bob: We decided to launch on Friday.");
+    expect(await page.getByRole("img", { name: /Talk time: .*Bob/ }).count()).toBe(1);
+    await harness.screenshot(page, "transcription");
+  });
+
+  it("members page: an owner sees everyone and can invite; page sizes stay small", async () => {
+    const page = await ownerPage();
+    await signInAs(page, ownerEmail);
+    await page.waitForURL("**/dashboard");
+    await page.getByRole("link", { name: "Members" }).click();
+    expect(await page.getByRole("cell", { name: "agent@example.test" }).count()).toBe(1);
+    await page.getByLabel("Email").fill("new@example.test");
+    await page.getByRole("button", { name: "Create invitation link" }).click();
+    expect(await page.locator("#invite-url").textContent()).toContain("/dashboard/invitation?token=");
+    await harness.screenshot(page, "members");
+
+    // Bytes a browser loads per page: the HTML, plus the one stylesheet (cached after the first page); no JS.
+    const sizes: Record<string, number> = {};
+    for (const path of [
+      "/dashboard",
+      "/dashboard/api-keys",
+      "/dashboard/webhooks",
+      "/dashboard/members",
+      "/dashboard/transcriptions",
+      "/dashboard/sign-in",
+    ]) {
+      const response = await page.request.get(path);
+      sizes[path] = (await response.body()).length;
+    }
+    const html = await page.request.get("/dashboard");
+    const css = (await html.text()).match(/href="(\/dashboard\/assets\/[^"]+\.css)"/)?.[1] ?? "";
+    sizes[css] = (await (await page.request.get(css)).body()).length;
+    console.log(`[dashboard] page sizes (bytes, uncompressed): ${JSON.stringify(sizes)}`);
+    for (const [path, bytes] of Object.entries(sizes)) expect(bytes, path).toBeLessThan(30_000);
   });
 });

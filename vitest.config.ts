@@ -108,6 +108,16 @@ export default defineConfig(async () => {
             testTimeout: 60_000,
           },
         },
+        {
+          // The dashboard in a real browser: Chromium (playwright-core) against `wrangler dev` on a free port.
+          test: {
+            name: "browser",
+            include: ["test/browser/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+          },
+        },
       ],
     },
   };

@@ -27,6 +27,7 @@ const WATCHDOG = join(ROOT, "scripts", "dev-watchdog.mjs");
 const ORG_NAME = "Parley Development";
 const ORG_PLAN = "professional";
 const KEY_NAME = "development";
+const OWNER_EMAIL = "owner@parley.localhost";
 const HOST = "127.0.0.1";
 const PORT = Number.parseInt(process.env.PORT ?? "8787", 10);
 const BASE = `http://${HOST}:${PORT}`;
@@ -360,7 +361,34 @@ async function ensureOrganization() {
   return { ...next, reused: false };
 }
 
-function printBanner({ orgId, key, reused }) {
+/**
+ * The dashboard's first owner: on the first run an invitation for OWNER_EMAIL, whose link is printed (and kept in the
+ * state file until it expires); once that owner exists, the sign-in page instead.
+ */
+async function ensureDashboardOwner(state) {
+  const saved = readState() ?? {};
+  if (saved.ownerInviteUrl && Date.parse(saved.ownerInviteExpiresAt ?? "") > Date.now()) {
+    const open = await fetch(saved.ownerInviteUrl, { signal: AbortSignal.timeout(15_000) }).catch(() => null);
+    if (open?.status === 200) return { url: saved.ownerInviteUrl, invited: true }; // not accepted yet
+  }
+  const adminToken = readDotenvValue(DEV_VARS, "ADMIN_TOKEN");
+  const result = await api(
+    "POST",
+    `/admin/v1/organizations/${encodeURIComponent(state.orgId)}/invitations`,
+    adminToken,
+    {
+      email: OWNER_EMAIL,
+      role: "owner",
+    },
+  );
+  if (result.status === 409) return { url: `${BASE}/dashboard/sign-in`, invited: false };
+  if (result.status !== 201) throw new SetupError(`Inviting the dashboard owner failed: ${describe(result)}`);
+  const next = { ...saved, ownerInviteUrl: result.json.inviteUrl, ownerInviteExpiresAt: result.json.expiresAt };
+  writeFileSync(STATE_FILE, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  return { url: result.json.inviteUrl, invited: true };
+}
+
+function printBanner({ orgId, key, reused, dashboard }) {
   const rule = "─".repeat(78);
   console.log(
     [
@@ -371,6 +399,9 @@ function printBanner({ orgId, key, reused }) {
       `  Organization : ${orgId}  (${ORG_NAME})`,
       `  API key      : ${key}`,
       `  Docs         : ${BASE}/docs`,
+      dashboard.invited
+        ? `  Dashboard    : ${dashboard.url}\n                 (invitation for ${OWNER_EMAIL}, owner: set a name and password; single use)`
+        : `  Dashboard    : ${dashboard.url}  (sign in as ${OWNER_EMAIL})`,
       "",
       "  Try it:",
       `  curl -s ${BASE}/api/v1/organization -H "Authorization: Bearer ${key}"`,
@@ -415,7 +446,8 @@ async function main() {
   if (!(await waitUntilReady(exited))) return;
   runCronEveryMinute();
   try {
-    printBanner(await ensureOrganization());
+    const state = await ensureOrganization();
+    printBanner({ ...state, dashboard: await ensureDashboardOwner(state) });
   } catch (error) {
     const message = error instanceof SetupError ? error.message : `Unexpected error: ${error?.stack ?? error}`;
     console.error(`\n[parley dev] Could not set up the development organization:\n${message}\n`);

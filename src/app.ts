@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { matchedRoutes, routePath } from "hono/route";
+import { createDashboard } from "./dashboard";
 import type { AppEnv } from "./env";
 import { ApiError, codeForStatus, problemResponse } from "./lib/errors";
 import { unsupportedDeclaredType } from "./lib/http";
@@ -143,6 +144,8 @@ export function createApp(options: AppOptions = {}): AppRouter {
     scheme: "bearer",
     description: "The operator token (`ADMIN_TOKEN` secret). Without it configured, every `/admin` route answers 401.",
   });
+
+  app.route("/", createDashboard());
 
   registerMetaRoutes(app);
   registerWebhooks(app);

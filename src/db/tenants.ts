@@ -4,10 +4,13 @@ import {
   aiResults,
   apiKeys,
   auditLog,
+  dashboardSessions,
   dataExports,
   erasures,
   events,
+  invitations,
   meetings,
+  members,
   organizations,
   recordingParts,
   recordings,
@@ -16,6 +19,7 @@ import {
   roomSessions,
   roomStates,
   roomThemes,
+  signInThrottle,
   summaries,
   tombstones,
   transcriptions,
@@ -55,10 +59,16 @@ export const TENANT_TABLES: readonly TenantTable[] = [
   { table: roomThemes, orgColumn: roomThemes.orgId },
   { table: meetings, orgColumn: meetings.orgId },
   { table: apiKeys, orgColumn: apiKeys.orgId },
+  { table: dashboardSessions, orgColumn: dashboardSessions.orgId },
+  { table: invitations, orgColumn: invitations.orgId },
+  { table: members, orgColumn: members.orgId },
 ];
 
-/** Tables that are not tenant data keyed by an org column: the organizations themselves (keyed by `id`). */
-export const NON_TENANT_TABLES: readonly SQLiteTable[] = [organizations];
+/**
+ * Tables that are not tenant data keyed by an org column: the organizations themselves (keyed by `id`), and
+ * sign-in throttling, keyed by an account name that may belong to no organization.
+ */
+export const NON_TENANT_TABLES: readonly SQLiteTable[] = [organizations, signInThrottle];
 
 /**
  * The R2 key prefixes under which every object of the organization lives. Room logos stored before

@@ -1,4 +1,5 @@
 export * from "./api-keys";
+export * from "./dashboard";
 export * from "./events";
 export * from "./meetings";
 export * from "./organizations";

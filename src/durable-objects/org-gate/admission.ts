@@ -1,4 +1,5 @@
 import type { AiLedger, AiUsage } from "./ai-ledger";
+import type { DailyUsage } from "./daily-usage";
 import type { KeyRegistry } from "./key-registry";
 import { accessRefusal, type GateConfig, type OrgConfig } from "./org-config";
 import type { PointBudget } from "./point-budget";
@@ -31,6 +32,7 @@ export interface AdmissionParts {
   budget: PointBudget;
   ai: AiLedger;
   usage: UsageCounters;
+  daily: DailyUsage;
 }
 
 /** Checks the key and the organization, then spends `cost` points if they fit. */
@@ -58,10 +60,15 @@ export async function admit(
   }
   const { admitted: _, ...state } = decision;
   keys.noteUse(keyId, at);
+  parts.daily.countRequest(at);
   return { outcome: "admitted", ...state, org: snapshot(parts, config, at) };
 }
 
-function snapshot({ ai, usage }: AdmissionParts, config: GateConfig, now: number): OrgSnapshot {
+export function snapshot(
+  { ai, usage }: Pick<AdmissionParts, "ai" | "usage">,
+  config: GateConfig,
+  now: number,
+): OrgSnapshot {
   return {
     id: config.orgId,
     name: config.name,

@@ -139,8 +139,8 @@ export class AiLedger {
     return this.lastCycle;
   }
 
-  /** Marks the generation made. Idempotent; one that had expired (and been given back) is counted again. */
-  commit(reservationId: string): void {
+  /** Marks the generation made (true the first time). Idempotent; one that had expired (and been given back) is counted again. */
+  commit(reservationId: string): boolean {
     // Read and write run with no await between them: nothing else in the gate runs meanwhile.
     const row = this.sql
       .exec<{ cycle_start: number; state: string }>(
@@ -148,9 +148,10 @@ export class AiLedger {
         reservationId,
       )
       .toArray()[0];
-    if (row?.state !== "reserved" && row?.state !== "expired") return;
+    if (row?.state !== "reserved" && row?.state !== "expired") return false;
     this.sql.exec("UPDATE ai_reservations SET state = 'committed' WHERE id = ?", reservationId);
     if (row.state === "expired") this.addUsed(row.cycle_start, 1);
+    return true;
   }
 
   /**

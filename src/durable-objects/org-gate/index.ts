@@ -1,16 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
 import { getGateOrganization, setKeysLastUsed } from "../../db/queries/org-gate";
-import { type AdmissionParts, type AdmitResult, admit, aiQuota } from "./admission";
+import { type AdmissionParts, type AdmitResult, admit, aiQuota, type OrgSnapshot, snapshot } from "./admission";
 import { AiLedger, type AiReservation, type AiUsage } from "./ai-ledger";
+import { DailyUsage, type DailyUsagePoint } from "./daily-usage";
 import { IdempotencyStore, type StoredResponse } from "./idempotency-store";
 import { KeyRegistry } from "./key-registry";
 import { type GateConfig, OrgConfig } from "./org-config";
 import { PointBudget } from "./point-budget";
+import type { BudgetState } from "./rolling-budget";
 import { type UsageCounter, UsageCounters } from "./usage-counters";
 
 export type { AdmitResult, OrgSnapshot } from "./admission";
 export type { AiReservation, AiUsage } from "./ai-ledger";
+export type { DailyUsagePoint } from "./daily-usage";
 export type { StoredResponse } from "./idempotency-store";
 export type { GateConfig } from "./org-config";
 export type { BudgetState } from "./rolling-budget";
@@ -32,6 +35,7 @@ export class OrgGate extends DurableObject<Env> {
   private readonly budget: PointBudget;
   private readonly ai: AiLedger;
   private readonly usage: UsageCounters;
+  private readonly daily: DailyUsage;
   private readonly idempotency: IdempotencyStore;
   private readonly admission: AdmissionParts;
 
@@ -43,8 +47,16 @@ export class OrgGate extends DurableObject<Env> {
     this.budget = new PointBudget(sql);
     this.ai = new AiLedger(sql);
     this.usage = new UsageCounters(sql);
+    this.daily = new DailyUsage(sql);
     this.idempotency = new IdempotencyStore(sql);
-    this.admission = { config: this.config, keys: this.keys, budget: this.budget, ai: this.ai, usage: this.usage };
+    this.admission = {
+      config: this.config,
+      keys: this.keys,
+      budget: this.budget,
+      ai: this.ai,
+      usage: this.usage,
+      daily: this.daily,
+    };
   }
 
   /** Checks the key and the organization, then spends `cost` points if they fit. */
@@ -107,7 +119,25 @@ export class OrgGate extends DurableObject<Env> {
 
   /** Marks the generation made; one the gate had already given back (expired) is counted again. */
   commitAiGeneration(reservationId: string): void {
-    this.ai.commit(reservationId);
+    if (this.ai.commit(reservationId)) this.daily.countAiGeneration(this.now());
+  }
+
+  /**
+   * The organization, its point budget and its requests and AI generations per day for the last `days` days, as
+   * the dashboard shows them: nothing is spent (dashboard pages cost no points). Null for an unknown organization.
+   */
+  async dashboardView(
+    orgId: string,
+    days: number,
+  ): Promise<{ org: OrgSnapshot; points: BudgetState; daily: DailyUsagePoint[] } | null> {
+    const config = await this.config.load(orgId);
+    if (!config) return null;
+    const at = this.now();
+    return {
+      org: snapshot(this.admission, config, at),
+      points: this.budget.state(config.limits.pointsPerMinute ?? 0, at),
+      daily: days > 0 ? this.daily.series(Math.min(days, 366), at) : [],
+    };
   }
 
   /** Gives a failed generation back to the month it was taken from. Idempotent. */
@@ -134,6 +164,7 @@ export class OrgGate extends DurableObject<Env> {
   }
 
   override alarm(): Promise<void> {
+    this.daily.flush(this.now());
     return this.keys.onAlarm(this.config.current?.orgId, this.now());
   }
 }

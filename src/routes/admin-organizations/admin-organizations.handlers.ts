@@ -1,7 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import type { AppEnv } from "../../env";
+import { type AppEnv, publicBaseUrl } from "../../env";
 import { NO_STORE, pathTo } from "../../lib/http";
 import { createApiKey, getApiKey } from "../../services/api-keys";
+import { createInvitation } from "../../services/members";
 import {
   createOrganization,
   getOrganization,
@@ -10,6 +11,7 @@ import {
   updateOrganization,
 } from "../../services/organizations";
 import {
+  type createInvitationRoute,
   type createOrganizationKeyRoute,
   type createOrganizationRoute,
   getOrganizationKeyRoute,
@@ -49,4 +51,11 @@ export const createKey: RouteHandler<typeof createOrganizationKeyRoute, AppEnv> 
 export const getKey: RouteHandler<typeof getOrganizationKeyRoute, AppEnv> = async (c) => {
   const { organizationId, keyId } = c.req.valid("param");
   return c.json(await getApiKey(c.var.deps.db, c.var.deps.gateOf(organizationId), organizationId, keyId), 200);
+};
+
+export const invite: RouteHandler<typeof createInvitationRoute, AppEnv> = async (c) => {
+  const { organizationId } = c.req.valid("param");
+  const baseUrl = publicBaseUrl(c.env, c.req.url);
+  const invitation = await createInvitation(c.var.deps.db, organizationId, c.req.valid("json"), null, baseUrl);
+  return c.json(invitation, 201, NO_STORE);
 };

@@ -1,6 +1,7 @@
 import { createRouter } from "../../lib/openapi";
-import { create, createKey, get, getKey, list, update } from "./admin-organizations.handlers";
+import { create, createKey, get, getKey, invite, list, update } from "./admin-organizations.handlers";
 import {
+  createInvitationRoute,
   createOrganizationKeyRoute,
   createOrganizationRoute,
   getOrganizationKeyRoute,
@@ -15,4 +16,5 @@ export const adminOrganizationsRouter = createRouter()
   .openapi(getOrganizationRoute, get)
   .openapi(updateOrganizationRoute, update)
   .openapi(createOrganizationKeyRoute, createKey)
-  .openapi(getOrganizationKeyRoute, getKey);
+  .openapi(getOrganizationKeyRoute, getKey)
+  .openapi(createInvitationRoute, invite);

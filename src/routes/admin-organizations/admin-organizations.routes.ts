@@ -3,7 +3,9 @@ import { ApiKeySchema, CreateApiKeyBody, CreatedApiKeySchema, KeyIdParam } from 
 import { operatorRoute } from "../route-kit";
 import {
   AdminOrganizationSchema,
+  CreateInvitationBody,
   CreateOrganizationBody,
+  InvitationSchema,
   OrganizationIdParam,
   UpdateOrganizationBody,
 } from "./admin-organizations.schemas";
@@ -103,5 +105,28 @@ export const getOrganizationKeyRoute = operatorRoute({
   errors: [404],
   responses: {
     200: { description: "The key.", content: { "application/json": { schema: ApiKeySchema } } },
+  },
+});
+
+export const createInvitationRoute = operatorRoute({
+  method: "post",
+  path: "/admin/v1/organizations/{organizationId}/invitations",
+  operationId: "createInvitation",
+  tags,
+  summary: "Invite a dashboard member (how the first owner is made)",
+  description:
+    "A single-use link, valid for 7 days, to the dashboard page where the invited person sets their name and a " +
+    "password (12–128 characters). An email address that already belongs to a member is 409 `conflict`.",
+  request: {
+    params: OrganizationIdParam,
+    body: { required: true, content: { "application/json": { schema: CreateInvitationBody } } },
+  },
+  errors: [404, 409],
+  responses: {
+    201: {
+      description: "The invitation and its link.",
+      headers: SECRET_RESPONSE_HEADERS,
+      content: { "application/json": { schema: InvitationSchema } },
+    },
   },
 });

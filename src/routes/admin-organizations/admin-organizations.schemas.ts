@@ -72,3 +72,24 @@ export const UpdateOrganizationBody = z
   .openapi("UpdateOrganizationRequest", {
     description: "Changes to an organization: name, plan, status and per-organization limit overrides.",
   });
+
+export const CreateInvitationBody = z
+  .strictObject({
+    email: z.email().max(254).openapi({ example: "ada@acme.example" }),
+    role: z.enum(["owner", "admin", "agent"]).openapi({
+      description: "`owner`: everything, members and roles included; `admin`: keys, webhooks, data; `agent`: reads.",
+      example: "owner",
+    }),
+  })
+  .openapi("CreateInvitationRequest");
+
+export const InvitationSchema = z
+  .object({
+    invitationId: z.string().openapi({ example: "inv_4kQm2Rz8VbN1xT7pLc0sWd" }),
+    inviteUrl: z.string().openapi({
+      description: "Opens the dashboard's acceptance page (set name and password). Single use; shown once.",
+      example: "https://parley.example/dashboard/invitation?token=…",
+    }),
+    expiresAt: Timestamp,
+  })
+  .openapi("Invitation");

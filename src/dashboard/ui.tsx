@@ -1,0 +1,104 @@
+import type { Child } from "hono/jsx";
+import type { MemberRole } from "../db/schema";
+import type { DashboardMember } from "../services/dashboard-sessions";
+import { CSRF_FIELD } from "./session";
+import { STYLESHEET_PATH } from "./styles";
+
+interface NavItem {
+  href: string;
+  label: string;
+  roles: readonly MemberRole[];
+}
+
+const ALL: readonly MemberRole[] = ["owner", "admin", "agent"];
+const MANAGERS: readonly MemberRole[] = ["owner", "admin"];
+
+/** The pages, and which roles see them (the same roles the routes enforce). */
+export const NAV: readonly NavItem[] = [
+  { href: "/dashboard", label: "Overview", roles: ALL },
+  { href: "/dashboard/transcriptions", label: "Transcriptions", roles: ALL },
+  { href: "/dashboard/api-keys", label: "API keys", roles: MANAGERS },
+  { href: "/dashboard/webhooks", label: "Webhooks", roles: MANAGERS },
+  { href: "/dashboard/members", label: "Members", roles: MANAGERS },
+];
+
+export function Layout(props: { title: string; member?: DashboardMember; current?: string; children?: Child }) {
+  const { member } = props;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · Parley`}</title>
+        <link rel="stylesheet" href={STYLESHEET_PATH} />
+      </head>
+      <body>
+        <header>
+          <span class="org">{member ? member.orgName : "Parley"}</span>
+          {member && (
+            <nav aria-label="Dashboard">
+              <ul>
+                {NAV.filter((item) => item.roles.includes(member.role)).map((item) => (
+                  <li>
+                    <a href={item.href} aria-current={item.href === props.current ? "page" : undefined}>
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+          {member && (
+            <form class="inline" method="post" action="/dashboard/sign-out">
+              <Csrf member={member} />
+              <button type="submit" class="secondary">
+                Sign out ({member.name}, {member.role})
+              </button>
+            </form>
+          )}
+        </header>
+        <main id="main">
+          <h1>{props.title}</h1>
+          {props.children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+/** The session's CSRF token, in every state-changing form. */
+export function Csrf(props: { member: DashboardMember }) {
+  return <input type="hidden" name={CSRF_FIELD} value={props.member.csrfToken} />;
+}
+
+export function Notice(props: { kind?: "error" | "info"; children?: Child }) {
+  return (
+    <div class={props.kind === "error" ? "notice error" : "notice"} role={props.kind === "error" ? "alert" : "status"}>
+      {props.children}
+    </div>
+  );
+}
+
+/** A one-button form that POSTs to `action` (revoke, delete, rotate…). */
+export function ActionButton(props: {
+  member: DashboardMember;
+  action: string;
+  label: string;
+  danger?: boolean;
+  fields?: Record<string, string>;
+}) {
+  return (
+    <form class="inline" method="post" action={props.action}>
+      <Csrf member={props.member} />
+      {Object.entries(props.fields ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" class={props.danger ? "danger" : "secondary"}>
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+export const formatDate = (iso: string | null | undefined) =>
+  iso ? iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC") : "—";

@@ -210,6 +210,26 @@ describe("API keys page", () => {
     const revoked = await browser.post(`/dashboard/api-keys/${reader?.id}/revoke`, { _csrf: await browser.csrf() });
     expect(revoked.status).toBe(303);
     expect((await api("/api/v1/organization")).status).toBe(401);
+
+    // Both actions are in the audit log with the member as actor (SPEC §11), written after the response.
+    const members = await memberIdsOf(org.id);
+    type Entry = {
+      memberId: string | null;
+      keyId: string | null;
+      actorType: string;
+      route: string;
+      objectId: string | null;
+      status: number;
+    };
+    const log = await until(
+      async () => ((await (await org.api("/api/v1/audit-log?limit=100")).json()) as { results: Entry[] }).results,
+      (entries) => entries.filter((e) => e.actorType === "dashboard").length >= 2,
+    );
+    const byMember = log.filter((e) => e.actorType === "dashboard");
+    expect(byMember.map((e) => [e.route, e.objectId, e.status, e.keyId, e.memberId])).toEqual([
+      ["/dashboard/api-keys/{keyId}/revoke", reader?.id, 200, null, members[0]?.id],
+      ["/dashboard/api-keys", reader?.id, 200, null, members[0]?.id],
+    ]);
   });
 });
 

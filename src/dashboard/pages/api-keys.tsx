@@ -115,7 +115,7 @@ export const apiKeysPages = new Hono<DashboardEnv>()
       return c.html(<ApiKeysPage member={member} keys={await listAll(c)} error={error} />, 400);
     }
     const { org } = await organizationView(c);
-    const created = await dashboardAction(c, { route: "/dashboard/api-keys" }, () =>
+    const created = await dashboardAction(c, { route: "/dashboard/api-keys", createdId: (key) => key.id }, () =>
       createApiKey(c.var.deps.db, c.var.deps.gateOf(member.orgId), org, { name, scopes: chosen }),
     );
     return c.html(<ApiKeysPage member={member} keys={await listAll(c)} created={created} />);

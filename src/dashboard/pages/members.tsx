@@ -136,14 +136,17 @@ export const membersPages = new Hono<DashboardEnv>()
       return page(c, { error: "Give a valid email address and role." }, 400);
     }
     const role = form.role;
-    const invited = await dashboardAction(c, { route: `${SELF}/invite` }, () =>
-      createInvitation(
-        c.var.deps.db,
-        member.orgId,
-        { email, role },
-        { id: member.memberId, role: member.role },
-        publicBaseUrl(c.env, c.req.url),
-      ),
+    const invited = await dashboardAction(
+      c,
+      { route: `${SELF}/invite`, createdId: (invitation) => invitation.invitationId },
+      () =>
+        createInvitation(
+          c.var.deps.db,
+          member.orgId,
+          { email, role },
+          { id: member.memberId, role: member.role },
+          publicBaseUrl(c.env, c.req.url),
+        ),
     );
     return page(c, { invited: { email, ...invited } });
   })

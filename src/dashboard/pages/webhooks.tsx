@@ -245,7 +245,7 @@ export const webhooksPages = new Hono<DashboardEnv>()
     const input = { url: form.url ?? "", events: await chosenEvents(c), description: form.description || undefined };
     try {
       const keyring = await secretsKeyring(c.env);
-      const created = await dashboardAction(c, { route: SELF }, () =>
+      const created = await dashboardAction(c, { route: SELF, createdId: (webhook) => webhook.id }, () =>
         createWebhook(c.var.deps.db, keyring, org, input, allowInsecureWebhooks(c.env)),
       );
       return c.html(<WebhooksPage member={member} webhooks={await listAll(c)} secret={created.secret} />);

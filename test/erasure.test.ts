@@ -149,7 +149,10 @@ async function everyResponse(org: TestOrg, erasureIds: string[]) {
     "/api/v1/insights/rooms?limit=100",
     ...Object.values(ADA).map((id) => `/api/v1/insights/participants?limit=100&externalId=${encodeURIComponent(id)}`),
     ...erasureIds.map((id) => `/api/v1/erasure/${id}`),
+    "/api/v1/audit-log?limit=100",
+    "/api/v1/exports?limit=100",
   ]);
+  for (const e of await results(org, "/api/v1/exports?limit=100")) paths.add(`/api/v1/exports/${e.exportId}`);
   for (const m of await results(org, "/api/v1/meetings?limit=100")) {
     paths.add(`/api/v1/meetings/${m.meetingId}`);
     paths.add(`/api/v1/rooms/${String(m.roomName).slice(1)}/theme`);
@@ -250,7 +253,18 @@ describe("erasure of a person", () => {
     const byId = await erase(org, { externalId: ADA.externalId });
     expect(byId.counts).toMatchObject({ participants: 0, transcriptSegments: 1 });
 
+    // A fresh export (SPEC §9), made after the erasure: the search below reads it whole through its link.
+    const started = (await (await org.api("/api/v1/exports", { method: "POST" })).json()) as { exportId: string };
+    await expect
+      .poll(async () => ((await (await org.api(`/api/v1/exports/${started.exportId}`)).json()) as Json).state, {
+        timeout: 20_000,
+      })
+      .toBe("ready");
+
     const responses = await everyResponse(org, [byName.erasureId, byEmail.erasureId, byId.erasureId]);
+    const exported = responses.find((r) => r.path.startsWith(`/files/exports/${started.exportId}`));
+    expect(exported?.status).toBe(200);
+    expect(exported?.text).toContain(BOB.displayName);
     expectNowhere(
       responses.map((r) => ({ where: `GET ${r.path} (${r.status})`, text: r.text })),
       ADA_VALUES,
@@ -260,7 +274,6 @@ describe("erasure of a person", () => {
       (await tenantRows(org.id)).map((line) => ({ where: line.slice(0, 120), text: line })),
       ADA_VALUES,
     );
-
     // Bob is intact: his participant row, his words, his transcript's summary and key points.
     const bob = await results(org, `/api/v1/insights/participants?externalId=${BOB.externalId}`);
     expect(bob).toMatchObject([{ displayName: BOB.displayName, externalId: BOB.externalId }]);

@@ -271,6 +271,18 @@ describe("data export", { timeout: 60_000 }, () => {
       expect(text).not.toContain(secret);
     }
     expect(text).not.toMatch(/keyHash|key_hash|"secret"|roomKey|viewerKey/);
+
+    // The download (no API key: the signed link) is in the audit log (SPEC §9), after the response.
+    type Entry = { keyId: string | null; method: string; route: string; objectId: string | null; status: number };
+    let downloads: Entry[] = [];
+    for (let i = 0; i < 100 && downloads.length === 0; i++) {
+      const log = (await (await org.api("/api/v1/audit-log?method=GET")).json()) as { results: Entry[] };
+      downloads = log.results;
+      if (downloads.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(downloads.map((e) => [e.method, e.route, e.objectId, e.status, e.keyId])).toEqual([
+      ["GET", "/files/exports/{exportId}", started.exportId, 200, null],
+    ]);
   });
 
   it("writes the same document in many small invocations and parts as in one, also when messages are redelivered or fail midway", async () => {

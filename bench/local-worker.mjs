@@ -54,6 +54,12 @@ function requiredSecrets() {
   return [...new Set(["ADMIN_TOKEN", ...names])];
 }
 
+/** A random value for a required secret: SECRETS_KEY is a key list (see README), third-party API keys stay empty. */
+function benchSecret(name) {
+  if (name === "SECRETS_KEY") return `bench1:${randomBytes(32).toString("base64")}`;
+  return name.endsWith("_API_KEY") ? "" : randomBytes(32).toString("hex");
+}
+
 function tail(file, lines = 40) {
   try {
     return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
@@ -174,9 +180,7 @@ export async function startLocalWorker({ extraArgs = [], beforeStart, vars: extr
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
   const secrets = {
-    ...Object.fromEntries(
-      requiredSecrets().map((name) => [name, name.endsWith("_API_KEY") ? "" : randomBytes(32).toString("hex")]),
-    ),
+    ...Object.fromEntries(requiredSecrets().map((name) => [name, benchSecret(name)])),
     ...extraVars,
   };
   // Secrets from the shell must not leak in; the bench passes its own with --var (which also beats .dev.vars).

@@ -81,7 +81,9 @@ export const CreateInvitationBody = z
       example: "owner",
     }),
   })
-  .openapi("CreateInvitationRequest");
+  .openapi("CreateInvitationRequest", {
+    description: "Who to invite to the organization's dashboard, and with which role.",
+  });
 
 export const InvitationSchema = z
   .object({
@@ -92,4 +94,6 @@ export const InvitationSchema = z
     }),
     expiresAt: Timestamp,
   })
-  .openapi("Invitation");
+  .openapi("Invitation", {
+    description: "A single-use invitation to the dashboard, valid 7 days; its link is shown once.",
+  });

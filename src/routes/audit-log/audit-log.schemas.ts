@@ -46,4 +46,7 @@ export const AuditEntrySchema = z
     requestId: z.string().openapi({ example: "req_5hQ2bT0cX9aLr1mZ3uV7wy" }),
     createdAt: Timestamp,
   })
-  .openapi("AuditLogEntry");
+  .openapi("AuditLogEntry", {
+    description:
+      "One audit-log row: who (key, member or operator) did what (method, route template, object) and the outcome.",
+  });

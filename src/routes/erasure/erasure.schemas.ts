@@ -39,7 +39,10 @@ export const ErasureSchema = z
           example: "5d41402abc4b2a76b9719d911017c592a0d4d1cbe4e7a4b9fa7b0c0c6a8a4a9e",
         }),
       })
-      .openapi("ErasureSubject"),
+      .openapi("ErasureSubject", {
+        description:
+          "Who is erased, never in clear: the field named and the hex SHA-256 of its trimmed, lowercased value.",
+      }),
     counts: z
       .object({
         participants: Count.openapi({ description: "Room participants (one per join) replaced." }),
@@ -52,6 +55,8 @@ export const ErasureSchema = z
       .openapi("ErasureCounts", { description: "What was erased so far (final once `ready`)." }),
     completedAt: Timestamp.nullable(),
   })
-  .openapi("Erasure");
+  .openapi("Erasure", {
+    description: "An erasure request (right to be forgotten) and what its job removed or redacted.",
+  });
 
 export const ErasureIdParam = IdParam("erasureId", "era_4Tq8Lm2Xc9Vb7Nr1Zp3Jd0");

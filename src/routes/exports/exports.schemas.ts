@@ -9,7 +9,9 @@ export const ExportStartedSchema = z
     state: z.literal("in_progress"),
     createdAt: Timestamp,
   })
-  .openapi("ExportStarted");
+  .openapi("ExportStarted", {
+    description: "A data export just requested: its job writes the document in the background.",
+  });
 
 export const ExportSchema = z
   .object({
@@ -26,4 +28,7 @@ export const ExportSchema = z
       description: "When the export (document and record) is deleted: 7 days after it was asked for.",
     }),
   })
-  .openapi("Export");
+  .openapi("Export", {
+    description:
+      "A data export: one JSON document with every record of the organization, downloadable while `ready`, deleted after 7 days.",
+  });

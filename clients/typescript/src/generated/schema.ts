@@ -3241,6 +3241,7 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description An erasure request (right to be forgotten) and what its job removed or redacted. */
         Erasure: {
             /** @example era_4Tq8Lm2Xc9Vb7Nr1Zp3Jd0 */
             erasureId: string;
@@ -3254,6 +3255,7 @@ export interface components {
              */
             completedAt: string | null;
         };
+        /** @description Who is erased, never in clear: the field named and the hex SHA-256 of its trimmed, lowercased value. */
         ErasureSubject: {
             /** @enum {string} */
             field: "externalId" | "displayName" | "email";
@@ -3302,6 +3304,7 @@ export interface components {
             /** @description Pass as `cursor` for the next page; `null` on the last page. */
             cursor: string | null;
         };
+        /** @description One audit-log row: who (key, member or operator) did what (method, route template, object) and the outcome. */
         AuditLogEntry: {
             /** @example aud_7Hk2Lm9QpR4sTv6Wx8Yz1A */
             id: string;
@@ -3339,6 +3342,7 @@ export interface components {
              */
             createdAt: string;
         };
+        /** @description A data export just requested: its job writes the document in the background. */
         ExportStarted: {
             /** @example exp_4Fq8Lm2Zx7Vb0Nc3Rt9Kd1 */
             exportId: string;
@@ -3356,6 +3360,7 @@ export interface components {
             /** @description Pass as `cursor` for the next page; `null` on the last page. */
             cursor: string | null;
         };
+        /** @description A data export: one JSON document with every record of the organization, downloadable while `ready`, deleted after 7 days. */
         Export: {
             /** @example exp_4Fq8Lm2Zx7Vb0Nc3Rt9Kd1 */
             exportId: string;
@@ -3477,6 +3482,7 @@ export interface components {
                 webhookEndpoints?: number | "unlimited" | null;
             };
         };
+        /** @description A single-use invitation to the dashboard, valid 7 days; its link is shown once. */
         Invitation: {
             /** @example inv_4kQm2Rz8VbN1xT7pLc0sWd */
             invitationId: string;
@@ -3491,6 +3497,7 @@ export interface components {
              */
             expiresAt: string;
         };
+        /** @description Who to invite to the organization's dashboard, and with which role. */
         CreateInvitationRequest: {
             /**
              * Format: email

@@ -85,7 +85,7 @@ export default defineConfig(async () => {
           test: {
             name: "workers",
             include: ["test/**/*.test.ts"],
-            exclude: ["test/node/**"],
+            exclude: ["test/node/**", "test/browser/**"],
             setupFiles: ["./test/setup/apply-migrations.ts", "./test/setup/capture-logs.ts"],
             // Tests assert behaviour, never speed (that is bench/'s job): a loaded CI machine must not fail them on time.
             testTimeout: 30_000,

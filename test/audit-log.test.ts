@@ -249,20 +249,34 @@ describe("audit log: what is recorded", () => {
     expect(JSON.stringify(row)).not.toContain("secret");
   });
 
-  it("takes a 202's object from its body when it sends no Location (POST /api/v1/erasure → erasureId)", async () => {
+  it("records an erasure under its erasureId, never its subject (POST /api/v1/erasure, a 202)", async () => {
+    const org = await createOrg();
+    const res = await org.api("/api/v1/erasure", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "ada@example.com" }),
+    });
+    expect(res.status).toBe(202);
+    const { erasureId } = (await res.json()) as { erasureId: string };
+    const [row] = await rowsOnceWritten(org.id, "/api/v1/erasure", 1);
+    expect(row).toMatchObject({ object_id: erasureId, status: 202 });
+    expect(JSON.stringify(row)).not.toContain("ada@example.com");
+  });
+
+  it("takes a 202's object from its body when it sends no Location", async () => {
     const org = await createOrg();
     const app = createApp();
-    app.post("/api/v1/erasure", (c) => c.json({ erasureId: "era_1", subject: { field: "email", sha256: "ab" } }, 202));
+    app.post("/api/v1/__audit-test/jobs", (c) => c.json({ jobId: "job_1", subject: { field: "email" } }, 202));
     const ctx = createExecutionContext();
-    const request = new Request(`${BASE}/api/v1/erasure`, {
+    const request = new Request(`${BASE}/api/v1/__audit-test/jobs`, {
       method: "POST",
       headers: { authorization: `Bearer ${org.key}`, "content-type": "application/json" },
       body: JSON.stringify({ email: "ada@example.com" }),
     });
     expect((await app.fetch(request, env, ctx)).status).toBe(202);
     await waitOnExecutionContext(ctx);
-    const [row] = await rowsOnceWritten(org.id, "/api/v1/erasure", 1);
-    expect(row).toMatchObject({ object_id: "era_1", status: 202 });
+    const [row] = await rowsOnceWritten(org.id, "/api/v1/__audit-test/jobs", 1);
+    expect(row).toMatchObject({ object_id: "job_1", status: 202 });
     expect(JSON.stringify(row)).not.toContain("ada@example.com");
   });
 

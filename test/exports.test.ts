@@ -321,9 +321,7 @@ describe("data export", { timeout: 60_000 }, () => {
     const split = await startExport(org, many.env);
     const invocations = await drain(many, SMALL, 2);
     expect(uploads).toBeGreaterThan(3);
-    expect(logged()).toEqual([
-      expect.objectContaining({ kind: "exports.write.v1", error: "Error: R2 is unavailable" }),
-    ]);
+    expect(logged()).toEqual([expect.objectContaining({ kind: "exports.write.v1", error: "R2 is unavailable" })]);
     const splitText = await storedText(org.id, split.exportId);
 
     const row = await exportRow(split.exportId);
@@ -333,10 +331,15 @@ describe("data export", { timeout: 60_000 }, () => {
     expect(done.invocations).toBe(3);
     expect(invocations).toBe(done.invocations + 1); // and the failed delivery, retried
     expect(row?.size_in_bytes).toBe(new TextEncoder().encode(splitText).byteLength);
-    // Compared by digest: a diff of two ~12 MB documents helps no one.
-    expect(await sha256Hex(splitText.replace(split.createdAt, single.createdAt))).toBe(await sha256Hex(singleText));
-    expect(splitText.length).toBe(singleText.length);
-    expect(JSON.parse(splitText)).toBeTypeOf("object");
+    // Compared by digest: a diff of two ~12 MB documents helps no one. The audit log is left out: the second
+    // export's document also holds the first export's request, whose audit row is written after its response.
+    const withoutAuditLog = (text: string) => {
+      const { auditLog: _, ...rest } = JSON.parse(text) as Record<string, unknown>;
+      return JSON.stringify(rest);
+    };
+    expect(await sha256Hex(withoutAuditLog(splitText.replace(split.createdAt, single.createdAt)))).toBe(
+      await sha256Hex(withoutAuditLog(singleText)),
+    );
   });
 
   it("sends a lost hand-over again once the export has not advanced for 10 minutes", async () => {

@@ -286,8 +286,13 @@ describe("retention", () => {
 });
 
 describe("roomSessionId on recordings", () => {
-  async function upload(org: TestOrg, roomName: string, start: string, end: string) {
-    const query = new URLSearchParams({ filename: "call.webm", roomName, startDate: start, endDate: end });
+  async function upload(org: TestOrg, roomName: string, start?: string, end?: string, roomSessionId?: string) {
+    const query = new URLSearchParams({
+      filename: "call.webm",
+      roomName,
+      ...(start && end ? { startDate: start, endDate: end } : {}),
+      ...(roomSessionId ? { roomSessionId } : {}),
+    });
     const res = await org.api(`/api/v1/recordings?${query}`, {
       method: "POST",
       headers: { "content-type": "video/webm" },
@@ -312,6 +317,20 @@ describe("roomSessionId on recordings", () => {
     const after = await upload(org, roomName, e.at(5), e.at(9));
     expect(after.roomSessionId).toBe(session?.roomSessionId);
     expect(await sessionIdOf(org, after.recordingId)).toBe(session?.roomSessionId);
+  });
+
+  it("follows a late merge: rows that named the absorbed session name the surviving one", async () => {
+    const { org, roomName, e } = await setup();
+    await post(org, [e.join("a", 0), e.join("b", 5), e.leave("b", 10), e.join("c", 20), e.leave("c", 30)]);
+    const [first, second] = await sessionsOf(org, roomName);
+    const inside = await upload(org, roomName, e.at(22), e.at(28));
+    const named = await upload(org, roomName, undefined, undefined, second?.roomSessionId);
+    expect([inside.roomSessionId, named.roomSessionId]).toEqual([second?.roomSessionId, second?.roomSessionId]);
+
+    await post(org, [e.join("d", 9), e.leave("d", 21)]);
+    expect((await sessionsOf(org, roomName)).map((s) => s.roomSessionId)).toEqual([first?.roomSessionId]);
+    expect(await sessionIdOf(org, inside.recordingId)).toBe(first?.roomSessionId);
+    expect(await sessionIdOf(org, named.recordingId)).toBe(first?.roomSessionId);
   });
 
   it("is carried by transcriptions of such a recording, made before or after the session is known", async () => {

@@ -100,6 +100,13 @@ export const EVENT_DATA = {
   "room.session.ended": z.object({
     ...RoomSession,
     endedAt: time("2026-11-21T15:58:03.000Z").nullable(),
+    mergedInto: id("ses_9KpX4wLm2Qa7Rt5Zb1Vc8N")
+      .optional()
+      .openapi({
+        description:
+          "Present when a late event merged this session into an earlier one: the surviving roomSessionId. " +
+          "This session no longer exists; `endedAt` is its last known end (or its start).",
+      }),
   }),
   "webhook.test": z.object({
     webhookId: id("whk_5RtZ7bVx3c1YwqN8dKp2Lm"),

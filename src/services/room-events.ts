@@ -8,6 +8,7 @@ import {
   type RoomEventWrite,
   type RoomStateWrite,
   readRoomsForDerivation,
+  type SessionRelink,
   type SessionWrite,
   type StoredParticipant,
   type StoredRoomEvent,
@@ -18,7 +19,13 @@ import { ApiError, type FieldIssue } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import type { EventData } from "./events";
-import { type DerivedParticipant, deriveRoom, type PresenceEvent, SESSION_GAP_MS } from "./room-session-derivation";
+import {
+  type DerivedParticipant,
+  type DroppedSession,
+  deriveRoom,
+  type PresenceEvent,
+  SESSION_GAP_MS,
+} from "./room-session-derivation";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A meeting deleted or expired this recently still takes events (late reports from the media plane). */
@@ -127,7 +134,7 @@ function clientEvent(event: RoomEventWrite): DomainEventWrite {
 export function sessionEvent(
   type: "room.session.started" | "room.session.ended",
   roomName: string,
-  s: { id: string; startedAt: number; endedAt: number | null },
+  s: { id: string; startedAt: number; endedAt: number | null; mergedInto?: string | null },
 ): DomainEventWrite {
   return {
     id: newId("evt"),
@@ -138,9 +145,17 @@ export function sessionEvent(
       roomName,
       startedAt: iso(s.startedAt),
       ...(type === "room.session.ended" ? { endedAt: s.endedAt === null ? null : iso(s.endedAt) } : {}),
+      ...(type === "room.session.ended" && s.mergedInto ? { mergedInto: s.mergedInto } : {}),
     } satisfies EventData<"room.session.started" | "room.session.ended">,
   };
 }
+
+/**
+ * A dropped session whose `started` went out and whose `ended` did not gets its `ended` now (every started
+ * gets exactly one ended), at its last known end (or its start), naming the session it merged into.
+ */
+const droppedSessionEnded = (roomName: string, dropped: DroppedSession) =>
+  sessionEvent("room.session.ended", roomName, { ...dropped, endedAt: dropped.endedAt ?? dropped.startedAt });
 
 interface Plan {
   states: RoomStateWrite[];
@@ -148,6 +163,7 @@ interface Plan {
   sessions: SessionWrite[];
   participants: ParticipantWrite[];
   domainEvents: DomainEventWrite[];
+  relinks: SessionRelink[];
   duplicatesByRoom: Map<string, number>;
   /** Stored rows the derivations started from (events, participants present at the checkpoint, sessions). */
   derivedRows: number;
@@ -166,6 +182,7 @@ function plan(
     sessions: [],
     participants: [],
     domainEvents: [],
+    relinks: [],
     duplicatesByRoom: new Map(),
     derivedRows: 0,
   };
@@ -173,16 +190,8 @@ function plan(
     const fresh = batch.filter((e) => !read.knownKeys.has(e.dedupKey));
     out.duplicatesByRoom.set(roomName, batch.length - fresh.length);
     if (fresh.length === 0) continue;
-    const cp = read.checkpoints.get(roomName);
-    const from = cp?.at ?? NO_CHECKPOINT;
-    const checkpoint = from === NO_CHECKPOINT ? null : { at: from, sessionId: cp?.session_id ?? null };
+    const from = read.checkpoints.get(roomName)?.at ?? NO_CHECKPOINT;
     const carried = read.carried.filter((p) => p.room_name === roomName).map(toCarried);
-    const present = new Set(carried.map((p) => p.participantId));
-    // Before the checkpoint history is settled: a late event there is stored and forwarded, and only a leave
-    // of someone still present at the checkpoint is derived (so nobody stays present for ever).
-    const derivable = fresh.filter(
-      (e) => e.occurredAt >= from || (e.type === "room.client.left" && present.has(e.participantId)),
-    );
     const stored = read.events.filter((e) => e.room_name === roomName).map(toStoredPresence);
     const known = read.sessions
       .filter((s) => s.room_name === roomName)
@@ -190,17 +199,19 @@ function plan(
         id: s.id,
         startedAt: s.started_at,
         endedAt: s.ended_at,
+        belowSince: s.below_since,
         startNotified: s.start_notified === 1,
         endNotified: s.end_notified === 1,
       }));
     out.derivedRows += stored.length + carried.length + known.length;
+    // Every new event is at or after the checkpoint (see checkpointsOf), so all of them are derived.
     const derived = deriveRoom(
       roomName,
-      [...stored, ...derivable.map(toPresence)],
+      [...stored, ...fresh.map(toPresence)],
       known,
       now,
       () => newId("ses"),
-      checkpoint,
+      from,
       carried,
     );
     const room = rooms.get(roomName) as ReportableRoom;
@@ -216,6 +227,10 @@ function plan(
     out.sessions.push(...derived.sessions.map((s) => ({ ...s, roomName })));
     out.participants.push(...derived.participants.map((p) => ({ ...p, roomName })));
     out.domainEvents.push(...fresh.sort((a, b) => a.occurredAt - b.occurredAt).map(clientEvent));
+    for (const dropped of derived.dropped) {
+      if (dropped.startNotified && !dropped.endNotified) out.domainEvents.push(droppedSessionEnded(roomName, dropped));
+      out.relinks.push({ roomName, from: dropped.id, to: dropped.mergedInto });
+    }
   }
   return out;
 }
@@ -250,10 +265,10 @@ export async function ingestRoomEvents(db: Database, orgId: string, input: RoomE
   for (let attempt = 1; byRoom.size > 0; attempt++) {
     if (attempt > MAX_ATTEMPTS) throw new ApiError("conflict", "Too many concurrent batches for these rooms; retry.");
     const keys = [...byRoom.values()].flat().map((e) => e.dedupKey);
-    const targets = [...byRoom].map(([roomName, batch]) => ({
-      roomName,
-      settledBefore: Math.min(...batch.map((e) => e.occurredAt)) - SESSION_GAP_MS,
-    }));
+    const targets = [...byRoom].map(([roomName, batch]) => {
+      const earliest = Math.min(...batch.map((e) => e.occurredAt));
+      return { roomName, earliest, settledBefore: earliest - SESSION_GAP_MS };
+    });
     const read = await readRoomsForDerivation(db, orgId, targets, keys);
     const planned = plan(read, byRoom, rooms, now);
     work.rowsRead += read.rowsRead;

@@ -20,8 +20,14 @@ export interface KnownSession {
   id: string;
   startedAt: number;
   endedAt: number | null;
+  belowSince: number | null;
   startNotified: boolean;
   endNotified: boolean;
+}
+
+/** A known session no derived span keeps: absorbed by the span it overlaps (`mergedInto`), or gone (null). */
+export interface DroppedSession extends KnownSession {
+  mergedInto: string | null;
 }
 
 /** A session as derivation produces it: the row the queries write, without its room (the caller's). */
@@ -38,19 +44,10 @@ export interface DerivedParticipant {
   leftAt: number | null;
 }
 
-/**
- * Where a room's settled history ends: the end of its last session whose `room.session.ended` was announced,
- * or the start of an announced session still running (`sessionId`). Derivation starts here, from the
- * participants present at that moment; what happened before is not derived again.
- */
-export interface Checkpoint {
-  at: number;
-  sessionId: string | null;
-}
-
 export interface Derivation {
   sessions: DerivedSession[];
   participants: DerivedParticipant[];
+  dropped: DroppedSession[];
 }
 
 const TYPE_ORDER: Record<RoomEventType, number> = {
@@ -111,10 +108,9 @@ function presenceIntervals(
 
 /**
  * Session spans from people's presence: starts at the second person's join, ends once fewer than two remained
- * for 2 minutes. Changes before the checkpoint only set who is present there; an announced session still
- * running at the checkpoint continues from it (whoever is present), and no span starts before it.
+ * for 2 minutes. Changes before `from` (the checkpoint) only set who is present there; fewer than two are.
  */
-function sessionSpans(people: readonly DerivedParticipant[], now: number, checkpoint: Checkpoint | null) {
+function sessionSpans(people: readonly DerivedParticipant[], now: number, from: number) {
   const changes = people.flatMap((p) => [
     { at: p.joinedAt, delta: 1 },
     ...(p.leftAt === null ? [] : [{ at: p.leftAt, delta: -1 }]),
@@ -123,21 +119,11 @@ function sessionSpans(people: readonly DerivedParticipant[], now: number, checkp
   const spans: { startedAt: number; belowSince: number | null; endedAt: number | null }[] = [];
   let present = 0;
   let current: (typeof spans)[number] | null = null;
-  const from = checkpoint?.at ?? Number.NEGATIVE_INFINITY;
-  let resumed = false;
-  const resume = () => {
-    resumed = true;
-    if (!checkpoint?.sessionId && present < 2) return null;
-    const span = { startedAt: from, belowSince: present < 2 ? from : null, endedAt: null as number | null };
-    spans.push(span);
-    return span;
-  };
   for (const change of changes) {
     if (change.at < from) {
       present += change.delta;
       continue;
     }
-    if (!resumed) current = resume();
     if (current?.belowSince != null && change.at - current.belowSince >= SESSION_GAP_MS) {
       current.endedAt = current.belowSince;
       current = null;
@@ -151,7 +137,6 @@ function sessionSpans(people: readonly DerivedParticipant[], now: number, checkp
       else current.belowSince = null;
     }
   }
-  if (!resumed) current = resume();
   if (current?.belowSince != null && now - current.belowSince >= SESSION_GAP_MS) current.endedAt = current.belowSince;
   return spans;
 }
@@ -175,34 +160,36 @@ function presence(intervals: readonly DerivedParticipant[], from: number, to: nu
   return stats;
 }
 
+type Span = ReturnType<typeof sessionSpans>[number];
+const spanEnd = (span: Span) => span.endedAt ?? span.belowSince ?? Number.POSITIVE_INFINITY;
+const knownEnd = (k: KnownSession) => k.endedAt ?? k.belowSince ?? Number.POSITIVE_INFINITY;
+const overlaps = (k: KnownSession, span: Span) => k.startedAt <= spanEnd(span) && knownEnd(k) >= span.startedAt;
+
 /**
- * Gives each derived span the id of the known session it overlaps first, or a new one; the announced session
- * running at the checkpoint is always the first span (it starts there), so its id never changes.
+ * Gives each derived span (in time order) the id of the earliest known session it overlaps that no earlier
+ * span kept, or a new one. A known session no span keeps is dropped: merged into the first span it overlaps,
+ * or gone when it overlaps none.
  */
-function matchIds(
-  spans: ReturnType<typeof sessionSpans>,
-  known: readonly KnownSession[],
-  newSessionId: () => string,
-  checkpoint: Checkpoint | null,
-) {
-  const unused = [...known].sort((a, b) => a.startedAt - b.startedAt);
-  const carried = unused.findIndex((k) => k.id === checkpoint?.sessionId);
-  const first = carried === -1 ? undefined : unused.splice(carried, 1)[0];
-  return spans.map((span, i) => {
-    if (i === 0 && first) return { span, match: first, id: first.id };
-    const spanEnd = span.endedAt ?? span.belowSince ?? Number.POSITIVE_INFINITY;
-    const index = unused.findIndex(
-      (k) => k.startedAt <= spanEnd && (k.endedAt ?? Number.POSITIVE_INFINITY) >= span.startedAt,
-    );
-    const match = index === -1 ? undefined : unused.splice(index, 1)[0];
+function matchIds(spans: readonly Span[], known: readonly KnownSession[], newSessionId: () => string) {
+  const byStart = [...known].sort((a, b) => a.startedAt - b.startedAt);
+  const kept = new Set<string>();
+  const matched = spans.map((span) => {
+    const match = byStart.find((k) => !kept.has(k.id) && overlaps(k, span));
+    if (match) kept.add(match.id);
     return { span, match, id: match?.id ?? newSessionId() };
   });
+  const dropped: DroppedSession[] = byStart
+    .filter((k) => !kept.has(k.id))
+    .map((k) => ({ ...k, mergedInto: matched.find((m) => overlaps(k, m.span))?.id ?? null }));
+  return { matched, dropped };
 }
 
 /**
- * Derives a room's sessions and participants from the checkpoint on (`checkpoint` null: its whole history),
- * from the participants present there (`carried`) and the events from then on (any order), at `now`.
- * Known sessions keep their ids and what was announced of them, so webhooks go out once per session.
+ * Derives a room's sessions and participants from the checkpoint `from` on (NEGATIVE_INFINITY: its whole
+ * history), from the participants present there (`carried`) and the events from then on (any order), at `now`.
+ * `from` must be a moment the stored derivation agrees with whatever the new events say: fewer than two
+ * people present just before it, and no new event before it. Known sessions (those starting from `from` on)
+ * keep their ids and what was announced of them, so webhooks go out once per session.
  */
 export function deriveRoom(
   roomName: string,
@@ -210,13 +197,13 @@ export function deriveRoom(
   known: readonly KnownSession[],
   now: number,
   newSessionId: () => string,
-  checkpoint: Checkpoint | null = null,
+  from = Number.NEGATIVE_INFINITY,
   carried: readonly DerivedParticipant[] = [],
 ): Derivation {
   const sorted = [...events].sort(compareEvents);
   const participants = presenceIntervals(sorted, roomName, carried);
   const people = participants.filter((p) => !isService(p.roleName));
-  const matched = matchIds(sessionSpans(people, now, checkpoint), known, newSessionId, checkpoint);
+  const { matched, dropped } = matchIds(sessionSpans(people, now, from), known, newSessionId);
   const sessions: DerivedSession[] = matched.map(({ span, match, id }) => {
     const stats = presence(people, span.startedAt, span.endedAt ?? span.belowSince);
     return {
@@ -234,12 +221,12 @@ export function deriveRoom(
   });
   const derivedIds = new Set(sessions.map((s) => s.id));
   for (const p of participants) {
-    // A participant present at the checkpoint who was in a settled session stays in it (its first session).
+    // A participant present at the checkpoint who was in an earlier session stays in it (its first session).
     if (p.roomSessionId !== null && !derivedIds.has(p.roomSessionId)) continue;
     const end = p.leftAt ?? Number.POSITIVE_INFINITY;
     p.roomSessionId =
       sessions.find((s) => s.startedAt <= end && (s.endedAt ?? s.belowSince ?? Number.POSITIVE_INFINITY) >= p.joinedAt)
         ?.id ?? null;
   }
-  return { sessions, participants };
+  return { sessions, participants, dropped };
 }

@@ -52,6 +52,7 @@ export interface StoredSession {
   room_name: string;
   started_at: number;
   ended_at: number | null;
+  below_since: number | null;
   start_notified: number;
   end_notified: number;
 }
@@ -69,38 +70,36 @@ export interface StoredParticipant {
 export interface StoredCheckpoint {
   room_name: string;
   at: number;
-  session_id: string | null;
+}
+
+/** A room's batch: its earliest event, and 2 minutes before that (a session ended by then stays ended). */
+export interface RoomBatchBounds {
+  roomName: string;
+  earliest: number;
+  settledBefore: number;
 }
 
 /** Before every event: the checkpoint of a room with nothing settled. */
 export const NO_CHECKPOINT = -1e15;
 
-/** The latest session of the room whose start was announced (only those from the quiet checkpoint on matter). */
-const lastAnnounced = (orgId: string, column: string) => sql`(
-  SELECT ${sql.raw(column)} FROM ${roomSessions} s WHERE s.org_id = ${orgId} AND s.room_name = q.room_name
-    AND s.started_at >= q.quiet AND s.start_notified = 1 ORDER BY s.started_at DESC LIMIT 1)`;
-
 /**
- * Each room's checkpoint, the later of two:
- * - announced: from the latest session whose start was announced: its end once that was announced too
- *   (settled), else its start (and its id: that session is carried on);
- * - quiet: the end of the latest session that ended at least 2 minutes before the batch's earliest event
- *   (`settledBefore`): nothing in the batch can continue it, so deriving from there gives what deriving the
- *   whole history would.
+ * Each room's checkpoint: the latest moment from which deriving gives what deriving the room's whole history
+ * (stored and new events, in occurredAt order) would. The later of two:
+ * - the start of the latest session that started before the batch's earliest event (`earliest`): nothing
+ *   before that start changes, and fewer than two people were present just before it;
+ * - quiet: the end of the latest session that ended by `settledBefore` (2 minutes before `earliest`): nothing
+ *   in the batch can continue it.
+ * An announced end is not a checkpoint of its own: an event within 2 minutes after it continues that session.
  * The rows from the checkpoint on are the only ones a derivation reads or rewrites.
  */
-const checkpointsOf = (orgId: string, rooms: { roomName: string; settledBefore: number }[]) => sql`
-  WITH r AS (SELECT json_extract(value, '$.roomName') AS room_name, json_extract(value, '$.settledBefore') AS settled_before
-    FROM json_each(${json(rooms)})),
-  q AS MATERIALIZED (SELECT r.room_name, coalesce((SELECT s.ended_at FROM ${roomSessions} s
-      WHERE s.org_id = ${orgId} AND s.room_name = r.room_name AND s.ended_at <= r.settled_before
-      ORDER BY s.started_at DESC LIMIT 1), ${NO_CHECKPOINT}) AS quiet FROM r),
-  a AS MATERIALIZED (SELECT q.room_name, q.quiet,
-      coalesce(${lastAnnounced(orgId, "CASE WHEN s.end_notified THEN s.ended_at ELSE s.started_at END")}, ${NO_CHECKPOINT}) AS announced,
-      ${lastAnnounced(orgId, "CASE WHEN s.end_notified THEN NULL ELSE s.id END")} AS session_id
-    FROM q),
-  cp AS MATERIALIZED (SELECT room_name, max(announced, quiet) AS at,
-      CASE WHEN quiet > announced THEN NULL ELSE session_id END AS session_id FROM a)`;
+const checkpointsOf = (orgId: string, rooms: RoomBatchBounds[]) => sql`
+  WITH r AS (SELECT json_extract(value, '$.roomName') AS room_name, json_extract(value, '$.earliest') AS earliest,
+      json_extract(value, '$.settledBefore') AS settled_before FROM json_each(${json(rooms)})),
+  cp AS MATERIALIZED (SELECT r.room_name, max(
+      coalesce((SELECT s.ended_at FROM ${roomSessions} s WHERE s.org_id = ${orgId} AND s.room_name = r.room_name
+        AND s.ended_at <= r.settled_before ORDER BY s.started_at DESC LIMIT 1), ${NO_CHECKPOINT}),
+      coalesce((SELECT s.started_at FROM ${roomSessions} s WHERE s.org_id = ${orgId} AND s.room_name = r.room_name
+        AND s.started_at < r.earliest ORDER BY s.started_at DESC LIMIT 1), ${NO_CHECKPOINT})) AS at FROM r)`;
 
 /**
  * One consistent read (a batch is a transaction) of what deriving these rooms needs: their versions and
@@ -111,7 +110,7 @@ const checkpointsOf = (orgId: string, rooms: { roomName: string; settledBefore: 
 export async function readRoomsForDerivation(
   db: Database,
   orgId: string,
-  rooms: { roomName: string; settledBefore: number }[],
+  rooms: RoomBatchBounds[],
   dedupKeys: string[],
 ) {
   const roomNames = rooms.map((r) => r.roomName);
@@ -121,14 +120,14 @@ export async function readRoomsForDerivation(
   const results = await sqlBatch(db, [
     sql`SELECT room_name, version FROM ${roomStates} WHERE org_id = ${orgId}
       AND room_name IN (SELECT value FROM json_each(${json(roomNames)}))`,
-    sql`${cp} SELECT room_name, at, session_id FROM cp`,
+    sql`${cp} SELECT room_name, at FROM cp`,
     sql`${cp} SELECT e.room_name, e.dedup_key, e.type, e.participant_id, e.display_name, e.external_id, e.role_name,
         e.occurred_at FROM cp CROSS JOIN ${roomEvents} e ON e.org_id = ${orgId} AND e.room_name = cp.room_name AND e.occurred_at >= cp.at`,
     sql`${cp} SELECT ${participantColumns} FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId}
         AND p.room_name = cp.room_name AND p.left_at IS NULL AND p.joined_at < cp.at
       UNION ALL SELECT ${participantColumns} FROM cp CROSS JOIN ${roomParticipants} p ON p.org_id = ${orgId}
         AND p.room_name = cp.room_name AND p.left_at > cp.at AND p.joined_at < cp.at`,
-    sql`${cp} SELECT s.id, s.room_name, s.started_at, s.ended_at, s.start_notified, s.end_notified
+    sql`${cp} SELECT s.id, s.room_name, s.started_at, s.ended_at, s.below_since, s.start_notified, s.end_notified
       FROM cp CROSS JOIN ${roomSessions} s ON s.org_id = ${orgId} AND s.room_name = cp.room_name AND s.started_at >= cp.at`,
     sql`SELECT dedup_key FROM ${roomEvents}
         WHERE org_id = ${orgId} AND dedup_key IN (SELECT value FROM json_each(${json(dedupKeys)}))`,
@@ -221,6 +220,25 @@ const sessionCovering = (table: SQL) => sql`(
     AND s.started_at <= ${table}.start_date AND coalesce(s.ended_at, s.below_since, 1e15) >= ${table}.end_date
   ORDER BY s.started_at LIMIT 1)`;
 
+/** A session a derivation dropped: rows that named it name `to` instead (the session it merged into, or none). */
+export interface SessionRelink {
+  roomName: string;
+  from: string;
+  to: string | null;
+}
+
+/** Re-points the claimed rooms' recordings and transcriptions that named a dropped session. */
+function relinkStatements(orgId: string, rooms: SQL, relinks: readonly SessionRelink[]): SQL[] {
+  if (relinks.length === 0) return [];
+  const list = sql`(SELECT ${field("from")} FROM json_each(${json(relinks)}) WHERE ${field("roomName")} IN ${rooms})`;
+  return [recordings, transcriptions].map(
+    (table) => sql`
+      UPDATE ${table} SET room_session_id = (SELECT ${field("to")} FROM json_each(${json(relinks)})
+          WHERE ${field("from")} = ${table}.room_session_id)
+      WHERE org_id = ${orgId} AND room_session_id IN ${list}`,
+  );
+}
+
 /** Sets `room_session_id` on the rooms' recordings and transcriptions that fall inside a session. */
 function linkSessionStatements(orgId: string, rooms: SQL): SQL[] {
   return [recordings, transcriptions].map(
@@ -294,6 +312,7 @@ export async function writeDerivedRooms(
     sessions: SessionWrite[];
     participants: ParticipantWrite[];
     domainEvents: DomainEventWrite[];
+    relinks: SessionRelink[];
     now: number;
   },
 ): Promise<Set<string>> {
@@ -356,6 +375,7 @@ export async function writeDerivedRooms(
         SELECT ${field("id")}, ${orgId}, ${field("type")}, ${field("data")}, ${write.now}
         FROM json_each(${list}) WHERE ${inClaimed}`,
     ),
+    ...relinkStatements(orgId, rooms, write.relinks),
     ...linkSessionStatements(orgId, rooms),
     ...roomTotalsStatements(orgId, writer),
     sql`SELECT room_name FROM ${roomStates} WHERE writer = ${writer} AND org_id = ${orgId}`,

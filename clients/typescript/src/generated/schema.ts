@@ -253,7 +253,7 @@ export interface paths {
         put?: never;
         /**
          * Report what happened in rooms (1–500 events)
-         * @description Scope `write`. For the media plane. Every event must be valid or nothing is stored (400 lists each problem, e.g. `body.events[3].roomName`). `roomName` is a room of this organization (a meeting deleted or expired within 30 days counts); `occurredAt` is at most 30 days before the room's creation and at most 5 minutes ahead. Events may arrive late, out of order and more than once: sessions are derived as if they had arrived in `occurredAt` order, and a repeated event only counts in `duplicates`. Every accepted event is forwarded as a webhook of its type; `room.session.started`/`ended` are emitted once per session by the scheduled job, once the room has received no event for 30 s. Announcements are final: an announced session keeps its `roomSessionId` and `startedAt`, and once `room.session.ended` went out its `endedAt` and figures no longer change, so every `started` is followed by exactly one `ended`. An event that arrives after that is still stored and forwarded; if it is dated after the session's end it is derived as usual (a rejoin then starts a new session rather than reopening the ended one); if it is dated before the room's last announcement it changes no session or participant, except that a leave still ends the presence of someone present at that point.
+         * @description Scope `write`. For the media plane. Every event must be valid or nothing is stored (400 lists each problem, e.g. `body.events[3].roomName`). `roomName` is a room of this organization (a meeting deleted or expired within 30 days counts); `occurredAt` is at most 30 days before the room's creation and at most 5 minutes ahead. Events may arrive late, out of order and more than once: sessions are derived as if they had arrived in `occurredAt` order, and a repeated event only counts in `duplicates`. Every accepted event is forwarded as a webhook of its type; `room.session.started`/`ended` are emitted once per session by the scheduled job, once the room has received no event for 30 s. A late event is always derived, also after its session was announced: an announced session keeps its `roomSessionId` (insights show corrected times; webhooks already sent are not sent again), a session split off or newly created is announced normally, and when sessions merge the earliest id survives; an absorbed session whose `started` went out without its `ended` gets `room.session.ended` with `mergedInto`, so every `started` is followed by exactly one `ended`.
          */
         post: operations["createRoomEvents"];
         delete?: never;
@@ -1998,6 +1998,11 @@ export interface components {
                  * @example 2026-11-21T15:58:03.000Z
                  */
                 endedAt: string | null;
+                /**
+                 * @description Present when a late event merged this session into an earlier one: the surviving roomSessionId. This session no longer exists; `endedAt` is its last known end (or its start).
+                 * @example ses_9KpX4wLm2Qa7Rt5Zb1Vc8N
+                 */
+                mergedInto?: string;
             };
         };
         /** @description The payload of a `webhook.test` webhook delivery. */

@@ -101,7 +101,7 @@ function DataPage(props: DataView) {
         recorded only as a SHA-256 hash.
       </p>
       {props.refusal && <FormErrors {...props.refusal} />}
-      {props.requested && <Notice>Erasure {props.requested} requested; its counts grow as it runs.</Notice>}
+      {props.requested && <Notice>Erasure {props.requested} requested; its state and counts are below.</Notice>}
       <form method="post" action={`${SELF}/erasure`} class="card">
         <Csrf member={member} />
         <label for="erasure-field">Identify the person by</label>

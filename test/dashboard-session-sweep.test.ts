@@ -1,9 +1,8 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { SESSION_SWEEP_BATCH } from "../src/cron/dashboard-sessions";
 import worker from "../src/index";
-import { SESSION_IDLE_MS } from "../src/services/dashboard-sessions";
+import { SESSION_IDLE_MS, SESSION_SWEEP_BATCH } from "../src/services/dashboard-sessions";
 import { signedInMember } from "./dashboard-helpers";
 import { createOrg } from "./helpers";
 

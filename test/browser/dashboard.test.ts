@@ -37,7 +37,7 @@ describe("dashboard in a real browser", () => {
     await acceptAndSignIn(page, inviteUrl, ownerEmail, "Olive Owner");
     await page.waitForURL("**/dashboard");
     await expect(page.getByRole("heading", { name: "Overview" }).isVisible()).resolves.toBe(true);
-    await harness.screenshot(page, "overview", { docs: true });
+    await harness.screenshot(page, "overview");
 
     const cookies = await page.context().cookies();
     const session = cookies.find((cookie) => cookie.name === "__Host-parley_session");

@@ -102,12 +102,14 @@ describe("dashboard data pages in a real browser", () => {
     await page.getByRole("link", { name: "Recordings" }).click();
     await page.getByRole("link", { name: "tone.wav" }).click();
     // The browser fetched the file itself (same origin, CSP media-src 'self') and decoded its header.
-    await page.waitForFunction("(document.querySelector('audio')?.readyState ?? 0) >= 1", undefined, {
-      timeout: 15_000,
-    });
-    const duration = await page
-      .locator("audio")
-      .evaluate((audio) => (audio as unknown as { duration: number }).duration);
+    // (Polled from here: the page's CSP allows no script, so no string is evaluated in it.)
+    type Media = { readyState: number; duration: number };
+    const audio = page.locator("audio");
+    const deadline = Date.now() + 15_000;
+    while ((await audio.evaluate((el) => (el as unknown as Media).readyState)) < 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const duration = await audio.evaluate((el) => (el as unknown as Media).duration);
     expect(duration).toBeCloseTo(1, 1);
     await harness.screenshot(page, "recording", { docs: true });
 

@@ -1,3 +1,4 @@
+import { sweepDashboardSessions } from "./dashboard-sessions";
 import { endRoomSessions } from "./end-room-sessions";
 import { expireMeetings } from "./expire-meetings";
 import { deleteExpiredExports, resumeExports } from "./export-retention";
@@ -22,6 +23,7 @@ export const JOBS: Record<string, ScheduledJob[]> = {
     reencryptSecrets,
     deleteExpiredExports,
     resumeExports,
+    sweepDashboardSessions,
   ],
 };
 

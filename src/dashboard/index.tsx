@@ -7,10 +7,14 @@ import { acceptInvitation, openInvitation } from "../services/members";
 import { dashboardAction } from "./action";
 import type { DashboardContext, DashboardEnv } from "./env";
 import { apiKeysPages } from "./pages/api-keys";
+import { auditLogPages } from "./pages/audit-log";
 import { InvitationPage, SignInPage } from "./pages/auth";
+import { dataPages } from "./pages/data";
 import { errorPage } from "./pages/errors";
+import { meetingsPages } from "./pages/meetings";
 import { membersPages } from "./pages/members";
 import { OverviewPage } from "./pages/overview";
+import { recordingsPages } from "./pages/recordings";
 import { transcriptionsPages } from "./pages/transcriptions";
 import { webhooksPages } from "./pages/webhooks";
 import {
@@ -135,6 +139,10 @@ export function createDashboard() {
   dash.route("/", webhooksPages);
   dash.route("/", membersPages);
   dash.route("/", transcriptionsPages);
+  dash.route("/", meetingsPages);
+  dash.route("/", recordingsPages);
+  dash.route("/", auditLogPages);
+  dash.route("/", dataPages);
 
   dash.all("/dashboard/*", (c) => errorPage(c, 404, "Not found", "There is no such dashboard page."));
 

@@ -28,6 +28,8 @@ form.inline{display:inline}form.inline button{margin:0}
 .legend span{display:inline-block;width:.8rem;height:.8rem;margin:0 .3rem 0 .8rem;vertical-align:middle}
 .bar-req{fill:#1f5fbf}.bar-ai{fill:#e07b00}.legend .bar-req{background:#1f5fbf}.legend .bar-ai{background:#e07b00}
 .seg{margin:.25rem 0}.seg time{color:#5b6470;font-variant-numeric:tabular-nums;margin-right:.5rem}
+.player{width:100%;max-height:60vh;background:#000;border-radius:6px}dl.card{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dd{margin:0;overflow-wrap:anywhere}
+form.grid{align-items:end}
 @media (max-width:40rem){main{padding:.5rem}th,td{padding:.3rem}}
 `;
 

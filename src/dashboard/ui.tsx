@@ -16,10 +16,14 @@ const MANAGERS: readonly MemberRole[] = ["owner", "admin"];
 /** The pages, and which roles see them (the same roles the routes enforce). */
 export const NAV: readonly NavItem[] = [
   { href: "/dashboard", label: "Overview", roles: ALL },
+  { href: "/dashboard/meetings", label: "Meetings", roles: ALL },
+  { href: "/dashboard/recordings", label: "Recordings", roles: ALL },
   { href: "/dashboard/transcriptions", label: "Transcriptions", roles: ALL },
   { href: "/dashboard/api-keys", label: "API keys", roles: MANAGERS },
   { href: "/dashboard/webhooks", label: "Webhooks", roles: MANAGERS },
   { href: "/dashboard/members", label: "Members", roles: MANAGERS },
+  { href: "/dashboard/audit-log", label: "Audit log", roles: MANAGERS },
+  { href: "/dashboard/data", label: "Data", roles: MANAGERS },
 ];
 
 export function Layout(props: { title: string; member?: DashboardMember; current?: string; children?: Child }) {
@@ -102,3 +106,46 @@ export function ActionButton(props: {
 
 export const formatDate = (iso: string | null | undefined) =>
   iso ? iso.replace("T", " ").replace(/:\d\d\.\d+Z$/, " UTC") : "—";
+
+/** The "next page" link of a keyset-paged list: the same query with the page's cursor. */
+export function NextPage(props: { path: string; query: Record<string, string | undefined>; cursor: string | null }) {
+  if (!props.cursor) return null;
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(props.query)) if (value) params.set(name, value);
+  params.set("cursor", props.cursor);
+  return (
+    <p>
+      <a href={`${props.path}?${params}`} rel="next">
+        Next page
+      </a>
+    </p>
+  );
+}
+
+/** A refused form's problems, one per field (the API's own validation messages). */
+export function FormErrors(props: { message: string; errors?: readonly { location: string; message: string }[] }) {
+  return (
+    <Notice kind="error">
+      <p>{props.message}</p>
+      {props.errors && props.errors.length > 0 && (
+        <ul>
+          {props.errors.map((e) => (
+            <li>
+              <code>{e.location.replace(/^(body|query)\./, "")}</code>: {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Notice>
+  );
+}
+
+/** `datetime-local` has no time zone: the dashboard's forms read and show times in UTC. */
+export function utcFromLocalInput(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  return /^\d{4}-\d\d-\d\dT\d\d:\d\d$/.test(value) ? `${value}:00Z` : value.endsWith("Z") ? value : `${value}Z`;
+}
+
+export const localInputOf = (ms: number) => new Date(ms).toISOString().slice(0, 16);
+
+export const megabytes = (bytes: number | null) => (bytes === null ? "—" : `${(bytes / 1_000_000).toFixed(1)} MB`);

@@ -24,7 +24,7 @@ const LOCATION_BY_TARGET: Record<string, string> = {
 
 const NOUN_BY_TARGET: Record<string, string> = { json: "field", form: "field", header: "header" };
 
-interface ZodIssueLike {
+export interface ZodIssueLike {
   code: string;
   path: PropertyKey[];
   message: string;

@@ -1,6 +1,7 @@
 import type { Database } from "../db/client";
 import {
   clearSignInFailures,
+  deleteExpiredSessions,
   deleteSession,
   findMemberByEmail,
   findSessionByTokenHash,
@@ -126,4 +127,12 @@ export async function resolveSession(
 
 export async function signOut(db: Database, member: Pick<DashboardMember, "orgId" | "sessionId">): Promise<void> {
   await deleteSession(db, member.orgId, member.sessionId);
+}
+
+/** At most this many sessions go per cron run; a backlog is cleared over the following minutes. */
+export const SESSION_SWEEP_BATCH = 500;
+
+/** Cron: deletes sessions past their absolute (7 d) or idle (12 h) expiry, a bounded batch. */
+export function sweepExpiredSessions(db: Database, now: number): Promise<number> {
+  return deleteExpiredSessions(db, now, SESSION_IDLE_MS, SESSION_SWEEP_BATCH);
 }

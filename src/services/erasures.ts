@@ -6,6 +6,7 @@ import {
   failErasureStatement,
   findErasureRow,
   insertErasure,
+  listRecentErasureRows,
   saveProgress,
 } from "../db/queries/erasures";
 import type { ErasureField } from "../db/schema";
@@ -71,6 +72,11 @@ export async function getErasure(db: Database, orgId: string, erasureId: string)
   const row = await findErasureRow(db, orgId, erasureId);
   if (!row) throw new ApiError("not_found", `No erasure ${erasureId}.`);
   return row;
+}
+
+/** The latest erasure requests with their state and counts (no list route in the API: SPEC §9 names none). */
+export async function listRecentErasures(db: Database, orgId: string, limit = 20) {
+  return (await listRecentErasureRows(db, orgId, limit)).map(toErasure);
 }
 
 /**

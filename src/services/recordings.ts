@@ -22,6 +22,7 @@ import { iso, isoOrNull } from "../lib/time";
 import type { Queues } from "../queues/producer";
 import { recordingKey } from "../storage/keys";
 import { checkedUpload } from "../storage/streams";
+import { signFileToken } from "./access-links";
 import { type DomainEvent, newEvent, recordEvent, recordEventWhere } from "./events";
 
 /** Direct uploads: 100 MB, decimal like `sizeInMegaBytes`; larger files go through multipart upload. */
@@ -254,6 +255,29 @@ export async function deleteRecording(
   // What was deleted decides, not what was read: a completion may have made it ready in between.
   const gone = deleted?.results[0];
   return { event, freedBytes: gone?.status === "ready" ? gone.size_bytes : 0 };
+}
+
+/**
+ * `DELETE /recordings/{id}` as the API and the dashboard both do it: bytes and row gone and the storage usage
+ * given back. Returns the `recording.deleted` event for the caller to publish; unknown (or gone) is a 404.
+ */
+export async function removeRecording(
+  db: Database,
+  bucket: R2Bucket,
+  gate: { addUsage(kind: "storageBytes", amount: number): Promise<unknown> },
+  orgId: string,
+  recordingId: string,
+): Promise<DomainEvent> {
+  const deleted = await deleteRecording(db, bucket, orgId, recordingId);
+  if (!deleted) throw new ApiError("not_found", `No recording ${recordingId}.`);
+  await gate.addUsage("storageBytes", -deleted.freedBytes);
+  return deleted.event;
+}
+
+/** The path of a signed, expiring link to a ready recording's bytes (`/files/recordings/…`, no API key needed). */
+export async function recordingLinkPath(row: RecordingRow, fileTokenSecret: string, expires: number) {
+  if (row.status !== "ready") throw new ApiError("not_found", `Recording ${row.id} has not finished uploading.`);
+  return `/files/recordings/${row.id}?token=${await signFileToken(fileTokenSecret, row.id, expires)}`;
 }
 
 /** Queues the deletion of these recordings of the organization (ids unknown or of another organization are skipped then). */

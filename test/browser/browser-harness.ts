@@ -5,6 +5,9 @@ import { type LocalWorker, startLocalWorker } from "../../bench/local-worker.mjs
 
 /** Where the browser tests save a screenshot of every page they visit (kept by CI as artifacts). */
 export const SCREENSHOT_DIR = join(__dirname, "..", "..", "test-artifacts", "dashboard");
+/** The README's screenshots, refreshed only on request: `UPDATE_DOCS_SCREENSHOTS=1 npx vitest run --project browser`. */
+export const DOCS_SCREENSHOT_DIR = join(__dirname, "..", "..", "docs", "dashboard");
+const UPDATE_DOCS = process.env.UPDATE_DOCS_SCREENSHOTS === "1";
 
 const CHROMIUM_CANDIDATES = [
   process.env.CHROMIUM_PATH,
@@ -32,7 +35,8 @@ export interface Harness {
   newPage(): Promise<{ context: BrowserContext; page: Page }>;
   /** Operator API call against the local worker. */
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, string> }>;
-  screenshot(page: Page, name: string): Promise<void>;
+  /** The artifact screenshot (375 px, full page); for a main page (`docs`) also the README's, 1280×800, on request. */
+  screenshot(page: Page, name: string, options?: { docs?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,8 +71,14 @@ export async function startHarness(vars: Record<string, string> = {}): Promise<H
       const text = await response.text();
       return { status: response.status, json: text ? JSON.parse(text) : null };
     },
-    async screenshot(page, name) {
+    async screenshot(page, name, options = {}) {
       await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+      if (!UPDATE_DOCS || !options.docs) return;
+      const viewport = page.viewportSize();
+      mkdirSync(DOCS_SCREENSHOT_DIR, { recursive: true });
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.screenshot({ path: join(DOCS_SCREENSHOT_DIR, `${name}.png`) });
+      if (viewport) await page.setViewportSize(viewport);
     },
     async close() {
       for (const context of contexts) await context.close().catch(() => {});

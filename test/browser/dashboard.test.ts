@@ -49,7 +49,7 @@ describe("dashboard in a real browser", () => {
     await page.getByRole("button", { name: "Create key" }).click();
     const key = (await page.locator("#new-key").textContent())?.trim() ?? "";
     expect(key).toMatch(/^prl_/);
-    await harness.screenshot(page, "api-keys");
+    await harness.screenshot(page, "api-keys", { docs: true });
 
     const use = () =>
       fetch(`${harness.worker.base}/api/v1/organization`, { headers: { authorization: `Bearer ${key}` } });
@@ -141,7 +141,7 @@ describe("dashboard in a real browser", () => {
       expect(await page.locator("#deliveries").textContent()).toContain("succeeded");
       expect(await page.locator("#deliveries").textContent()).toContain("webhook.test");
       expect(receiver.deliveries.get("browser")?.length).toBe(1);
-      await harness.screenshot(page, "webhook-deliveries");
+      await harness.screenshot(page, "webhook-deliveries", { docs: true });
     } finally {
       await receiver.close();
     }
@@ -178,7 +178,7 @@ describe("dashboard in a real browser", () => {
     expect(await summary.textContent()).toMatch(/Friday/);
     expect(await page.locator("#transcript").textContent()).toContain("Bob: We decided to launch on Friday.");
     expect(await page.getByRole("img", { name: /Talk time: .*Bob/ }).count()).toBe(1);
-    await harness.screenshot(page, "transcription");
+    await harness.screenshot(page, "transcription", { docs: true });
   });
 
   it("members page: an owner sees everyone and can invite; page sizes stay small", async () => {
@@ -190,7 +190,7 @@ describe("dashboard in a real browser", () => {
     await page.getByLabel("Email").fill("new@example.test");
     await page.getByRole("button", { name: "Create invitation link" }).click();
     expect(await page.locator("#invite-url").textContent()).toContain("/dashboard/invitation?token=");
-    await harness.screenshot(page, "members");
+    await harness.screenshot(page, "members", { docs: true });
 
     // Bytes a browser loads per page: the HTML, plus the one stylesheet (cached after the first page); no JS.
     const sizes: Record<string, number> = {};

@@ -1,6 +1,12 @@
 import { Hono } from "hono";
+import { textProvider } from "../../ai/provider-config";
 import { ApiError } from "../../lib/errors";
-import { getCachedGeneration, type KeypointsResult, transcriptSegments } from "../../services/ai-generations";
+import {
+  generateCached,
+  getCachedGeneration,
+  type KeypointsResult,
+  transcriptSegments,
+} from "../../services/ai-generations";
 import type { DashboardMember } from "../../services/dashboard-sessions";
 import { listSummaries, type Summary } from "../../services/summaries";
 import type { SpeakerInsights } from "../../services/transcript-insights";
@@ -106,6 +112,7 @@ function TranscriptionPage(props: {
 }) {
   const { member, transcription: t, summary, keypoints } = props;
   const canRename = member.role !== "agent";
+  const canGenerate = canRename && t.state === "ready";
   return (
     <Layout title={t.roomName ?? "Transcription"} member={member} current={SELF}>
       <p>
@@ -162,6 +169,16 @@ function TranscriptionPage(props: {
             </>
           )}
         </section>
+      )}
+      {canGenerate && (
+        <form method="post" action={`${SELF}/${t.transcriptionId}/keypoints`}>
+          <Csrf member={member} />
+          {keypoints && <input type="hidden" name="refresh" value="1" />}
+          <button type="submit" class={keypoints ? "secondary" : undefined}>
+            {keypoints ? "Regenerate key points" : "Generate key points"}
+          </button>{" "}
+          <span class="muted">Uses one AI generation of this month's quota.</span>
+        </form>
       )}
       {props.speakers.length > 0 && (
         <>
@@ -235,6 +252,17 @@ export const transcriptionsPages = new Hono<DashboardEnv>()
     return c.html(<TranscriptionsPage member={c.get("member")} transcriptions={page.results} />);
   })
   .get(`${SELF}/:transcriptionId`, (c) => detail(c))
+  .post(`${SELF}/:transcriptionId/keypoints`, requireRole("owner", "admin"), async (c) => {
+    const { orgId } = c.get("member");
+    const transcriptionId = c.req.param("transcriptionId");
+    const { refresh } = await formOf(c);
+    // The API's generation, on the organization's AI quota (an exhausted quota is the 429 page); no points.
+    const deps = { db: c.var.deps.db, gate: c.var.deps.gateOf(orgId), provider: () => textProvider(c.env) };
+    await dashboardAction(c, { route: `${SELF}/{transcriptionId}/keypoints`, objectId: transcriptionId }, () =>
+      generateCached(deps, orgId, transcriptionId, "keypoints", {}, refresh === "1"),
+    );
+    return c.redirect(`${SELF}/${transcriptionId}`, 303);
+  })
   .post(`${SELF}/:transcriptionId/speakers`, requireRole("owner", "admin"), async (c) => {
     const { orgId } = c.get("member");
     const transcriptionId = c.req.param("transcriptionId");

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { sqlBatch } from "../batch";
 import type { Database } from "../client";
 import {
@@ -167,12 +167,15 @@ export async function deleteSession(db: Database, orgId: string, sessionId: stri
     .where(and(eq(dashboardSessions.id, sessionId), eq(dashboardSessions.orgId, orgId)));
 }
 
-/** Cron: sessions past their absolute expiry, a bounded batch (cross-tenant sweep). */
-export async function deleteExpiredSessions(db: Database, now: number, limit: number): Promise<number> {
+/**
+ * Cron: sessions past their absolute expiry or idle for `idleMs`, a bounded batch (cross-tenant sweep). The idle
+ * test has no index of its own: the table holds one row per signed-in browser, which stays small.
+ */
+export async function deleteExpiredSessions(db: Database, now: number, idleMs: number, limit: number): Promise<number> {
   const rows = await db
     .delete(dashboardSessions)
     .where(
-      sql`${dashboardSessions.id} IN (SELECT id FROM ${dashboardSessions} WHERE ${lt(dashboardSessions.expiresAt, now)} LIMIT ${limit})`,
+      sql`${dashboardSessions.id} IN (SELECT id FROM ${dashboardSessions} WHERE ${or(lt(dashboardSessions.expiresAt, now), lt(dashboardSessions.lastSeenAt, now - idleMs))} LIMIT ${limit})`,
     )
     .returning({ id: dashboardSessions.id });
   return rows.length;

@@ -1,4 +1,4 @@
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../client";
 import {
   aiResults,
@@ -32,6 +32,16 @@ const sameErasure = (orgId: string, erasureId: string) => and(eq(erasures.id, er
 
 export function insertErasure(db: Database, row: ErasureRow) {
   return db.insert(erasures).values(row);
+}
+
+/** The organization's latest erasure requests, newest first (the dashboard's Data page). */
+export async function listRecentErasureRows(db: Database, orgId: string, limit: number) {
+  return db
+    .select()
+    .from(erasures)
+    .where(eq(erasures.orgId, orgId))
+    .orderBy(desc(erasures.createdAt), desc(erasures.id))
+    .limit(limit);
 }
 
 export async function findErasureRow(db: Database, orgId: string, erasureId: string) {

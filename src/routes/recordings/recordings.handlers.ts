@@ -3,14 +3,14 @@ import type { Context } from "hono";
 import { type AppEnv, fileTokenSecret, publicBaseUrl } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { mediaTypeOf, pathTo, unsupportedMediaType } from "../../lib/http";
-import { signFileToken } from "../../services/access-links";
 import { abortUpload, completeUpload, createUpload, PART_SIZE, uploadPart } from "../../services/recording-uploads";
 import {
   DIRECT_UPLOAD_MAX_BYTES,
-  deleteRecording,
   deleteRecordingsLater,
   getRecording,
   listRecordings,
+  recordingLinkPath,
+  removeRecording,
   toRecording,
   uploadRecording,
 } from "../../services/recordings";
@@ -77,12 +77,8 @@ export const get: RouteHandler<typeof getRecordingRoute, AppEnv> = async (c) =>
   c.json(toRecording(await getRecording(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").recordingId)), 200);
 
 export const remove: RouteHandler<typeof deleteRecordingRoute, AppEnv> = async (c) => {
-  const { orgId } = c.get("auth");
-  const db = c.var.deps.db;
-  const deleted = await deleteRecording(db, c.var.deps.bucket, orgId, c.req.valid("param").recordingId);
-  if (!deleted) throw new ApiError("not_found", `No recording ${c.req.valid("param").recordingId}.`);
-  await c.var.deps.gate.addUsage("storageBytes", -deleted.freedBytes);
-  c.var.deps.publish(deleted.event);
+  const { db, bucket, gate } = c.var.deps;
+  c.var.deps.publish(await removeRecording(db, bucket, gate, c.get("auth").orgId, c.req.valid("param").recordingId));
   return c.body(null, 204);
 };
 
@@ -94,11 +90,9 @@ export const bulkDelete: RouteHandler<typeof bulkDeleteRoute, AppEnv> = async (c
 export const accessLink: RouteHandler<typeof accessLinkRoute, AppEnv> = async (c) => {
   const secret = fileTokenSecret(c.env);
   const row = await getRecording(c.var.deps.db, c.get("auth").orgId, c.req.valid("param").recordingId);
-  if (row.status !== "ready") throw new ApiError("not_found", `Recording ${row.id} has not finished uploading.`);
   const expires = Date.now() + c.req.valid("query").validForSeconds * 1000;
-  const token = await signFileToken(secret, row.id, expires);
-  const base = publicBaseUrl(c.env, c.req.url);
-  return c.json({ accessLink: `${base}/files/recordings/${row.id}?token=${token}`, expires }, 200);
+  const path = await recordingLinkPath(row, secret, expires);
+  return c.json({ accessLink: `${publicBaseUrl(c.env, c.req.url)}${path}`, expires }, 200);
 };
 
 export const startUpload: RouteHandler<typeof createUploadRoute, AppEnv> = async (c) => {

@@ -366,6 +366,56 @@ describe("audit log: no silent gaps", () => {
   });
 });
 
+describe("audit log: every request holds its batch open until its row is written", () => {
+  const meetingRequest = (org: TestOrg) =>
+    new Request(`${BASE}/api/v1/meetings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${org.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ endDate: new Date(Date.now() + 3_600_000).toISOString() }),
+    });
+
+  it("a request that joined another's batch settles its waitUntil only once the batch is in D1", async () => {
+    const org = await createOrg();
+    const opener = createExecutionContext();
+    const joiner = createExecutionContext();
+    expect((await worker.fetch(meetingRequest(org), env, opener)).status).toBe(201);
+    expect((await worker.fetch(meetingRequest(org), env, joiner)).status).toBe(201);
+    await waitOnExecutionContext(joiner);
+    expect(await rows(org.id, "/api/v1/meetings")).toHaveLength(2);
+    await waitOnExecutionContext(opener);
+  });
+
+  it("writes its own row when the request writing its batch never finishes (cancelled)", async () => {
+    const org = await createOrg();
+    // The first audit insert through this binding never answers (its request was cancelled); later ones pass.
+    let hung = false;
+    const db = new Proxy(env.DB, {
+      get(target, property) {
+        if (property === "prepare") {
+          return (query: string) => {
+            if (hung || !/insert into "audit_log"/i.test(query)) return target.prepare(query);
+            hung = true;
+            const never = () => new Promise(() => {});
+            const stuck = { bind: () => stuck, run: never, all: never, raw: never, first: never };
+            return stuck;
+          };
+        }
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const bindings = { ...env, DB: db };
+    const opener = createExecutionContext();
+    const joiner = createExecutionContext();
+    expect((await worker.fetch(meetingRequest(org), bindings, opener)).status).toBe(201);
+    expect((await worker.fetch(meetingRequest(org), bindings, joiner)).status).toBe(201);
+    await waitOnExecutionContext(joiner);
+    expect(hung).toBe(true);
+    // The joiner's own row; the opener's is in the insert that never answered.
+    expect(await rows(org.id, "/api/v1/meetings")).toHaveLength(1);
+  }, 20_000);
+});
+
 describe("GET /api/v1/audit-log", () => {
   it("lists newest first, pages by cursor and filters", async () => {
     const org = await createOrg();

@@ -291,6 +291,66 @@ const membersOf = async (orgId: string) =>
       .all<{ name: string; email: string; role: string }>()
   ).results;
 
+/** A chat completion answering with `content` as JSON, as the fake OpenAI server answers verbatim. */
+const chatAnswer = (content: unknown) => ({
+  id: "chatcmpl-held",
+  object: "chat.completion",
+  created: Math.floor(Date.now() / 1000),
+  model: "gpt-test",
+  choices: [
+    {
+      index: 0,
+      message: { role: "assistant", content: JSON.stringify(content), refusal: null },
+      finish_reason: "stop",
+    },
+  ],
+  usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+});
+
+describe("erasure and a generation running meanwhile", () => {
+  it("a generation whose provider answers after the erasure finished writes and answers without the person", async () => {
+    const ai = aiEnvironment("erasure-in-flight");
+    const org = await createOrg();
+    const { transcriptionId } = await importSegments(org, [
+      seg(ADA.displayName, 0, 4, "I will send the budget by Friday."),
+      seg(BOB.displayName, 5, 9, `Thanks ${ADA.displayName}.`),
+    ]);
+    // The provider holds its answer (which names her, as it was asked about her words) for 8 s.
+    const keypoints = {
+      title: `Budget with ${ADA.displayName}`,
+      sections: [{ heading: "Budget", points: [`${ADA.displayName} sends the budget`] }],
+      decisions: [],
+      actionItems: [{ item: "Send the budget", owner: ADA.displayName, confidence: 0.9, priority: "high" }],
+      participants: [ADA.displayName, BOB.displayName],
+      importantDates: [],
+    };
+    await ai.program({ route: "chat", delayMs: 8_000, body: chatAnswer(keypoints) });
+    let answered = false;
+    const pending = Promise.resolve(
+      ai.fetch(org, `/api/v1/transcriptions/${transcriptionId}/keypoints`, { method: "POST", json: {} }),
+    ).finally(() => {
+      answered = true;
+    });
+    await expect
+      .poll(async () => ((await (await fetch(`${ai.base}/__fake/requests?route=chat`)).json()) as unknown[]).length)
+      .toBe(1);
+
+    // The erasure runs and finishes (its scan of the transcript and its generations done) while the provider holds.
+    await erase(org, { displayName: ADA.displayName });
+    expect(answered).toBe(false);
+
+    const res = await pending;
+    expect(res.status).toBe(201);
+    const text = await res.text();
+    expectNowhere([{ where: "the generation's answer", text }], [ADA.displayName]);
+    expect(JSON.parse(text)).toMatchObject({ participants: ["[erased]", BOB.displayName] });
+    expectNowhere(
+      (await tenantRows(org.id)).map((line) => ({ where: line.slice(0, 120), text: line })),
+      [ADA.displayName],
+    );
+  }, 60_000);
+});
+
 describe("erasure of dashboard members and invitations (SPEC §11)", () => {
   it("removes the member (their session ends) and invitations to them; the org's last owner is kept, renamed", async () => {
     const org = await createOrg();

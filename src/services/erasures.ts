@@ -52,6 +52,7 @@ export async function createErasure(
     subjectField: subject.field,
     subjectSha256: await sha256Hex(normaliseSubject(value)),
     subjectValue: value,
+    subjectLength: value.length,
     counts: zeroCounts(),
     progress: null,
     createdAt: now,
@@ -96,7 +97,7 @@ export async function runErasure(
   const row = await findErasureRow(db, orgId, erasureId);
   if (row?.state !== "in_progress") return "done";
   if (row.subjectValue === null) throw new Error(`erasure ${erasureId} lost its subject`);
-  const hashed = { sha256: row.subjectSha256, length: row.subjectValue.trim().length };
+  const hashed = { sha256: row.subjectSha256, length: row.subjectLength };
   const ctx = {
     db,
     bucket,

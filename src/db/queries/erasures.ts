@@ -272,3 +272,22 @@ export function invitationPage(db: Database, orgId: string, after: string) {
 export function deleteInvitationStatement(orgId: string, invitationId: string): SQL {
   return sql`DELETE FROM ${invitations} WHERE id = ${invitationId} AND org_id = ${orgId}`;
 }
+
+// --- Writes of jobs that were running while an erasure ran (see `services/erasure/late-writes.ts`). ---
+
+/** Erasures of the organization not finished before `since` (running then, or requested later). */
+export const erasuresOpenSince = (orgId: string, since: number) =>
+  sql`org_id = ${orgId} AND (completed_at IS NULL OR completed_at >= ${since})`;
+
+export function erasuresOpenSinceRows(db: Database, orgId: string, since: number) {
+  return db.all<{ id: string; sha256: string; length: number }>(
+    sql`SELECT id, subject_sha256 AS sha256, subject_length AS length FROM ${erasures}
+        WHERE ${erasuresOpenSince(orgId, since)} ORDER BY id`,
+  );
+}
+
+/** Condition for a job's write: no such erasure besides the ones (`applied`) its output was redacted for. */
+export function noErasureBesides(orgId: string, since: number, applied: string[]): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM ${erasures} WHERE ${erasuresOpenSince(orgId, since)}
+    AND id NOT IN (SELECT value FROM json_each(${JSON.stringify(applied)})))`;
+}

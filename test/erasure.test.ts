@@ -8,6 +8,7 @@ import { erase, erasureDeps, getErasure, requestErasure, sha256, tenantRows } fr
 import { admin, call, createMeeting, createOrg, env, problem, type TestOrg } from "./helpers";
 import { post } from "./room-events-helpers";
 import { aiEnvironment, importSegments, seg } from "./transcription-helpers";
+import { pcmWav } from "./wav";
 
 type Json = Record<string, unknown>;
 type Ai = ReturnType<typeof aiEnvironment>;
@@ -344,6 +345,59 @@ describe("erasure and a generation running meanwhile", () => {
     const text = await res.text();
     expectNowhere([{ where: "the generation's answer", text }], [ADA.displayName]);
     expect(JSON.parse(text)).toMatchObject({ participants: ["[erased]", BOB.displayName] });
+    expectNowhere(
+      (await tenantRows(org.id)).map((line) => ({ where: line.slice(0, 120), text: line })),
+      [ADA.displayName],
+    );
+  }, 60_000);
+});
+
+describe("erasure and a transcription running meanwhile", () => {
+  it("a transcript whose provider answers after the erasure finished is stored without the person", async () => {
+    const ai = aiEnvironment("erasure-transcribing");
+    const org = await createOrg();
+    const upload = await org.api("/api/v1/recordings?filename=call.wav", {
+      method: "POST",
+      headers: { "content-type": "audio/wav" },
+      body: pcmWav(12),
+    });
+    expect(upload.status).toBe(201);
+    const { recordingId } = (await upload.json()) as { recordingId: string };
+    const started = await ai.fetch(org, "/api/v1/transcriptions", { method: "POST", json: { recordingId } });
+    expect(started.status).toBe(201);
+    const { transcriptionId } = (await started.json()) as { transcriptionId: string };
+    // The audio names her; the provider holds its answer for 8 s.
+    const spoken = [
+      { start: 0, end: 4, text: `Hello, this is ${ADA.displayName}.`, speaker: "A" },
+      { start: 5, end: 9, text: `Welcome ${ADA.displayName}, I am ${BOB.displayName}.`, speaker: "B" },
+    ];
+    await ai.program({
+      route: "transcriptions",
+      delayMs: 8_000,
+      body: { task: "transcribe", language: "english", duration: 12, text: "…", segments: spoken },
+    });
+    let finished = false;
+    const job = ai.runJobs([{ kind: "transcription.v1", transcriptionId, orgId: org.id }]).finally(() => {
+      finished = true;
+    });
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${ai.base}/__fake/requests?route=transcriptions`)).json()) as unknown[]).length,
+      )
+      .toBe(1);
+
+    await erase(org, { displayName: ADA.displayName });
+    expect(finished).toBe(false);
+    await job;
+
+    const transcript = (await (await org.api(`/api/v1/transcriptions/${transcriptionId}/transcript`)).json()) as {
+      segments: { text: string }[];
+    };
+    expect(transcript.segments.map((segment) => segment.text)).toEqual([
+      "Hello, this is [erased].",
+      `Welcome [erased], I am ${BOB.displayName}.`,
+    ]);
     expectNowhere(
       (await tenantRows(org.id)).map((line) => ({ where: line.slice(0, 120), text: line })),
       [ADA.displayName],

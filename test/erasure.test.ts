@@ -1,7 +1,9 @@
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import type { Queues } from "../src/queues/producer";
 import { createErasure, runErasure } from "../src/services/erasures";
+import { orgGate } from "../src/services/org-gate";
 import { exportKey } from "../src/storage/keys";
 import { Browser, invite, PASSWORD } from "./dashboard-helpers";
 import { erase, erasureDeps, getErasure, requestErasure, sha256, tenantRows } from "./erasure-helpers";
@@ -268,6 +270,12 @@ describe("erasure and Idempotency-Key replays", () => {
       metadata: JSON.parse(text).metadata,
     });
     expect(await results(org, "/api/v1/meetings?limit=100")).toHaveLength(1);
+    // The replay was stored redacted: without the erasures' hashes (as after they expire), still no subject.
+    await runInDurableObject(orgGate(env, org.id), (_gate, state) => {
+      state.storage.sql.exec("DELETE FROM idempotency_erasures");
+    });
+    const again = await (await keyedMeeting(org, "ada-meeting", fields)).text();
+    expect(again).toBe(text);
 
     // A request made after the erasure is replayed as it was answered.
     const later = await keyedMeeting(org, "ada-again", fields);

@@ -117,6 +117,10 @@ export function idempotency(callerOf: (c: Context<AppEnv>) => IdempotencyCaller)
       headers.set("Idempotent-Replayed", "true");
       const { status } = begun.response;
       const replayed = await withoutErased(body, begun.erasures);
+      // Stored redacted from now on: the subject no longer rests in the sealed body either.
+      if (replayed !== body) {
+        await gate.idempotencyRewrite(record, print, await sealWithCredential(credential, sealContext, replayed));
+      }
       c.res = new Response(NULL_BODY_STATUSES.has(status) ? null : replayed, { status, headers });
       return;
     }

@@ -97,7 +97,7 @@ export async function runErasure(
   const row = await findErasureRow(db, orgId, erasureId);
   if (row?.state !== "in_progress") return "done";
   if (row.subjectValue === null) throw new Error(`erasure ${erasureId} lost its subject`);
-  const hashed = { sha256: row.subjectSha256, length: row.subjectLength };
+  const hashed = { sha256: row.subjectSha256, length: row.subjectValue.length };
   const ctx = {
     db,
     bucket,

@@ -118,8 +118,8 @@ export class IdempotencyStore {
 
   /**
    * An erasure of the organization finished: replays of every request that started before now are redacted
-   * when they are replayed (the bodies are sealed with the callers' credentials, so they cannot be rewritten
-   * here). Only the subject's hash and length are kept. Idempotent per erasure.
+   * when they are replayed, and stored redacted then (the bodies are sealed with the callers' credentials, so
+   * they cannot be rewritten here). Only the subject's hash and length are kept. Idempotent per erasure.
    */
   eraseFromReplays(erasureId: string, subject: HashedSubjectSpec, now: number): void {
     this.sql.exec(
@@ -128,6 +128,17 @@ export class IdempotencyStore {
       subject.sha256,
       subject.length,
       now,
+    );
+  }
+
+  /** A replayed response redacted after an erasure, sealed again by the caller: stored so the value is gone. */
+  rewrite(key: string, fingerprint: string, body: string): void {
+    if (!isSealed(body)) return;
+    this.sql.exec(
+      "UPDATE idempotency SET body = ? WHERE key = ? AND fingerprint = ? AND state = 'done'",
+      body,
+      key,
+      fingerprint,
     );
   }
 

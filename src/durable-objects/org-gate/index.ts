@@ -159,6 +159,11 @@ export class OrgGate extends DurableObject<Env> {
     this.idempotency.eraseFromReplays(erasureId, subject, this.now());
   }
 
+  /** Replaces a stored replay's sealed body with its redacted form (after an erasure). */
+  idempotencyRewrite(key: string, fingerprint: string, body: string): void {
+    this.idempotency.rewrite(key, fingerprint, body);
+  }
+
   idempotencyRelease(key: string, fingerprint: string): void {
     this.idempotency.release(key, fingerprint);
   }

@@ -252,13 +252,17 @@ const exportsPhase: Phase = async ({ db, bucket, orgId, requestedAt }) => {
 };
 
 /**
- * Dashboard members (SPEC §11) whose name or email names the subject: removed, their sessions ending in the same
- * batch. The organization's last owner is kept (removing them would lock everyone out, and their email is how
- * they sign in): only their name goes, counted in `ownersKept`.
+ * Dashboard members (SPEC §11) whose email (an `email` erasure) or name (a `displayName` one) is the subject:
+ * removed, their sessions ending in the same batch. The organization's last owner is kept (removing them would
+ * lock everyone out, and their email is how they sign in): only their name goes, counted in `ownersKept`.
  */
 const membersPhase: Phase = async ({ db, orgId, subject, now }, at) => {
   const rows = await memberPage(db, orgId, at.cursor);
-  const matched = rows.filter((r) => subject.identifies(r.name, r.email));
+  const matched = rows.filter((r) =>
+    subject.field === "email"
+      ? subject.identifies(r.email)
+      : subject.field === "displayName" && subject.identifies(r.name),
+  );
   // Owners left after this page's earlier removals (earlier pages are committed): which one is the last.
   let owners = matched.some((r) => r.role === "owner") ? await ownerCount(db, orgId) : 0;
   let removed = 0;
@@ -279,6 +283,7 @@ const membersPhase: Phase = async ({ db, orgId, subject, now }, at) => {
 
 /** Invitations to the subject's email address (pending, accepted or expired): deleted. */
 const invitationsPhase: Phase = async ({ db, orgId, subject }, at) => {
+  if (subject.field !== "email") return { writes: [], counts: {}, next: null };
   const rows = await invitationPage(db, orgId, at.cursor);
   const matched = rows.filter((r) => subject.identifies(r.email));
   return {

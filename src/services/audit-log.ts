@@ -5,6 +5,7 @@ import { ApiError } from "../lib/errors";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { addMonthsClamped, iso } from "../lib/time";
 import type { Queues } from "../queues/producer";
+import { OPERATOR_SCOPE } from "./org-gate";
 
 /** One audit-log row: who (key, member or operator) did what (method, route template, object) with what outcome. */
 export type AuditRecord = AuditRecordMessage;
@@ -19,7 +20,7 @@ export function auditRetentionCutoff(now: number): number {
 
 /** Writes audit records idempotently (an id already stored is skipped); the queue consumer's path. */
 export async function writeAuditRecords(db: Database, records: AuditRecord[]): Promise<void> {
-  await insertAuditRows(db, records as AuditLogRow[]);
+  await insertAuditRows(db, records as AuditLogRow[], OPERATOR_SCOPE);
 }
 
 /** What went wrong, without the statement and its parameters drizzle puts into its own message. */

@@ -1,6 +1,5 @@
 import { and, eq, gte, lte, sql } from "drizzle-orm";
 import type { Cursor } from "../../lib/pagination";
-import { OPERATOR_SCOPE } from "../../services/org-gate";
 import type { Database } from "../client";
 import { auditLog, organizations } from "../schema";
 import { keyset } from "./keyset";
@@ -14,15 +13,15 @@ export type AuditLogRow = typeof auditLog.$inferSelect;
  *
  * Guarded by the organization's existence in the same statement, so nothing lands after a purge's last batch
  * (which deletes the organization's audit rows and the organization together): a key's or member's row for an
- * organization that is gone is dropped, and an operator call about it is kept under the operator's own scope.
+ * organization that is gone is dropped, and an operator call about it is kept under `operatorScope`.
  */
-export async function insertAuditRows(db: Database, rows: AuditLogRow[]): Promise<void> {
+export async function insertAuditRows(db: Database, rows: AuditLogRow[], operatorScope: string): Promise<void> {
   if (rows.length === 0) return;
   const field = (name: keyof AuditLogRow) => sql.raw(`json_extract(r.value, '$.${name}')`);
   await db.run(sql`
     INSERT INTO ${auditLog}
       (id, org_id, key_id, member_id, actor_type, method, route, object_id, status, request_id, created_at)
-    SELECT ${field("id")}, coalesce(o.id, ${OPERATOR_SCOPE}), ${field("keyId")}, ${field("memberId")},
+    SELECT ${field("id")}, coalesce(o.id, ${operatorScope}), ${field("keyId")}, ${field("memberId")},
       ${field("actorType")}, ${field("method")}, ${field("route")}, ${field("objectId")}, ${field("status")},
       ${field("requestId")}, ${field("createdAt")}
     FROM json_each(${JSON.stringify(rows)}) AS r

@@ -366,6 +366,59 @@ describe("audit log: no silent gaps", () => {
   });
 });
 
+describe("audit log: every request holds its batch open until its row is written", () => {
+  const meetingRequest = (org: TestOrg) =>
+    new Request(`${BASE}/api/v1/meetings`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${org.key}`, "content-type": "application/json" },
+      body: JSON.stringify({ endDate: new Date(Date.now() + 3_600_000).toISOString() }),
+    });
+
+  /** Two requests at once (so their records share a batch) through `bindings`; their contexts and meeting ids. */
+  async function twoRequests(org: TestOrg, bindings: Env) {
+    const contexts = [createExecutionContext(), createExecutionContext()];
+    const responses = await Promise.all(contexts.map((ctx) => worker.fetch(meetingRequest(org), bindings, ctx)));
+    expect(responses.map((r) => r.status)).toEqual([201, 201]);
+    const ids = await Promise.all(responses.map(async (r) => ((await r.json()) as { meetingId: string }).meetingId));
+    // The first request whose after-response work settles, whichever of the two wrote the batch.
+    const first = await Promise.race(contexts.map((ctx, i) => waitOnExecutionContext(ctx).then(() => i)));
+    return { contexts, ids, first };
+  }
+
+  it("each request's waitUntil settles only once its own row is in D1, not only the writer's", async () => {
+    const org = await createOrg();
+    const { contexts, ids, first } = await twoRequests(org, env);
+    const written = (await rows(org.id, "/api/v1/meetings")).map((r) => r.object_id);
+    expect(written).toContain(ids[first]);
+    for (const ctx of contexts) await waitOnExecutionContext(ctx);
+  });
+
+  it("writes its own row when the request writing its batch never finishes (cancelled)", async () => {
+    const org = await createOrg();
+    // The first audit insert through this binding never answers (its request was cancelled); later ones pass.
+    let hung = false;
+    const db = new Proxy(env.DB, {
+      get(target, property) {
+        if (property === "prepare") {
+          return (query: string) => {
+            if (hung || !/insert into "audit_log"/i.test(query)) return target.prepare(query);
+            hung = true;
+            const never = () => new Promise(() => {});
+            const stuck = { bind: () => stuck, run: never, all: never, raw: never, first: never };
+            return stuck;
+          };
+        }
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const { ids, first } = await twoRequests(org, { ...env, DB: db });
+    expect(hung).toBe(true);
+    // The request that did not write the hung insert wrote its own row; the writer's is in the insert that never answered.
+    expect((await rows(org.id, "/api/v1/meetings")).map((r) => r.object_id)).toEqual([ids[first]]);
+  }, 30_000);
+});
+
 describe("GET /api/v1/audit-log", () => {
   it("lists newest first, pages by cursor and filters", async () => {
     const org = await createOrg();

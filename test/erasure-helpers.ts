@@ -1,6 +1,9 @@
 import { getTableName } from "drizzle-orm";
 import { expect } from "vitest";
+import type { Database } from "../src/db/client";
 import { TENANT_TABLES } from "../src/db/tenants";
+import type { ErasureDeps } from "../src/services/erasures";
+import { orgGate } from "../src/services/org-gate";
 import { env, type TestOrg } from "./helpers";
 
 export type Erasure = {
@@ -45,3 +48,10 @@ export const sha256 = async (text: string) => {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 };
+
+/** What the storage-jobs consumer gives the erasure job, for tests that run it directly. */
+export const erasureDeps = (db: Database): ErasureDeps => ({
+  db,
+  bucket: env.RECORDINGS,
+  eraseFromReplays: (orgId, erasureId, subject) => orgGate(env, orgId).eraseFromReplays(erasureId, subject),
+});

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../src/lib/crypto";
+import { HashedSubject } from "../src/services/erasure/hashed-subject";
 import { ERASED, Subject } from "../src/services/erasure/subject";
 
 describe("the erasure matching rule", () => {
@@ -48,5 +50,33 @@ describe("the erasure matching rule", () => {
       externalId: ERASED,
       nested: [{ note: `ping ${ERASED}` }, { displayName: "Bob", externalId: "user-bob" }],
     });
+  });
+});
+
+describe("the same rule with only the subject's hash (stored replays)", () => {
+  const hashedLike = async (value: string) => {
+    const normalised = value.trim().toLowerCase();
+    return new HashedSubject({ sha256: await sha256Hex(normalised), length: value.trim().length });
+  };
+
+  it("redacts what the clear subject redacts, names and emails alike", async () => {
+    const texts = [
+      "ANN LEE said: thanks, ann lee. Ann Leeds and Joann Lee stay; Ann Lee's turn",
+      "Anne Lee, Mary-Ann Lee, ann lee",
+      "mail ADA@Example.com. or <ada@example.com>, not ada@example.com.au or lada@example.com",
+    ];
+    for (const value of [" Ann Lee ", "ada@example.com", "Zoë"]) {
+      const clear = new Subject({ field: value.includes("@") ? "email" : "displayName", value });
+      const hashed = await hashedLike(value);
+      for (const text of [...texts, "ZOË and zoë, not Zoëy"]) {
+        expect(await hashed.redact(text), `${value} in ${text}`).toBe(clear.redact(text));
+      }
+    }
+  });
+
+  it("in JSON replaces a person named by one field whole, and occurrences elsewhere", async () => {
+    const value = { host: { displayName: "Ada Lovelace", email: "x@y.z" }, note: "Ada Lovelace joined", n: 3 };
+    const clear = new Subject({ field: "displayName", value: "ada lovelace" });
+    expect(await (await hashedLike("ada lovelace")).redactJson(value)).toEqual(clear.redactJson(value));
   });
 });

@@ -1,12 +1,16 @@
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import type { Queues } from "../src/queues/producer";
 import { createErasure, runErasure } from "../src/services/erasures";
+import { orgGate } from "../src/services/org-gate";
 import { exportKey } from "../src/storage/keys";
-import { erase, getErasure, requestErasure, sha256, tenantRows } from "./erasure-helpers";
+import { Browser, invite, PASSWORD } from "./dashboard-helpers";
+import { erase, erasureDeps, getErasure, requestErasure, sha256, tenantRows } from "./erasure-helpers";
 import { admin, call, createMeeting, createOrg, env, problem, type TestOrg } from "./helpers";
 import { post } from "./room-events-helpers";
 import { aiEnvironment, importSegments, seg } from "./transcription-helpers";
+import { pcmWav } from "./wav";
 
 type Json = Record<string, unknown>;
 type Ai = ReturnType<typeof aiEnvironment>;
@@ -231,6 +235,229 @@ function expectNowhere(haystacks: { where: string; text: string }[], values: str
   }
 }
 
+const KEYED_END_DATE = new Date(Date.now() + 24 * 3_600_000).toISOString();
+
+/** `POST /api/v1/meetings` with an Idempotency-Key, the same body every time. */
+function keyedMeeting(org: TestOrg, key: string, fields: Json) {
+  return org.api("/api/v1/meetings", {
+    method: "POST",
+    headers: { "idempotency-key": key },
+    json: { endDate: KEYED_END_DATE, ...fields },
+  });
+}
+
+describe("erasure and Idempotency-Key replays", () => {
+  it("a replay after the erasure returns the redacted object, and creates nothing", async () => {
+    const org = await createOrg();
+    const fields = { metadata: `{"host":"${ADA.displayName}","contact":"${ADA.email}","cohost":"${BOB.displayName}"}` };
+    const first = await keyedMeeting(org, "ada-meeting", fields);
+    expect(first.status).toBe(201);
+    const created = (await first.json()) as Json;
+    await erase(org, { displayName: ADA.displayName });
+    await erase(org, { email: ADA.email });
+
+    const replay = await keyedMeeting(org, "ada-meeting", fields);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    const text = await replay.text();
+    expectNowhere([{ where: "replay", text }], [ADA.displayName, ADA.email]);
+    expect(JSON.parse(text)).toEqual({
+      ...created,
+      metadata: `{"host":"[erased]","contact":"[erased]","cohost":"${BOB.displayName}"}`,
+    });
+    // The object as the API shows it now: the same as the replay.
+    expect(await (await org.api(`/api/v1/meetings/${created.meetingId}`)).json()).toMatchObject({
+      metadata: JSON.parse(text).metadata,
+    });
+    expect(await results(org, "/api/v1/meetings?limit=100")).toHaveLength(1);
+    // The replay was stored redacted: without the erasures' hashes (as after they expire), still no subject.
+    await runInDurableObject(orgGate(env, org.id), (_gate, state) => {
+      state.storage.sql.exec("DELETE FROM idempotency_erasures");
+    });
+    const again = await (await keyedMeeting(org, "ada-meeting", fields)).text();
+    expect(again).toBe(text);
+
+    // A request made after the erasure is replayed as it was answered.
+    const later = await keyedMeeting(org, "ada-again", fields);
+    expect(await (await keyedMeeting(org, "ada-again", fields)).json()).toEqual(await later.json());
+  }, 60_000);
+});
+
+/** A dashboard member with this name and email, signed in (invited by the operator, accepted, signed in). */
+async function member(orgId: string, name: string, email: string, role: "owner" | "admin" | "agent") {
+  const { token } = await invite(orgId, email, role);
+  const browser = new Browser();
+  expect((await browser.post("/dashboard/invitation", { token, name, password: PASSWORD })).status).toBe(303);
+  expect((await browser.post("/dashboard/sign-in", { email, password: PASSWORD })).status).toBe(303);
+  expect((await browser.get("/dashboard")).status).toBe(200);
+  return browser;
+}
+
+const membersOf = async (orgId: string) =>
+  (
+    await env.DB.prepare("SELECT name, email, role FROM members WHERE org_id = ? ORDER BY email")
+      .bind(orgId)
+      .all<{ name: string; email: string; role: string }>()
+  ).results;
+
+/** A chat completion answering with `content` as JSON, as the fake OpenAI server answers verbatim. */
+const chatAnswer = (content: unknown) => ({
+  id: "chatcmpl-held",
+  object: "chat.completion",
+  created: Math.floor(Date.now() / 1000),
+  model: "gpt-test",
+  choices: [
+    {
+      index: 0,
+      message: { role: "assistant", content: JSON.stringify(content), refusal: null },
+      finish_reason: "stop",
+    },
+  ],
+  usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
+});
+
+describe("erasure and a generation running meanwhile", () => {
+  it("a generation whose provider answers after the erasure finished writes and answers without the person", async () => {
+    const ai = aiEnvironment("erasure-in-flight");
+    const org = await createOrg();
+    const { transcriptionId } = await importSegments(org, [
+      seg(ADA.displayName, 0, 4, "I will send the budget by Friday."),
+      seg(BOB.displayName, 5, 9, `Thanks ${ADA.displayName}.`),
+    ]);
+    // The provider holds its answer (which names her, as it was asked about her words) for 8 s.
+    const keypoints = {
+      title: `Budget with ${ADA.displayName}`,
+      sections: [{ heading: "Budget", points: [`${ADA.displayName} sends the budget`] }],
+      decisions: [],
+      actionItems: [{ item: "Send the budget", owner: ADA.displayName, confidence: 0.9, priority: "high" }],
+      participants: [ADA.displayName, BOB.displayName],
+      importantDates: [],
+    };
+    await ai.program({ route: "chat", delayMs: 8_000, body: chatAnswer(keypoints) });
+    let answered = false;
+    const pending = Promise.resolve(
+      ai.fetch(org, `/api/v1/transcriptions/${transcriptionId}/keypoints`, { method: "POST", json: {} }),
+    ).finally(() => {
+      answered = true;
+    });
+    await expect
+      .poll(async () => ((await (await fetch(`${ai.base}/__fake/requests?route=chat`)).json()) as unknown[]).length)
+      .toBe(1);
+
+    // The erasure runs and finishes (its scan of the transcript and its generations done) while the provider holds.
+    await erase(org, { displayName: ADA.displayName });
+    expect(answered).toBe(false);
+
+    const res = await pending;
+    expect(res.status).toBe(201);
+    const text = await res.text();
+    expectNowhere([{ where: "the generation's answer", text }], [ADA.displayName]);
+    expect(JSON.parse(text)).toMatchObject({ participants: ["[erased]", BOB.displayName] });
+    expectNowhere(
+      (await tenantRows(org.id)).map((line) => ({ where: line.slice(0, 120), text: line })),
+      [ADA.displayName],
+    );
+  }, 60_000);
+});
+
+describe("erasure and a transcription running meanwhile", () => {
+  it("a transcript whose provider answers after the erasure finished is stored without the person", async () => {
+    const ai = aiEnvironment("erasure-transcribing");
+    const org = await createOrg();
+    const upload = await org.api("/api/v1/recordings?filename=call.wav", {
+      method: "POST",
+      headers: { "content-type": "audio/wav" },
+      body: pcmWav(12),
+    });
+    expect(upload.status).toBe(201);
+    const { recordingId } = (await upload.json()) as { recordingId: string };
+    const started = await ai.fetch(org, "/api/v1/transcriptions", { method: "POST", json: { recordingId } });
+    expect(started.status).toBe(201);
+    const { transcriptionId } = (await started.json()) as { transcriptionId: string };
+    // The audio names her; the provider holds its answer for 8 s.
+    const spoken = [
+      { start: 0, end: 4, text: `Hello, this is ${ADA.displayName}.`, speaker: "A" },
+      { start: 5, end: 9, text: `Welcome ${ADA.displayName}, I am ${BOB.displayName}.`, speaker: "B" },
+    ];
+    await ai.program({
+      route: "transcriptions",
+      delayMs: 8_000,
+      body: { task: "transcribe", language: "english", duration: 12, text: "…", segments: spoken },
+    });
+    let finished = false;
+    const job = ai.runJobs([{ kind: "transcription.v1", transcriptionId, orgId: org.id }]).finally(() => {
+      finished = true;
+    });
+    await expect
+      .poll(
+        async () =>
+          ((await (await fetch(`${ai.base}/__fake/requests?route=transcriptions`)).json()) as unknown[]).length,
+      )
+      .toBe(1);
+
+    await erase(org, { displayName: ADA.displayName });
+    expect(finished).toBe(false);
+    await job;
+
+    const transcript = (await (await org.api(`/api/v1/transcriptions/${transcriptionId}/transcript`)).json()) as {
+      segments: { text: string }[];
+    };
+    expect(transcript.segments.map((segment) => segment.text)).toEqual([
+      "Hello, this is [erased].",
+      `Welcome [erased], I am ${BOB.displayName}.`,
+    ]);
+    expectNowhere(
+      (await tenantRows(org.id)).map((line) => ({ where: line.slice(0, 120), text: line })),
+      [ADA.displayName],
+    );
+  }, 60_000);
+});
+
+describe("erasure of dashboard members and invitations (SPEC §11)", () => {
+  it("removes the member (their session ends) and invitations to them; the org's last owner is kept, renamed", async () => {
+    const org = await createOrg();
+    const owner = await member(org.id, ADA.displayName, ADA.email, "owner");
+    const agent = await member(org.id, ADA.displayName, "ada.work@example.com", "agent");
+    const bob = await member(org.id, BOB.displayName, BOB.email, "admin");
+    await invite(org.id, "ada.private@example.com", "agent");
+    await invite(org.id, "carol@example.com", "agent");
+
+    const byName = await erase(org, { displayName: ADA.displayName });
+    // The agent goes; the owner is the last one, so she stays (her email signs her in) without her name.
+    expect(byName.counts).toMatchObject({ members: 1, ownersKept: 1, invitations: 0 });
+    expect((await agent.get("/dashboard")).status).toBe(303);
+    expect((await owner.get("/dashboard")).status).toBe(200);
+    expect((await bob.get("/dashboard")).status).toBe(200);
+    expect(await membersOf(org.id)).toEqual([
+      { name: "[erased]", email: ADA.email, role: "owner" },
+      { name: BOB.displayName, email: BOB.email, role: "admin" },
+    ]);
+    const sessions = await env.DB.prepare("SELECT count(*) AS n FROM dashboard_sessions WHERE org_id = ?")
+      .bind(org.id)
+      .first<{ n: number }>();
+    expect(sessions?.n).toBe(2);
+
+    const byEmail = await erase(org, { email: "ada.private@example.com" });
+    expect(byEmail.counts).toMatchObject({ members: 0, ownersKept: 0, invitations: 1 });
+    const left = await env.DB.prepare("SELECT email FROM invitations WHERE org_id = ? AND accepted_at IS NULL")
+      .bind(org.id)
+      .all();
+    expect(left.results).toEqual([{ email: "carol@example.com" }]);
+
+    // With another owner there, an owner who is the subject is removed like anyone else.
+    await env.DB.prepare("UPDATE members SET role = 'owner' WHERE email = ?").bind(BOB.email).run();
+    const ownerByEmail = await erase(org, { email: ADA.email });
+    // Her accepted invitation goes with her (counted as the member).
+    expect(ownerByEmail.counts).toMatchObject({ members: 1, ownersKept: 0, invitations: 0 });
+    expect((await owner.get("/dashboard")).status).toBe(303);
+    expect(await membersOf(org.id)).toEqual([{ name: BOB.displayName, email: BOB.email, role: "owner" }]);
+    expectNowhere(
+      (await tenantRows(org.id)).map((line) => ({ where: line.slice(0, 120), text: line })),
+      [ADA.email, ADA.displayName, "ada.work@example.com", "ada.private@example.com"],
+    );
+  }, 60_000);
+});
+
 describe("erasure of a person", () => {
   it("removes them from every API response and every stored row, and leaves everyone else's data", async () => {
     const ai = aiEnvironment("erasure", { OPENAI_API_KEY: "" });
@@ -238,6 +465,11 @@ describe("erasure of a person", () => {
     const other = await createOrg();
     const seeded = await seed(org, ai);
     const theirs = await seed(other, ai);
+    // A create with an Idempotency-Key: its response (holding her) is kept 24 h for replays.
+    const keyed = () => keyedMeeting(org, "e2e-ada-meeting", { metadata: `host ${ADA.displayName} <${ADA.email}>` });
+    const first = await keyed();
+    expect(first.status).toBe(201);
+    const meetingsBefore = (await results(org, "/api/v1/meetings?limit=100")).length;
 
     const byName = await erase(org, { displayName: "ada lovelace" });
     expect(byName).toMatchObject({
@@ -262,6 +494,12 @@ describe("erasure of a person", () => {
       .toBe("ready");
 
     const responses = await everyResponse(org, [byName.erasureId, byEmail.erasureId, byId.erasureId]);
+    const replay = await keyed();
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    const replayed = (await replay.clone().json()) as Json;
+    expect(replayed.meetingId).toBe(((await first.json()) as Json).meetingId);
+    responses.push({ path: "replayed POST /api/v1/meetings", status: replay.status, text: await replay.text() });
+    expect((await results(org, "/api/v1/meetings?limit=100")).length).toBe(meetingsBefore);
     const exported = responses.find((r) => r.path.startsWith(`/files/exports/${started.exportId}`));
     expect(exported?.status).toBe(200);
     expect(exported?.text).toContain(BOB.displayName);
@@ -337,9 +575,7 @@ describe("the erasure job", () => {
     // Two runs of the same message at once, one step each, until it is done: as redeliveries would.
     while ((await getErasure(org, row.id)).state === "in_progress") {
       invocations++;
-      await Promise.all(
-        [0, 1].map(() => runErasure(db, env.RECORDINGS, org.id, row.id, { steps: 1, statements: 1000 })),
-      );
+      await Promise.all([0, 1].map(() => runErasure(erasureDeps(db), org.id, row.id, { steps: 1, statements: 1000 })));
       expect(invocations).toBeLessThan(100);
     }
     // 2 pages of participants, 2 of room events, 1 of events, 4 of metadata and 2 steps for 3 segment pages.
@@ -351,7 +587,7 @@ describe("the erasure job", () => {
       .first();
     expect(stored).toEqual({ subject_value: null, progress: null });
     // A message delivered again after the end does nothing.
-    expect(await runErasure(db, env.RECORDINGS, org.id, row.id)).toBe("done");
+    expect(await runErasure(erasureDeps(db), org.id, row.id)).toBe("done");
     expect((await getErasure(org, row.id)).counts).toEqual(done.counts);
     const transcript = await org.api(`/api/v1/transcriptions/${transcriptionId}/transcript?format=txt`);
     const text = await transcript.text();

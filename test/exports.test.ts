@@ -9,6 +9,7 @@ import { DOCUMENT_KEYS } from "../src/services/export-document";
 import { EXPORT_LIMITS, type ExportLimits } from "../src/services/export-writer";
 import { EXPORT_MAX_ATTEMPTS } from "../src/services/exports";
 import { exportKey } from "../src/storage/keys";
+import { invite, signedInMember } from "./dashboard-helpers";
 import { call, captureErrorLogs, createMeeting, createOrg, env, media, problem, type TestOrg } from "./helpers";
 import { eventsFor, MIN, post } from "./room-events-helpers";
 import { importSegments, seg } from "./transcription-helpers";
@@ -78,10 +79,27 @@ async function seedOrg(org: TestOrg, tag: string) {
   });
   expect(webhook.status).toBe(201);
   const keyHash = await sha256Hex(org.key);
+  // Dashboard people (SPEC §11): a signed-in member and a pending invitation.
+  const member = await signedInMember(org.id, "owner");
+  const invitee = `invitee-${tag}-${crypto.randomUUID().slice(0, 8)}@example.test`;
+  const invitation = await invite(org.id, invitee, "agent");
+  const hashes = await env.DB.prepare(
+    `SELECT password_hash AS h FROM members WHERE org_id = ?1
+     UNION ALL SELECT token_hash FROM dashboard_sessions WHERE org_id = ?1
+     UNION ALL SELECT token_hash FROM invitations WHERE org_id = ?1`,
+  )
+    .bind(org.id)
+    .all<{ h: string }>();
+  expect(hashes.results).toHaveLength(4);
   return {
     meeting,
     transcriptIds: transcripts.map((t) => t.transcriptionId),
+    member: member.email,
+    invitee,
     secrets: [
+      ...hashes.results.map((r) => r.h),
+      member.browser.token as string,
+      invitation.token,
       org.key,
       keyHash,
       ((await webhook.json()) as { secret: string }).secret,
@@ -250,6 +268,8 @@ describe("data export", { timeout: 60_000 }, () => {
         "webhooks",
         "events",
         "auditLog",
+        "members",
+        "invitations",
       ]),
     );
     expect((doc.organization as unknown as { id: string }).id).toBe(org.id);
@@ -262,6 +282,28 @@ describe("data export", { timeout: 60_000 }, () => {
     expect(segments[3]?.text).toBe(`alpha said 3: Ünïcödé ✓ ${"x".repeat(120)}`);
     expect(doc.roomParticipants?.map((p) => p.displayName)).toContain("Zoë alpha");
     expect(doc.apiKeys?.map((k) => k.id)).toEqual([org.keyId]);
+    expect(doc.members).toEqual([
+      {
+        id: expect.stringMatching(/^mem_/),
+        name: expect.any(String),
+        email: mine.member,
+        role: "owner",
+        createdAt: expect.any(String),
+      },
+    ]);
+    expect(doc.invitations?.map(({ email, role, status }) => ({ email, role, status }))).toEqual([
+      { email: mine.member, role: "owner", status: "accepted" },
+      { email: mine.invitee, role: "agent", status: "pending" },
+    ]);
+    expect(Object.keys(doc.invitations?.[1] ?? {})).toEqual([
+      "invitationId",
+      "email",
+      "role",
+      "status",
+      "createdAt",
+      "expiresAt",
+      "acceptedAt",
+    ]);
 
     // Nothing of the other organization, and no secret of either.
     for (const foreign of [other.id, theirs.meeting.meetingId, ...theirs.transcriptIds, "bravo"]) {

@@ -4,6 +4,7 @@ import type { AppEnv } from "../env";
 import { openWithCredential, sealWithCredential, sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { isJsonContentType, isReplayableStatus } from "../lib/http";
+import { HashedSubject, type HashedSubjectSpec } from "../services/erasure/hashed-subject";
 import { bearerToken } from "./admin-auth";
 
 const MAX_KEY_LENGTH = 255;
@@ -40,6 +41,25 @@ async function fingerprint(c: Context<AppEnv>): Promise<string> {
     ? canonicalJson(await c.req.text())
     : `length:${c.req.header("content-length") ?? "?"}`;
   return sha256Hex(`${c.req.method} ${url.pathname}?${url.searchParams}\n${type}\n${body}`);
+}
+
+/**
+ * A stored response with the subjects of erasures finished since its request started taken out, as the erasure
+ * took them out of the rows (SPEC §9: no API response holds an erased subject): the replay shows the object as
+ * it now is, and the request is still not run twice.
+ */
+async function withoutErased(body: string, erasures: HashedSubjectSpec[]): Promise<string> {
+  if (erasures.length === 0) return body;
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    let text = body;
+    for (const spec of erasures) text = await new HashedSubject(spec).redact(text);
+    return text;
+  }
+  for (const spec of erasures) json = await new HashedSubject(spec).redactJson(json);
+  return JSON.stringify(json);
 }
 
 /** Whose records these are: kept in `space`'s Durable Object, replayed only to `caller`. */
@@ -96,7 +116,12 @@ export function idempotency(callerOf: (c: Context<AppEnv>) => IdempotencyCaller)
       const headers = new Headers(begun.response.headers);
       headers.set("Idempotent-Replayed", "true");
       const { status } = begun.response;
-      c.res = new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, headers });
+      const replayed = await withoutErased(body, begun.erasures);
+      // Stored redacted from now on: the subject no longer rests in the sealed body either.
+      if (replayed !== body) {
+        await gate.idempotencyRewrite(record, print, await sealWithCredential(credential, sealContext, replayed));
+      }
+      c.res = new Response(NULL_BODY_STATUSES.has(status) ? null : replayed, { status, headers });
       return;
     }
     let completed = false;

@@ -1,6 +1,6 @@
+import { sql } from "drizzle-orm";
 import type { EmailTone, GenerationOutput, PromptSegment } from "../ai/generations";
 import type { AiProvider } from "../ai/provider";
-import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
 import { findAiResult, upsertAiResult } from "../db/queries/summaries";
 import { transcriptionIn } from "../db/queries/transcriptions";
@@ -9,6 +9,7 @@ import { sha256Hex } from "../lib/crypto";
 import { ApiError } from "../lib/errors";
 import { iso } from "../lib/time";
 import { type AiQuotaGate, generateOnQuota } from "./ai-quota";
+import { redactJsonWith, writeWithErasures } from "./erasure/late-writes";
 import { computeInsights } from "./transcript-insights";
 import { readSegmentPages } from "./transcript-pages";
 import type { TranscriptSegment } from "./transcript-segments";
@@ -124,6 +125,7 @@ export async function generateCached<K extends AiResultKind>(
   forceRefresh: boolean,
 ): Promise<CachedGeneration<ResultOf[K]>> {
   const { db } = deps;
+  const startedAt = Date.now();
   const row = await getReadyTranscription(db, orgId, transcriptionId);
   checkParams(kind, row, params, "body");
   const key = { transcriptionId, kind, paramsHash: await paramsHash(params, row) };
@@ -135,13 +137,14 @@ export async function generateCached<K extends AiResultKind>(
     GENERATORS[kind](deps.provider(), await transcriptSegments(db, row), params),
   );
   const generatedAt = Date.now();
-  await sqlBatch(db, [
+  // Written so that an erasure that ran meanwhile still reaches it; the answer is what was stored.
+  const { output } = await writeWithErasures(db, orgId, startedAt, made.result, redactJsonWith, (result, guard) => [
     upsertAiResult(
-      { ...key, orgId, result: made.result, model: made.model, generatedAt },
-      transcriptionIn(orgId, transcriptionId, "ready"),
+      { ...key, orgId, result, model: made.model, generatedAt },
+      sql`${transcriptionIn(orgId, transcriptionId, "ready")} AND ${guard}`,
     ),
   ]);
-  return withMeta(made.result as ResultOf[K], made.model, generatedAt, false);
+  return withMeta(output as ResultOf[K], made.model, generatedAt, false);
 }
 
 type Generator<K extends AiResultKind> = (

@@ -5,6 +5,7 @@ import { ApiError } from "../lib/errors";
 import { decodeCursor, toPage } from "../lib/pagination";
 import { addMonthsClamped, iso } from "../lib/time";
 import type { Queues } from "../queues/producer";
+import { OPERATOR_SCOPE } from "./org-gate";
 
 /** One audit-log row: who (key, member or operator) did what (method, route template, object) with what outcome. */
 export type AuditRecord = AuditRecordMessage;
@@ -19,7 +20,7 @@ export function auditRetentionCutoff(now: number): number {
 
 /** Writes audit records idempotently (an id already stored is skipped); the queue consumer's path. */
 export async function writeAuditRecords(db: Database, records: AuditRecord[]): Promise<void> {
-  await insertAuditRows(db, records as AuditLogRow[]);
+  await insertAuditRows(db, records as AuditLogRow[], OPERATOR_SCOPE);
 }
 
 /** What went wrong, without the statement and its parameters drizzle puts into its own message. */
@@ -31,10 +32,17 @@ export function failureReason(error: unknown): string {
 /** How long the first record of a batch waits for others, and the most a batch holds (one insert, one message). */
 export const AUDIT_BATCH_WINDOW_MS = 100;
 export const AUDIT_BATCH_MAX = 50;
+/**
+ * How long a request whose record another request is writing waits for that write before writing its own record
+ * (the writer's request may have been cancelled); the insert skips an id already there, so both is harmless.
+ */
+export const AUDIT_WRITE_WAIT_MS = 5_000;
+const POLL_MS = 10;
 
 interface OpenBatch {
   records: AuditRecord[];
-  flushed: boolean;
+  openedAt: number;
+  state: "open" | "writing" | "written";
 }
 
 /**
@@ -43,31 +51,40 @@ interface OpenBatch {
  */
 const openBatches = new WeakMap<object, OpenBatch>();
 
-function flush(batch: OpenBatch, db: Database, queues: Queues): Promise<void> {
-  if (batch.flushed) return Promise.resolve();
-  batch.flushed = true;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+async function flush(batch: OpenBatch, db: Database, queues: Queues): Promise<void> {
+  batch.state = "writing";
   if (openBatches.get(db.$client) === batch) openBatches.delete(db.$client);
-  return writeOrDefer(db, queues, batch.records);
+  await writeOrDefer(db, queues, batch.records);
+  batch.state = "written";
 }
 
 /**
  * Records one request in the audit log, off the response path: the caller hands the returned promise to
- * `waitUntil`. Records of concurrent requests are written together, one insert per batch: the request that
- * opens a batch writes it `AUDIT_BATCH_WINDOW_MS` later, unless a request fills it (`AUDIT_BATCH_MAX`) and
- * writes it first. Until then the records are in this isolate's memory, which the writer's pending
- * `waitUntil` keeps alive. No request waits on another's promise or timer: Workers forbids that across requests.
+ * `waitUntil`. Records of concurrent requests are written together, one insert per batch, `AUDIT_BATCH_WINDOW_MS`
+ * after the batch opened (or at once when a request fills it, `AUDIT_BATCH_MAX`). Every request's promise
+ * settles only once its own record is written (or deferred), so the runtime keeps the isolate alive for each
+ * of them, not only for the request that writes. A request never awaits another request's promise (Workers
+ * forbids that): it waits on its own timers and reads the batch's state.
  */
 export function recordAudit(db: Database, queues: Queues, record: AuditRecord): Promise<void> {
-  const open = openBatches.get(db.$client);
-  if (open) {
-    open.records.push(record);
-    return open.records.length >= AUDIT_BATCH_MAX ? flush(open, db, queues) : Promise.resolve();
+  let batch = openBatches.get(db.$client);
+  if (!batch) {
+    batch = { records: [], openedAt: Date.now(), state: "open" };
+    openBatches.set(db.$client, batch);
   }
-  const batch: OpenBatch = { records: [record], flushed: false };
-  openBatches.set(db.$client, batch);
-  return new Promise<void>((resolve) => setTimeout(resolve, AUDIT_BATCH_WINDOW_MS)).then(() =>
-    flush(batch, db, queues),
-  );
+  batch.records.push(record);
+  if (batch.records.length >= AUDIT_BATCH_MAX) return flush(batch, db, queues);
+  return holdUntilWritten(batch, db, queues, record);
+}
+
+async function holdUntilWritten(batch: OpenBatch, db: Database, queues: Queues, record: AuditRecord): Promise<void> {
+  await sleep(batch.openedAt + AUDIT_BATCH_WINDOW_MS - Date.now());
+  if (batch.state === "open") return flush(batch, db, queues);
+  const giveUpAt = Date.now() + AUDIT_WRITE_WAIT_MS;
+  while (batch.state === "writing" && Date.now() < giveUpAt) await sleep(POLL_MS);
+  if (batch.state !== "written") await writeOrDefer(db, queues, [record]);
 }
 
 /**

@@ -15,6 +15,7 @@ import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { iso } from "../lib/time";
 import type { Queues } from "../queues/producer";
+import type { HashedSubjectSpec } from "./erasure/hashed-subject";
 import { COUNT_NAMES, type ErasureCounts, type ErasureProgress, PHASES } from "./erasure/phases";
 import { normaliseSubject, Subject } from "./erasure/subject";
 
@@ -52,6 +53,7 @@ export async function createErasure(
     subjectField: subject.field,
     subjectSha256: await sha256Hex(normaliseSubject(value)),
     subjectValue: value,
+    subjectLength: value.length,
     counts: zeroCounts(),
     progress: null,
     createdAt: now,
@@ -79,21 +81,29 @@ export async function listRecentErasures(db: Database, orgId: string, limit = 20
   return (await listRecentErasureRows(db, orgId, limit)).map(toErasure);
 }
 
+export interface ErasureDeps {
+  db: Database;
+  bucket: R2Bucket;
+  /** Tells the organization's Durable Object to redact this subject from its stored Idempotency-Key replays. */
+  eraseFromReplays(orgId: string, erasureId: string, subject: HashedSubjectSpec): Promise<void>;
+}
+
 /**
  * Runs the erasure job for a bounded number of steps. Each step redacts one page of one table and saves
  * the progress and counts in the same D1 batch, so a redelivered message resumes where the last
  * committed step ended (and a finished erasure is left alone). `more`: call again (re-enqueue).
  */
 export async function runErasure(
-  db: Database,
-  bucket: R2Bucket,
+  deps: ErasureDeps,
   orgId: string,
   erasureId: string,
   limits = { steps: STEPS_PER_RUN, statements: STATEMENTS_PER_RUN },
 ): Promise<"done" | "more"> {
+  const { db, bucket } = deps;
   const row = await findErasureRow(db, orgId, erasureId);
   if (row?.state !== "in_progress") return "done";
   if (row.subjectValue === null) throw new Error(`erasure ${erasureId} lost its subject`);
+  const hashed = { sha256: row.subjectSha256, length: row.subjectValue.length };
   const ctx = {
     db,
     bucket,
@@ -101,6 +111,7 @@ export async function runErasure(
     subject: new Subject({ field: row.subjectField, value: row.subjectValue }),
     requestedAt: row.createdAt,
     now: Date.now(),
+    eraseFromReplays: () => deps.eraseFromReplays(orgId, erasureId, hashed),
   };
   let progress = (row.progress as ErasureProgress | null) ?? { step: 0, phase: 0, cursor: "" };
   const counts = { ...zeroCounts(), ...row.counts } as ErasureCounts;

@@ -207,7 +207,7 @@ async function* transcriptionRows(ctx: DocumentContext, after: unknown): Rows {
   }
 }
 
-/** The list sections, in document order (SPEC §9, plus `roomParticipants`). */
+/** The list sections, in document order (SPEC §9, plus `roomParticipants`, `members` and `invitations`). */
 const SECTIONS: readonly Section[] = [
   createdSection("apiKeys", createdPages.apiKeys, (row) => toApiKey(row)),
   createdSection("meetings", createdPages.meetings, exportedMeeting),
@@ -268,6 +268,24 @@ const SECTIONS: readonly Section[] = [
     status: row.status,
     requestId: row.requestId,
     createdAt: iso(row.createdAt),
+  })),
+  // Dashboard people (SPEC §11), after the §9 sections so a saved position of an older export still points where
+  // it did. Never a password hash or a session or invitation token hash.
+  createdSection("members", createdPages.members, (row) => ({
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    createdAt: iso(row.createdAt),
+  })),
+  createdSection("invitations", createdPages.invitations, (row, ctx) => ({
+    invitationId: row.id,
+    email: row.email,
+    role: row.role,
+    status: row.acceptedAt !== null ? "accepted" : row.expiresAt <= ctx.exportedAt ? "expired" : "pending",
+    createdAt: iso(row.createdAt),
+    expiresAt: iso(row.expiresAt),
+    acceptedAt: isoOrNull(row.acceptedAt),
   })),
 ];
 

@@ -2,7 +2,7 @@ import { sqlBatch } from "../db/batch";
 import type { Database } from "../db/client";
 import {
   claimCancelledOrganizations,
-  deleteCancelledOrganizationRow,
+  deleteCancelledOrganization,
   deleteRecordingRows,
   deleteRoomThemeRows,
   deleteTenantRowsStatements,
@@ -90,7 +90,7 @@ async function purgeRound(deps: PurgeDeps, orgId: string): Promise<Round> {
   // A round that deleted nothing proves every table empty; only then does the organization go.
   if (deleted.some((result) => (result.meta.changes ?? 0) > 0)) return "more";
   await deps.purgeGateStorage(orgId);
-  await deleteCancelledOrganizationRow(db, orgId);
+  await deleteCancelledOrganization(db, orgId);
   return "done";
 }
 

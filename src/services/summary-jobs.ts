@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { type AiProvider, AiProviderError } from "../ai/provider";
 import type { SummaryJobMessage } from "../contracts/queue-messages";
 import { sqlBatch } from "../db/batch";
@@ -8,6 +9,7 @@ import type { SummaryRow } from "../db/schema";
 import type { Queues } from "../queues/producer";
 import { toPromptSegments, transcriptSegments } from "./ai-generations";
 import type { AiQuotaGate } from "./ai-quota";
+import { redactJsonWith, writeWithErasures } from "./erasure/late-writes";
 import { newEvent, publishEvents, recordEventWhere } from "./events";
 
 /** What a summary job needs; the consumer builds it from the environment. */
@@ -31,6 +33,7 @@ export const GENERIC_SUMMARY_ERROR = "The summary could not be completed because
  */
 export async function runSummaryJob(deps: SummaryJobDeps, job: SummaryJobMessage): Promise<void> {
   const { db, gate } = deps;
+  const startedAt = Date.now();
   const row = await findSummaryRow(db, job.orgId, job.summaryId);
   if (!row) return gate.refundAiGeneration(job.summaryId); // deleted (or its transcription) before it ran
   if (row.state === "ready") return gate.commitAiGeneration(row.id);
@@ -54,17 +57,25 @@ export async function runSummaryJob(deps: SummaryJobDeps, job: SummaryJobMessage
   // Committed before the result is stored: a crash in between regenerates on retry, never for free.
   await gate.commitAiGeneration(row.id);
   const event = newEvent(row.orgId, "summary.finished", eventData(row));
-  const [recorded] = await sqlBatch(db, [
-    recordEventWhere(event, summaryInProgress(row.orgId, row.id)),
-    finishSummary(db, row.orgId, row.id, {
-      state: "ready",
-      result: made.result as SummaryRow["result"],
-      model: made.model,
-      error: null,
-      modifiedAt: event.createdAt,
-    }),
-  ]);
-  if ((recorded?.meta.changes ?? 0) > 0) await publishEvents(deps.queues, db, [event.id]);
+  // Written so that an erasure that ran meanwhile still reaches this summary (see writeWithErasures).
+  const { results } = await writeWithErasures(
+    db,
+    row.orgId,
+    startedAt,
+    made.result as SummaryRow["result"],
+    redactJsonWith,
+    (result, guard) => [
+      recordEventWhere(event, sql`${summaryInProgress(row.orgId, row.id)} AND ${guard}`),
+      finishSummary(
+        db,
+        row.orgId,
+        row.id,
+        { state: "ready", result, model: made.model, error: null, modifiedAt: event.createdAt },
+        guard,
+      ),
+    ],
+  );
+  if ((results[0]?.meta.changes ?? 0) > 0) await publishEvents(deps.queues, db, [event.id]);
 }
 
 const eventData = (row: SummaryRow) => ({ summaryId: row.id, transcriptionId: row.transcriptionId });

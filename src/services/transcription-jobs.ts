@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { AudioChunkError, planAudioChunks } from "../ai/audio-chunks";
 import { type AiProvider, AiProviderError } from "../ai/provider";
 import { sqlBatch } from "../db/batch";
@@ -12,6 +13,7 @@ import {
 } from "../db/queries/transcriptions";
 import type { TranscriptionRow } from "../db/schema";
 import type { Queues } from "../queues/producer";
+import { redactSegmentsWith, writeWithErasures } from "./erasure/late-writes";
 import { type DomainEvent, newEvent, publishEvents, recordEventWhere } from "./events";
 import { findRecording } from "./recordings";
 import { assembleTranscript, type ChunkTranscript } from "./transcript-assembly";
@@ -48,6 +50,7 @@ const eventData = (row: TranscriptionRow) => ({ transcriptionId: row.id, recordi
  */
 export async function runTranscriptionJob(deps: TranscriptionJobDeps, job: TranscriptionJob): Promise<void> {
   const { db } = deps;
+  const startedAt = Date.now();
   const row = await findTranscriptionRow(db, job.orgId, job.transcriptionId);
   if (row?.state !== "in_progress") return;
   await recordStarted(deps, row);
@@ -68,20 +71,36 @@ export async function runTranscriptionJob(deps: TranscriptionJobDeps, job: Trans
     durationInSeconds: assembled.durationSeconds,
     segmentCount: assembled.segments.length,
   });
-  const stillInProgress = transcriptionIn(row.orgId, row.id, "in_progress");
-  const [recorded] = await sqlBatch(db, [
-    recordEventWhere(event, stillInProgress),
-    ...replacePagesStatements(row.orgId, row.id, toPages(assembled.segments), stillInProgress),
-    finishTranscription(db, row.orgId, row.id, {
-      state: "ready",
-      language: assembled.language,
-      durationSeconds: assembled.durationSeconds,
-      segmentCount: assembled.segments.length,
-      speakerLabels: assembled.labels,
-      error: null,
-    }),
-  ]);
-  await publishRecorded(deps, recorded, event);
+  // Written so that an erasure that ran meanwhile still reaches this transcript (see writeWithErasures).
+  const { results } = await writeWithErasures(
+    db,
+    row.orgId,
+    startedAt,
+    assembled.segments,
+    redactSegmentsWith,
+    (segments, guard) => {
+      const applies = sql`${transcriptionIn(row.orgId, row.id, "in_progress")} AND ${guard}`;
+      return [
+        recordEventWhere(event, applies),
+        ...replacePagesStatements(row.orgId, row.id, toPages(segments), applies),
+        finishTranscription(
+          db,
+          row.orgId,
+          row.id,
+          {
+            state: "ready",
+            language: assembled.language,
+            durationSeconds: assembled.durationSeconds,
+            segmentCount: segments.length,
+            speakerLabels: [...new Set(segments.map((segment) => segment.speaker))],
+            error: null,
+          },
+          guard,
+        ),
+      ];
+    },
+  );
+  await publishRecorded(deps, results[0], event);
 }
 
 async function recordStarted(deps: TranscriptionJobDeps, row: TranscriptionRow) {

@@ -3,11 +3,14 @@ import type { Database } from "../client";
 import {
   aiResults,
   apiKeys,
+  dashboardSessions,
   dataExports,
   type ErasureState,
   erasures,
   events,
+  invitations,
   meetings,
+  members,
   recordings,
   roomEvents,
   roomParticipants,
@@ -232,4 +235,69 @@ export function finishedExportsBefore(db: Database, orgId: string, before: numbe
 
 export function deleteExportStatement(orgId: string, exportId: string): SQL {
   return sql`DELETE FROM ${dataExports} WHERE id = ${exportId} AND org_id = ${orgId}`;
+}
+
+// --- Dashboard members and invitations (SPEC §11). ---
+
+export function memberPage(db: Database, orgId: string, after: string) {
+  return db.all<{ id: string; email: string; name: string; role: string }>(
+    sql`SELECT id, email, name, role FROM ${members} WHERE org_id = ${orgId} AND id > ${after} ORDER BY id LIMIT ${SCAN_PAGE}`,
+  );
+}
+
+export async function ownerCount(db: Database, orgId: string): Promise<number> {
+  const [row] = await db.all<{ n: number }>(
+    sql`SELECT count(*) AS n FROM ${members} WHERE org_id = ${orgId} AND role = 'owner'`,
+  );
+  return row?.n ?? 0;
+}
+
+const anotherOwner = (orgId: string, memberId: string) =>
+  sql`EXISTS (SELECT 1 FROM ${members} m2 WHERE m2.org_id = ${orgId} AND m2.role = 'owner' AND m2.id != ${memberId})`;
+
+/**
+ * A member who is the subject: removed with their sessions and the invitations to their email, unless they are the organization's last owner, who
+ * keeps the email they sign in with (and their sessions) and loses only their name. The SQL decides which, in
+ * the step's batch, so a role changed meanwhile cannot leave the organization without an owner.
+ */
+export function eraseMemberStatements(orgId: string, memberId: string, email: string, now: number): SQL[] {
+  const lastOwner = sql`role = 'owner' AND NOT ${anotherOwner(orgId, memberId)}`;
+  return [
+    sql`UPDATE ${members} SET name = '[erased]', updated_at = ${now}
+        WHERE id = ${memberId} AND org_id = ${orgId} AND ${lastOwner}`,
+    sql`DELETE FROM ${members} WHERE id = ${memberId} AND org_id = ${orgId} AND NOT (${lastOwner})`,
+    sql`DELETE FROM ${dashboardSessions} WHERE org_id = ${orgId} AND member_id = ${memberId}
+        AND NOT EXISTS (SELECT 1 FROM ${members} WHERE id = ${memberId})`,
+    sql`DELETE FROM ${invitations} WHERE org_id = ${orgId} AND email = ${email}
+        AND NOT EXISTS (SELECT 1 FROM ${members} WHERE id = ${memberId})`,
+  ];
+}
+
+export function invitationPage(db: Database, orgId: string, after: string) {
+  return db.all<{ id: string; email: string }>(
+    sql`SELECT id, email FROM ${invitations} WHERE org_id = ${orgId} AND id > ${after} ORDER BY id LIMIT ${SCAN_PAGE}`,
+  );
+}
+
+export function deleteInvitationStatement(orgId: string, invitationId: string): SQL {
+  return sql`DELETE FROM ${invitations} WHERE id = ${invitationId} AND org_id = ${orgId}`;
+}
+
+// --- Writes of jobs that were running while an erasure ran (see `services/erasure/late-writes.ts`). ---
+
+/** Erasures of the organization not finished before `since` (running then, or requested later). */
+export const erasuresOpenSince = (orgId: string, since: number) =>
+  sql`org_id = ${orgId} AND (completed_at IS NULL OR completed_at >= ${since})`;
+
+export function erasuresOpenSinceRows(db: Database, orgId: string, since: number) {
+  return db.all<{ id: string; sha256: string; length: number }>(
+    sql`SELECT id, subject_sha256 AS sha256, subject_length AS length FROM ${erasures}
+        WHERE ${erasuresOpenSince(orgId, since)} ORDER BY id`,
+  );
+}
+
+/** Condition for a job's write: no such erasure besides the ones (`applied`) its output was redacted for. */
+export function noErasureBesides(orgId: string, since: number, applied: string[]): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM ${erasures} WHERE ${erasuresOpenSince(orgId, since)}
+    AND id NOT IN (SELECT value FROM json_each(${JSON.stringify(applied)})))`;
 }

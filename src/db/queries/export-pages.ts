@@ -13,7 +13,9 @@ import {
   apiKeys,
   auditLog,
   events,
+  invitations,
   meetings,
+  members,
   organizations,
   recordings,
   roomEvents,
@@ -110,6 +112,39 @@ export const createdPages = {
     return db
       .select()
       .from(auditLog)
+      .where(page.where)
+      .orderBy(...page.orderBy)
+      .limit(limit);
+  },
+  /** Dashboard members, without their password hashes. */
+  members(db: Database, orgId: string, after: Cursor | null, limit: number) {
+    const page = byCreation(members, orgId, after);
+    return db
+      .select({
+        id: members.id,
+        name: members.name,
+        email: members.email,
+        role: members.role,
+        createdAt: members.createdAt,
+      })
+      .from(members)
+      .where(page.where)
+      .orderBy(...page.orderBy)
+      .limit(limit);
+  },
+  /** Dashboard invitations, without their token hashes. */
+  invitations(db: Database, orgId: string, after: Cursor | null, limit: number) {
+    const page = byCreation(invitations, orgId, after);
+    return db
+      .select({
+        id: invitations.id,
+        email: invitations.email,
+        role: invitations.role,
+        createdAt: invitations.createdAt,
+        expiresAt: invitations.expiresAt,
+        acceptedAt: invitations.acceptedAt,
+      })
+      .from(invitations)
       .where(page.where)
       .orderBy(...page.orderBy)
       .limit(limit);

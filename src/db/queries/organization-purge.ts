@@ -3,8 +3,9 @@
  * registry, and the bookkeeping of who is purging whom. Every statement is one bounded page.
  */
 import { and, eq, sql } from "drizzle-orm";
+import { sqlBatch } from "../batch";
 import type { Database } from "../client";
-import { organizations, recordings, roomThemes } from "../schema";
+import { auditLog, organizations, recordings, roomThemes } from "../schema";
 import { TENANT_TABLES } from "../tenants";
 
 /**
@@ -80,11 +81,16 @@ export function deleteTenantRowsStatements(orgId: string, page: number) {
   );
 }
 
-/** The organization itself, last; only while it is still cancelled. */
-export async function deleteCancelledOrganizationRow(db: Database, orgId: string): Promise<boolean> {
-  const rows = await db
-    .delete(organizations)
-    .where(and(eq(organizations.id, orgId), eq(organizations.status, "cancelled")))
-    .returning({ id: organizations.id });
-  return rows.length > 0;
+/**
+ * The organization itself, last, with the audit rows that landed since the tables were walked, in one batch
+ * (one transaction); only while it is still cancelled. The audit writer inserts only for an organization
+ * that exists (`insertAuditRows`), so no row can land after this batch.
+ */
+export async function deleteCancelledOrganization(db: Database, orgId: string): Promise<boolean> {
+  const stillCancelled = sql`EXISTS (SELECT 1 FROM ${organizations} WHERE id = ${orgId} AND status = 'cancelled')`;
+  const [, deleted] = await sqlBatch<{ id: string }>(db, [
+    sql`DELETE FROM ${auditLog} WHERE org_id = ${orgId} AND ${stillCancelled}`,
+    sql`DELETE FROM ${organizations} WHERE id = ${orgId} AND status = 'cancelled' RETURNING id`,
+  ]);
+  return (deleted?.results.length ?? 0) > 0;
 }

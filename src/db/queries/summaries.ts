@@ -58,11 +58,12 @@ export function finishSummary(
   orgId: string,
   summaryId: string,
   outcome: Pick<SummaryRow, "state" | "result" | "model" | "error" | "modifiedAt">,
+  condition?: SQL,
 ) {
   return db
     .update(summaries)
     .set(outcome)
-    .where(and(sameSummary(orgId, summaryId), eq(summaries.state, "in_progress")));
+    .where(and(sameSummary(orgId, summaryId), eq(summaries.state, "in_progress"), condition));
 }
 
 /** For a batch: the delete of a summary, returning its id when there was one. */

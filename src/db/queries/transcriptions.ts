@@ -132,11 +132,12 @@ export function finishTranscription(
   orgId: string,
   transcriptionId: string,
   result: Pick<TranscriptionRow, "state" | "language" | "durationSeconds" | "segmentCount" | "speakerLabels" | "error">,
+  condition?: SQL,
 ) {
   return db
     .update(transcriptions)
     .set(result)
-    .where(and(sameTranscription(orgId, transcriptionId), eq(transcriptions.state, "in_progress")));
+    .where(and(sameTranscription(orgId, transcriptionId), eq(transcriptions.state, "in_progress"), condition));
 }
 
 /** Up to `count` pages from `fromPage` on, in order. */

@@ -66,6 +66,11 @@ export const erasures = sqliteTable(
     subjectField: text("subject_field").$type<ErasureField>().notNull(),
     subjectSha256: text("subject_sha256").notNull(),
     subjectValue: text("subject_value"),
+    /**
+     * UTF-16 length of the trimmed value: with the hash, it lets a write that lands after the erasure (a job
+     * that was running, a replay) find the subject without the clear value (see `HashedSubject`).
+     */
+    subjectLength: integer("subject_length").notNull().default(0),
     counts: text("counts", { mode: "json" }).$type<Record<string, number>>().notNull(),
     progress: text("progress", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at").notNull(),

@@ -1,4 +1,5 @@
 import { isSealed } from "../../lib/crypto";
+import type { HashedSubjectSpec } from "../../services/erasure/hashed-subject";
 
 /** How long a finished request's response is replayed for (SPEC §1). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -15,7 +16,16 @@ const SCHEMA = `
   );
   CREATE INDEX IF NOT EXISTS idempotency_expiry ON idempotency (expires_at);
   CREATE TABLE IF NOT EXISTS idempotency_migrations (name TEXT PRIMARY KEY);
+  CREATE TABLE IF NOT EXISTS idempotency_erasures (
+    erasure_id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, length INTEGER NOT NULL, at INTEGER NOT NULL
+  );
 `;
+
+/**
+ * An erasure applies to replays of requests that started before it finished, which are all gone once the
+ * last of them expires: a request holds its key at most the lease, then its response is kept for the TTL.
+ */
+const ERASURE_KEPT_MS = IDEMPOTENCY_LEASE_MS + IDEMPOTENCY_TTL_MS;
 
 /**
  * Records written before bodies were sealed hold responses (new API keys, webhook secrets) in
@@ -33,7 +43,7 @@ export type IdempotencyBegin =
   | { state: "started" }
   | { state: "in_flight" }
   | { state: "mismatch" }
-  | { state: "replay"; response: StoredResponse };
+  | { state: "replay"; response: StoredResponse; erasures: HashedSubjectSpec[] };
 
 type Row = {
   fingerprint: string;
@@ -71,6 +81,7 @@ export class IdempotencyStore {
         return {
           state: "replay",
           response: { status: row.status, headers: JSON.parse(row.headers ?? "[]"), body: row.body ?? "" },
+          erasures: this.erasuresAfter(row.lease_until - IDEMPOTENCY_LEASE_MS, now),
         };
       }
       if (row.lease_until > now) return { state: "in_flight" };
@@ -103,6 +114,44 @@ export class IdempotencyStore {
       key,
       fingerprint,
     );
+  }
+
+  /**
+   * An erasure of the organization finished: replays of every request that started before now are redacted
+   * when they are replayed, and stored redacted then (the bodies are sealed with the callers' credentials, so
+   * they cannot be rewritten here). Only the subject's hash and length are kept. Idempotent per erasure.
+   */
+  eraseFromReplays(erasureId: string, subject: HashedSubjectSpec, now: number): void {
+    this.sql.exec(
+      "INSERT INTO idempotency_erasures (erasure_id, sha256, length, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+      erasureId,
+      subject.sha256,
+      subject.length,
+      now,
+    );
+  }
+
+  /** A replayed response redacted after an erasure, sealed again by the caller: stored so the value is gone. */
+  rewrite(key: string, fingerprint: string, body: string): void {
+    if (!isSealed(body)) return;
+    this.sql.exec(
+      "UPDATE idempotency SET body = ? WHERE key = ? AND fingerprint = ? AND state = 'done'",
+      body,
+      key,
+      fingerprint,
+    );
+  }
+
+  /** Erasures finished after a request that started at `startedAt`. */
+  private erasuresAfter(startedAt: number, now: number): HashedSubjectSpec[] {
+    this.sql.exec("DELETE FROM idempotency_erasures WHERE at <= ?", now - ERASURE_KEPT_MS);
+    return this.sql
+      .exec<{ sha256: string; length: number }>(
+        "SELECT sha256, length FROM idempotency_erasures WHERE at > ? ORDER BY at",
+        startedAt,
+      )
+      .toArray()
+      .map(({ sha256, length }) => ({ sha256, length }));
   }
 
   release(key: string, fingerprint: string): void {

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../../db/client";
 import { getGateOrganization, setKeysLastUsed } from "../../db/queries/org-gate";
+import type { HashedSubjectSpec } from "../../services/erasure/hashed-subject";
 import { type AdmissionParts, type AdmitResult, admit, aiQuota, type OrgSnapshot, snapshot } from "./admission";
 import { AiLedger, type AiReservation, type AiUsage } from "./ai-ledger";
 import { DailyUsage, type DailyUsagePoint } from "./daily-usage";
@@ -151,6 +152,16 @@ export class OrgGate extends DurableObject<Env> {
 
   idempotencyComplete(key: string, fingerprint: string, response: StoredResponse): void {
     this.idempotency.complete(key, fingerprint, response, this.now());
+  }
+
+  /** An erasure finished: replays of requests that started before it are redacted (see IdempotencyStore). */
+  eraseFromReplays(erasureId: string, subject: HashedSubjectSpec): void {
+    this.idempotency.eraseFromReplays(erasureId, subject, this.now());
+  }
+
+  /** Replaces a stored replay's sealed body with its redacted form (after an erasure). */
+  idempotencyRewrite(key: string, fingerprint: string, body: string): void {
+    this.idempotency.rewrite(key, fingerprint, body);
   }
 
   idempotencyRelease(key: string, fingerprint: string): void {

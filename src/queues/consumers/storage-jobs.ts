@@ -1,6 +1,7 @@
 import { StorageJobMessage } from "../../contracts/queue-messages";
 import { createDb } from "../../db/client";
 import { failureReason, logUnwrittenAudit, writeAuditRecords } from "../../services/audit-log";
+import type { HashedSubjectSpec } from "../../services/erasure/hashed-subject";
 import { failErasure, runErasure } from "../../services/erasures";
 import { publishEvents } from "../../services/events";
 import { EXPORT_LIMITS, type ExportLimits } from "../../services/export-writer";
@@ -51,7 +52,13 @@ async function handle(env: Env, job: StorageJobMessage, attempts: number, limits
   }
   if (job.kind === "erasure.run.v1") {
     // Progress is saved with every step, so a retried or redelivered run resumes where the last one ended.
-    if ((await runErasure(db, env.RECORDINGS, job.orgId, job.erasureId)) === "more") {
+    const deps = {
+      db,
+      bucket: env.RECORDINGS,
+      eraseFromReplays: (orgId: string, erasureId: string, subject: HashedSubjectSpec) =>
+        orgGate(env, orgId).eraseFromReplays(erasureId, subject),
+    };
+    if ((await runErasure(deps, job.orgId, job.erasureId)) === "more") {
       await queueProducer(env).storageJobs.send(job);
     }
     return;

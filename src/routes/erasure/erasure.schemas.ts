@@ -51,6 +51,12 @@ export const ErasureSchema = z
         aiResults: Count.openapi({ description: "Cached AI generations deleted." }),
         summaries: Count.openapi({ description: "Summaries deleted." }),
         recordings: Count.openapi({ description: "Recordings whose metadata (file name) was redacted." }),
+        members: Count.openapi({ description: "Dashboard members removed (their sessions end with them)." }),
+        ownersKept: Count.openapi({
+          description:
+            "Dashboard members kept because they are the organization's last owner: their name is redacted, their email (how they sign in) is kept.",
+        }),
+        invitations: Count.openapi({ description: "Dashboard invitations to the subject's email deleted." }),
       })
       .openapi("ErasureCounts", { description: "What was erased so far (final once `ready`)." }),
     completedAt: Timestamp.nullable(),

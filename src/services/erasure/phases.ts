@@ -5,12 +5,17 @@ import {
   bumpRoomVersion,
   deleteAiResultStatement,
   deleteExportStatement,
+  deleteInvitationStatement,
   deleteSummaryStatements,
+  eraseMemberStatements,
   eraseParticipantStatements,
   eraseRoomEventStatement,
   eventPage,
   finishedExportsBefore,
+  invitationPage,
+  memberPage,
   nextTranscription,
+  ownerCount,
   participantPage,
   roomEventPage,
   SCAN_PAGE,
@@ -34,6 +39,9 @@ export const COUNT_NAMES = [
   "aiResults",
   "summaries",
   "recordings",
+  "members",
+  "ownersKept",
+  "invitations",
 ] as const;
 export type ErasureCounts = Record<(typeof COUNT_NAMES)[number], number>;
 
@@ -57,6 +65,7 @@ export interface PhaseContext {
   /** When the erasure was requested. */
   requestedAt: number;
   now: number;
+  eraseFromReplays(): Promise<void>;
 }
 
 /** One step's work: the writes to commit with the progress, what they count, and where the phase stands after. */
@@ -242,6 +251,57 @@ const exportsPhase: Phase = async ({ db, bucket, orgId, requestedAt }) => {
   };
 };
 
+/**
+ * Dashboard members (SPEC §11) whose email (an `email` erasure) or name (a `displayName` one) is the subject:
+ * removed, their sessions ending in the same batch. The organization's last owner is kept (removing them would
+ * lock everyone out, and their email is how they sign in): only their name goes, counted in `ownersKept`.
+ */
+const membersPhase: Phase = async ({ db, orgId, subject, now }, at) => {
+  const rows = await memberPage(db, orgId, at.cursor);
+  const matched = rows.filter((r) =>
+    subject.field === "email"
+      ? subject.identifies(r.email)
+      : subject.field === "displayName" && subject.identifies(r.name),
+  );
+  // Owners left after this page's earlier removals (earlier pages are committed): which one is the last.
+  let owners = matched.some((r) => r.role === "owner") ? await ownerCount(db, orgId) : 0;
+  let removed = 0;
+  let kept = 0;
+  for (const r of matched) {
+    if (r.role !== "owner") removed++;
+    else if (owners > 1) {
+      owners--;
+      removed++;
+    } else kept++;
+  }
+  return {
+    writes: matched.flatMap((r) => eraseMemberStatements(orgId, r.id, r.email, now)),
+    counts: { members: removed, ownersKept: kept },
+    next: lastKey(rows, (r) => r.id),
+  };
+};
+
+/** Invitations to the subject's email address (pending, accepted or expired): deleted. */
+const invitationsPhase: Phase = async ({ db, orgId, subject }, at) => {
+  if (subject.field !== "email") return { writes: [], counts: {}, next: null };
+  const rows = await invitationPage(db, orgId, at.cursor);
+  const matched = rows.filter((r) => subject.identifies(r.email));
+  return {
+    writes: matched.map((r) => deleteInvitationStatement(orgId, r.id)),
+    counts: { invitations: matched.length },
+    next: lastKey(rows, (r) => r.id),
+  };
+};
+
+/**
+ * Idempotency-Key replays (kept 24 h in the organization's Durable Object, sealed with the caller's credential):
+ * last, so every request that started before the scan ended is covered; each is redacted when it is replayed.
+ */
+const replaysPhase: Phase = async ({ eraseFromReplays }) => {
+  await eraseFromReplays();
+  return { writes: [], counts: {}, next: null };
+};
+
 /** The phases in order; each walks the organization's rows of one table (see `TENANT_TABLES`). */
 export const PHASES: readonly Phase[] = [
   participants,
@@ -252,5 +312,8 @@ export const PHASES: readonly Phase[] = [
   textColumn("apiKeyName"),
   textColumn("webhookDescription"),
   transcriptionsPhase,
+  membersPhase,
+  invitationsPhase,
   exportsPhase,
+  replaysPhase,
 ];

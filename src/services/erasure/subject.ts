@@ -8,8 +8,8 @@ export const ERASED = "[erased]";
  * ("Ann" is not found in "Anna", "user-4" not in "user-42"). A `.` or `+` continues it only when a letter
  * or digit follows, so "… to Ann." and "ann@example.com." are found.
  */
-const BEFORE = String.raw`(?<![\p{L}\p{M}\p{N}_@.+-])`;
-const AFTER = String.raw`(?![\p{L}\p{M}\p{N}_@-]|[.+][\p{L}\p{M}\p{N}])`;
+export const BEFORE = String.raw`(?<![\p{L}\p{M}\p{N}_@.+-])`;
+export const AFTER = String.raw`(?![\p{L}\p{M}\p{N}_@-]|[.+][\p{L}\p{M}\p{N}])`;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -83,4 +83,4 @@ export class Subject {
   }
 }
 
-const PERSON_KEYS = ["displayName", "externalId", "email"] as const;
+export const PERSON_KEYS = ["displayName", "externalId", "email"] as const;

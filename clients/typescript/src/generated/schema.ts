@@ -3284,6 +3284,12 @@ export interface components {
             summaries: number;
             /** @description Recordings whose metadata (file name) was redacted. */
             recordings: number;
+            /** @description Dashboard members removed (their sessions end with them). */
+            members: number;
+            /** @description Dashboard members kept because they are the organization's last owner: their name is redacted, their email (how they sign in) is kept. */
+            ownersKept: number;
+            /** @description Dashboard invitations to the subject's email deleted. */
+            invitations: number;
         };
         /** @description Exactly one of `externalId`, `displayName`, `email`. */
         CreateErasureRequest: {

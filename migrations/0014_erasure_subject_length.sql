@@ -1,0 +1,1 @@
+ALTER TABLE `erasures` ADD `subject_length` integer DEFAULT 0 NOT NULL;

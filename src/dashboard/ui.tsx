@@ -149,3 +149,22 @@ export function utcFromLocalInput(value: string | undefined): string | undefined
 export const localInputOf = (ms: number) => new Date(ms).toISOString().slice(0, 16);
 
 export const megabytes = (bytes: number | null) => (bytes === null ? "—" : `${(bytes / 1_000_000).toFixed(1)} MB`);
+
+/** A list page's table: scrolls sideways on narrow screens; `headings` are the column headers, `children` the rows. */
+export function DataTable(props: { id?: string; caption?: string; headings: readonly Child[]; children?: Child }) {
+  return (
+    <div class="scroll">
+      <table id={props.id}>
+        {props.caption && <caption class="muted">{props.caption}</caption>}
+        <thead>
+          <tr>
+            {props.headings.map((heading) => (
+              <th scope="col">{heading}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -6,7 +6,7 @@ import { dashboardAction } from "../action";
 import type { DashboardContext, DashboardEnv } from "../env";
 import { organizationView } from "../org-view";
 import { formOf, requireRole } from "../session";
-import { ActionButton, Csrf, formatDate, Layout, Notice } from "../ui";
+import { ActionButton, Csrf, DataTable, formatDate, Layout, Notice } from "../ui";
 
 const SCOPE_HELP: Record<ApiKeyScope, string> = {
   read: "read: GET on data",
@@ -34,44 +34,30 @@ function ApiKeysPage(props: {
         </Notice>
       )}
       {props.error && <Notice kind="error">{props.error}</Notice>}
-      <div class="scroll">
-        <table>
-          <caption class="muted">Active keys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span class="muted">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.keys.map((key) => (
-              <tr>
-                <td>{key.name}</td>
-                <td>
-                  <code>{key.prefix}…</code>
-                </td>
-                <td>{key.scopes.join(", ")}</td>
-                <td>{formatDate(key.createdAt)}</td>
-                <td>{formatDate(key.lastUsedAt)}</td>
-                <td>
-                  <ActionButton
-                    member={member}
-                    action={`/dashboard/api-keys/${key.id}/revoke`}
-                    label={`Revoke ${key.name}`}
-                    danger
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Active keys"
+        headings={["Name", "Prefix", "Scopes", "Created", "Last used", <span class="muted">Actions</span>]}
+      >
+        {props.keys.map((key) => (
+          <tr>
+            <td>{key.name}</td>
+            <td>
+              <code>{key.prefix}…</code>
+            </td>
+            <td>{key.scopes.join(", ")}</td>
+            <td>{formatDate(key.createdAt)}</td>
+            <td>{formatDate(key.lastUsedAt)}</td>
+            <td>
+              <ActionButton
+                member={member}
+                action={`/dashboard/api-keys/${key.id}/revoke`}
+                label={`Revoke ${key.name}`}
+                danger
+              />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <h2>Create a key</h2>
       <form method="post" action="/dashboard/api-keys" class="card">
         <Csrf member={member} />

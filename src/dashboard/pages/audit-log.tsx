@@ -4,7 +4,7 @@ import { listAuditLog, type PublicAuditEntry } from "../../services/audit-log";
 import type { DashboardMember } from "../../services/dashboard-sessions";
 import type { DashboardEnv } from "../env";
 import { requireRole } from "../session";
-import { FormErrors, formatDate, Layout, NextPage, utcFromLocalInput } from "../ui";
+import { DataTable, FormErrors, formatDate, Layout, NextPage, utcFromLocalInput } from "../ui";
 import { formRefusal, parseLikeTheApi } from "../validate";
 
 const SELF = "/dashboard/audit-log";
@@ -55,36 +55,23 @@ function AuditLogPage(props: {
         </div>
       </form>
       {props.refusal && <FormErrors {...props.refusal} />}
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Who</th>
-              <th scope="col">Request</th>
-              <th scope="col">Object</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.entries.map((e) => (
-              <tr>
-                <td>{formatDate(e.createdAt)}</td>
-                <td>
-                  {e.actorType} <code>{e.keyId ?? e.memberId ?? ""}</code>
-                </td>
-                <td>
-                  {e.method} <code>{e.route}</code>
-                </td>
-                <td>
-                  <code>{e.objectId ?? "—"}</code>
-                </td>
-                <td>{e.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable headings={["When", "Who", "Request", "Object", "Status"]}>
+        {props.entries.map((e) => (
+          <tr>
+            <td>{formatDate(e.createdAt)}</td>
+            <td>
+              {e.actorType} <code>{e.keyId ?? e.memberId ?? ""}</code>
+            </td>
+            <td>
+              {e.method} <code>{e.route}</code>
+            </td>
+            <td>
+              <code>{e.objectId ?? "—"}</code>
+            </td>
+            <td>{e.status}</td>
+          </tr>
+        ))}
+      </DataTable>
       {props.entries.length === 0 && !props.refusal && <p class="muted">Nothing recorded matches.</p>}
       <NextPage path={SELF} query={f} cursor={props.cursor} />
     </Layout>

@@ -8,7 +8,7 @@ import { createExport, type DataExport, listExports } from "../../services/expor
 import { dashboardAction } from "../action";
 import type { DashboardContext, DashboardEnv } from "../env";
 import { formOf, requireRole } from "../session";
-import { Csrf, FormErrors, formatDate, Layout, NextPage, Notice } from "../ui";
+import { Csrf, DataTable, FormErrors, formatDate, Layout, NextPage, Notice } from "../ui";
 import { formRefusal, parseLikeTheApi } from "../validate";
 
 const SELF = "/dashboard/data";
@@ -66,32 +66,19 @@ function DataPage(props: DataView) {
         <Csrf member={member} />
         <button type="submit">Create an export</button>
       </form>
-      <div class="scroll">
-        <table id="exports">
-          <thead>
-            <tr>
-              <th scope="col">Export</th>
-              <th scope="col">State</th>
-              <th scope="col">Size</th>
-              <th scope="col">Created</th>
-              <th scope="col">Download</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.exports.map((x) => (
-              <tr>
-                <td>
-                  <code>{x.exportId}</code>
-                </td>
-                <td>{x.state}</td>
-                <td>{x.sizeInBytes === null ? "—" : `${x.sizeInBytes} bytes`}</td>
-                <td>{formatDate(x.createdAt)}</td>
-                <td>{x.accessLink ? <a href={x.accessLink}>Download {x.exportId}</a> : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable id="exports" headings={["Export", "State", "Size", "Created", "Download"]}>
+        {props.exports.map((x) => (
+          <tr>
+            <td>
+              <code>{x.exportId}</code>
+            </td>
+            <td>{x.state}</td>
+            <td>{x.sizeInBytes === null ? "—" : `${x.sizeInBytes} bytes`}</td>
+            <td>{formatDate(x.createdAt)}</td>
+            <td>{x.accessLink ? <a href={x.accessLink}>Download {x.exportId}</a> : "—"}</td>
+          </tr>
+        ))}
+      </DataTable>
       {props.exports.length === 0 && <p class="muted">No exports in the last 7 days.</p>}
       <NextPage path={SELF} query={{}} cursor={props.cursor} />
 

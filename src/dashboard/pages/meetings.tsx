@@ -6,7 +6,17 @@ import { createMeeting, listMeetings, type Meeting, toMeeting } from "../../serv
 import { dashboardAction } from "../action";
 import type { DashboardContext, DashboardEnv } from "../env";
 import { formOf, requireRole } from "../session";
-import { Csrf, FormErrors, formatDate, Layout, localInputOf, NextPage, Notice, utcFromLocalInput } from "../ui";
+import {
+  Csrf,
+  DataTable,
+  FormErrors,
+  formatDate,
+  Layout,
+  localInputOf,
+  NextPage,
+  Notice,
+  utcFromLocalInput,
+} from "../ui";
 import { formRefusal, parseLikeTheApi } from "../validate";
 
 const SELF = "/dashboard/meetings";
@@ -102,33 +112,20 @@ function MeetingsPage(props: MeetingsView) {
           Filter
         </button>
       </form>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Room</th>
-              <th scope="col">Ends</th>
-              <th scope="col">Mode</th>
-              <th scope="col">Recording</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.meetings.map((m) => (
-              <tr>
-                <td>
-                  <a href={m.roomUrl}>{m.roomName}</a>
-                  {m.isLocked && " (locked)"}
-                </td>
-                <td>{formatDate(m.endDate)}</td>
-                <td>{m.roomMode}</td>
-                <td>{m.recording.type}</td>
-                <td>{formatDate(m.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable headings={["Room", "Ends", "Mode", "Recording", "Created"]}>
+        {props.meetings.map((m) => (
+          <tr>
+            <td>
+              <a href={m.roomUrl}>{m.roomName}</a>
+              {m.isLocked && " (locked)"}
+            </td>
+            <td>{formatDate(m.endDate)}</td>
+            <td>{m.roomMode}</td>
+            <td>{m.recording.type}</td>
+            <td>{formatDate(m.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
       {props.meetings.length === 0 && <p class="muted">No meetings.</p>}
       <NextPage path={SELF} query={{ roomNamePrefix: props.prefix }} cursor={props.cursor} />
       {canCreate && (

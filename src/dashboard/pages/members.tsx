@@ -7,7 +7,7 @@ import { changeMemberRole, createInvitation, listMembers, type Member, removeMem
 import { dashboardAction } from "../action";
 import type { DashboardContext, DashboardEnv } from "../env";
 import { formOf, requireRole } from "../session";
-import { ActionButton, Csrf, formatDate, Layout, Notice } from "../ui";
+import { ActionButton, Csrf, DataTable, formatDate, Layout, Notice } from "../ui";
 
 const SELF = "/dashboard/members";
 const isRole = (value: string | undefined): value is MemberRole => MEMBER_ROLES.includes(value as MemberRole);
@@ -35,59 +35,44 @@ function MembersPage(props: {
         </Notice>
       )}
       {props.error && <Notice kind="error">{props.error}</Notice>}
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Joined</th>
-              {isOwner && (
-                <th scope="col">
-                  <span class="muted">Actions</span>
-                </th>
+      <DataTable
+        headings={["Name", "Email", "Role", "Joined", ...(isOwner ? [<span class="muted">Actions</span>] : [])]}
+      >
+        {props.members.map((m) => (
+          <tr>
+            <td>{m.name}</td>
+            <td>{m.email}</td>
+            <td>
+              {isOwner ? (
+                <form class="inline" method="post" action={`${SELF}/${m.id}/role`}>
+                  <Csrf member={member} />
+                  <label class="check">
+                    <span class="muted">Role of {m.name}</span>
+                    <select name="role" aria-label={`Role of ${m.name}`}>
+                      {MEMBER_ROLES.map((role) => (
+                        <option value={role} selected={role === m.role}>
+                          {role}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <button type="submit" class="secondary">
+                    Change role
+                  </button>
+                </form>
+              ) : (
+                m.role
               )}
-            </tr>
-          </thead>
-          <tbody>
-            {props.members.map((m) => (
-              <tr>
-                <td>{m.name}</td>
-                <td>{m.email}</td>
-                <td>
-                  {isOwner ? (
-                    <form class="inline" method="post" action={`${SELF}/${m.id}/role`}>
-                      <Csrf member={member} />
-                      <label class="check">
-                        <span class="muted">Role of {m.name}</span>
-                        <select name="role" aria-label={`Role of ${m.name}`}>
-                          {MEMBER_ROLES.map((role) => (
-                            <option value={role} selected={role === m.role}>
-                              {role}
-                            </option>
-                          ))}
-                        </select>
-                      </label>
-                      <button type="submit" class="secondary">
-                        Change role
-                      </button>
-                    </form>
-                  ) : (
-                    m.role
-                  )}
-                </td>
-                <td>{formatDate(m.createdAt)}</td>
-                {isOwner && (
-                  <td>
-                    <ActionButton member={member} action={`${SELF}/${m.id}/remove`} label={`Remove ${m.name}`} danger />
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+            </td>
+            <td>{formatDate(m.createdAt)}</td>
+            {isOwner && (
+              <td>
+                <ActionButton member={member} action={`${SELF}/${m.id}/remove`} label={`Remove ${m.name}`} danger />
+              </td>
+            )}
+          </tr>
+        ))}
+      </DataTable>
       <h2>Invite someone</h2>
       <form method="post" action={`${SELF}/invite`} class="card">
         <Csrf member={member} />

@@ -12,7 +12,7 @@ import {
 import { dashboardAction } from "../action";
 import type { DashboardEnv } from "../env";
 import { requireRole } from "../session";
-import { ActionButton, formatDate, Layout, megabytes, NextPage } from "../ui";
+import { ActionButton, DataTable, formatDate, Layout, megabytes, NextPage } from "../ui";
 
 const SELF = "/dashboard/recordings";
 const PAGE_SIZE = 25;
@@ -25,32 +25,19 @@ const duration = (seconds: number | null) =>
 function RecordingsPage(props: { member: DashboardMember; recordings: Recording[]; cursor: string | null }) {
   return (
     <Layout title="Recordings" member={props.member} current={SELF}>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">File</th>
-              <th scope="col">Room</th>
-              <th scope="col">Size</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.recordings.map((r) => (
-              <tr>
-                <td>
-                  <a href={`${SELF}/${r.recordingId}`}>{r.filename}</a>
-                </td>
-                <td>{r.roomName ?? "—"}</td>
-                <td>{megabytes(r.sizeInBytes)}</td>
-                <td>{duration(r.durationInSeconds)}</td>
-                <td>{formatDate(r.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable headings={["File", "Room", "Size", "Duration", "Created"]}>
+        {props.recordings.map((r) => (
+          <tr>
+            <td>
+              <a href={`${SELF}/${r.recordingId}`}>{r.filename}</a>
+            </td>
+            <td>{r.roomName ?? "—"}</td>
+            <td>{megabytes(r.sizeInBytes)}</td>
+            <td>{duration(r.durationInSeconds)}</td>
+            <td>{formatDate(r.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
       {props.recordings.length === 0 && <p class="muted">No recordings yet.</p>}
       <NextPage path={SELF} query={{}} cursor={props.cursor} />
     </Layout>

@@ -22,7 +22,7 @@ import {
 import { dashboardAction } from "../action";
 import type { DashboardContext, DashboardEnv } from "../env";
 import { formOf, requireRole } from "../session";
-import { Csrf, formatDate, Layout } from "../ui";
+import { Csrf, DataTable, formatDate, Layout } from "../ui";
 
 const SELF = "/dashboard/transcriptions";
 const LABEL_FIELD = "label:";
@@ -38,32 +38,19 @@ function clock(seconds: number): string {
 function TranscriptionsPage(props: { member: DashboardMember; transcriptions: Transcription[] }) {
   return (
     <Layout title="Transcriptions" member={props.member} current={SELF}>
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Transcription</th>
-              <th scope="col">State</th>
-              <th scope="col">Speakers</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.transcriptions.map((t) => (
-              <tr>
-                <td>
-                  <a href={`${SELF}/${t.transcriptionId}`}>{t.roomName ?? t.transcriptionId}</a>
-                </td>
-                <td>{t.state}</td>
-                <td>{t.speakers.join(", ")}</td>
-                <td>{t.durationInSeconds === null ? "—" : clock(t.durationInSeconds)}</td>
-                <td>{formatDate(t.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable headings={["Transcription", "State", "Speakers", "Duration", "Created"]}>
+        {props.transcriptions.map((t) => (
+          <tr>
+            <td>
+              <a href={`${SELF}/${t.transcriptionId}`}>{t.roomName ?? t.transcriptionId}</a>
+            </td>
+            <td>{t.state}</td>
+            <td>{t.speakers.join(", ")}</td>
+            <td>{t.durationInSeconds === null ? "—" : clock(t.durationInSeconds)}</td>
+            <td>{formatDate(t.createdAt)}</td>
+          </tr>
+        ))}
+      </DataTable>
       {props.transcriptions.length === 0 && <p class="muted">No transcriptions yet.</p>}
     </Layout>
   );

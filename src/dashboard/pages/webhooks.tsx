@@ -19,7 +19,7 @@ import { dashboardAction } from "../action";
 import type { DashboardContext, DashboardEnv } from "../env";
 import { organizationView } from "../org-view";
 import { formOf, requireRole } from "../session";
-import { ActionButton, Csrf, formatDate, Layout, Notice } from "../ui";
+import { ActionButton, Csrf, DataTable, formatDate, Layout, Notice } from "../ui";
 
 type Delivery = ReturnType<typeof toDelivery>;
 const SELF = "/dashboard/webhooks";
@@ -73,30 +73,18 @@ function WebhooksPage(props: { member: DashboardMember; webhooks: Webhook[]; sec
     <Layout title="Webhooks" member={member} current={SELF}>
       {props.secret && <SecretNotice secret={props.secret} what="Endpoint created." />}
       {props.error && <Notice kind="error">{props.error}</Notice>}
-      <div class="scroll">
-        <table>
-          <caption class="muted">Endpoints</caption>
-          <thead>
-            <tr>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.webhooks.map((webhook) => (
-              <tr>
-                <td>
-                  <a href={`${SELF}/${webhook.id}`}>{webhook.url}</a>
-                  {webhook.description && <div class="muted">{webhook.description}</div>}
-                </td>
-                <td>{webhook.events.join(", ")}</td>
-                <td>{webhook.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Endpoints" headings={["URL", "Events", "Status"]}>
+        {props.webhooks.map((webhook) => (
+          <tr>
+            <td>
+              <a href={`${SELF}/${webhook.id}`}>{webhook.url}</a>
+              {webhook.description && <div class="muted">{webhook.description}</div>}
+            </td>
+            <td>{webhook.events.join(", ")}</td>
+            <td>{webhook.status}</td>
+          </tr>
+        ))}
+      </DataTable>
       <h2>Add an endpoint</h2>
       <form method="post" action={SELF} class="card">
         <Csrf member={member} />
@@ -132,50 +120,37 @@ function WebhookPage(props: {
         <ActionButton member={member} action={`${base}/delete`} label="Delete endpoint" danger />
       </p>
       <h2>Deliveries (last 30 days)</h2>
-      <div class="scroll">
-        <table id="deliveries">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">Attempt</th>
-              <th scope="col">Status</th>
-              <th scope="col">Response</th>
-              <th scope="col">
-                <span class="muted">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.deliveries.map((delivery) => (
-              <tr>
-                <td>{formatDate(delivery.createdAt)}</td>
-                <td>
-                  {delivery.eventType}
-                  <div class="muted">
-                    <code>{delivery.eventId}</code>
-                  </div>
-                </td>
-                <td>{delivery.attempt}</td>
-                <td>{delivery.status}</td>
-                <td>
-                  {delivery.responseStatus ?? "—"}
-                  {delivery.durationMs !== null && ` in ${delivery.durationMs} ms`}
-                  {delivery.error && <div class="muted">{delivery.error}</div>}
-                </td>
-                <td>
-                  <ActionButton
-                    member={member}
-                    action={`${base}/redeliver`}
-                    label="Redeliver"
-                    fields={{ eventId: delivery.eventId }}
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        id="deliveries"
+        headings={["When", "Event", "Attempt", "Status", "Response", <span class="muted">Actions</span>]}
+      >
+        {props.deliveries.map((delivery) => (
+          <tr>
+            <td>{formatDate(delivery.createdAt)}</td>
+            <td>
+              {delivery.eventType}
+              <div class="muted">
+                <code>{delivery.eventId}</code>
+              </div>
+            </td>
+            <td>{delivery.attempt}</td>
+            <td>{delivery.status}</td>
+            <td>
+              {delivery.responseStatus ?? "—"}
+              {delivery.durationMs !== null && ` in ${delivery.durationMs} ms`}
+              {delivery.error && <div class="muted">{delivery.error}</div>}
+            </td>
+            <td>
+              <ActionButton
+                member={member}
+                action={`${base}/redeliver`}
+                label="Redeliver"
+                fields={{ eventId: delivery.eventId }}
+              />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {props.deliveries.length === 0 && <p class="muted">No deliveries yet. Send a test event, then reload.</p>}
       <h2>Edit</h2>
       <form method="post" action={base} class="card">

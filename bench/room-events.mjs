@@ -8,6 +8,7 @@
 //      BENCH_ORDER (`time`: one stream in time order across all rooms, as a media plane reports; `room`: room by room).
 import { readFileSync } from "node:fs";
 import { call, cpuMs, envInt, progress, runBench, startLocalWorker, wranglerVersion } from "./local-worker.mjs";
+import { measured, runtimePid } from "./memory.mjs";
 
 const EVENTS = envInt("BENCH_EVENTS", 100_000, 2);
 const ROOMS = envInt("BENCH_ROOMS", 1_000, 1);
@@ -125,17 +126,20 @@ async function main() {
     const cpuBefore = workerdCpu(worker, seenPids);
     const pidsBefore = seenPids.size;
     const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < batches.length) {
-          const batch = batches[next++];
-          const started = performance.now();
-          const body = await call(worker.base, "POST", "/api/v1/room-events", key, { events: batch }, 200);
-          latencies.push(performance.now() - started);
-          accepted += body.accepted;
-          if (latencies.length % 20 === 0) progress(`${latencies.length}/${batches.length} batches`);
-        }
-      }),
+    // Peak resident memory of the runtime while ingesting (an upper bound: local D1's SQLite lives in it too).
+    const memory = await measured([runtimePid(worker)], () =>
+      Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          while (next < batches.length) {
+            const batch = batches[next++];
+            const started = performance.now();
+            const body = await call(worker.base, "POST", "/api/v1/room-events", key, { events: batch }, 200);
+            latencies.push(performance.now() - started);
+            accepted += body.accepted;
+            if (latencies.length % 20 === 0) progress(`${latencies.length}/${batches.length} batches`);
+          }
+        }),
+      ),
     );
     const wallMs = performance.now() - t0;
     const cpuPerBatch = (workerdCpu(worker, seenPids) - cpuBefore) / batches.length;
@@ -157,6 +161,9 @@ async function main() {
     console.log(`| p50 per call | ${ingest.p50.toFixed(0)} ms |`);
     console.log(`| p99 per call | ${ingest.p99.toFixed(0)} ms |`);
     console.log(`| workerd CPU per batch (upper bound) | ${cpuPerBatch.toFixed(0)} ms |`);
+    console.log(
+      `| workerd peak RSS growth while ingesting (upper bound) | ${(memory.peakMiB - memory.baselineMiB).toFixed(0)} MiB (from ${memory.baselineMiB.toFixed(0)} MiB) |`,
+    );
 
     const [{ id: sessionId }] = await worker.d1Query(
       `SELECT id FROM room_sessions LIMIT 1 OFFSET ${Math.floor(sessions / 2)}`,

@@ -29,7 +29,15 @@ const ORG_PLAN = "professional";
 const KEY_NAME = "development";
 const OWNER_EMAIL = "owner@parley.localhost";
 const HOST = "127.0.0.1";
-const PORT = Number.parseInt(process.env.PORT ?? "8787", 10);
+/** `npm run dev -- --port 8790` (or `--port=8790`) wins over `PORT=8790`; 8787 otherwise. */
+function requestedPort() {
+  const args = process.argv.slice(2);
+  const at = args.findIndex((arg) => arg === "--port" || arg.startsWith("--port="));
+  if (at === -1) return process.env.PORT ?? "8787";
+  return args[at].includes("=") ? args[at].slice("--port=".length) : (args[at + 1] ?? "");
+}
+const PORT_TEXT = requestedPort();
+const PORT = Number.parseInt(PORT_TEXT, 10);
 const BASE = `http://${HOST}:${PORT}`;
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
@@ -54,7 +62,7 @@ function checkPrerequisites() {
     process.exit(1);
   }
   if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65535) {
-    console.error(`[parley dev] PORT must be a port number, got "${process.env.PORT}".`);
+    console.error(`[parley dev] The port must be a number from 1 to 65535, got "${PORT_TEXT}".`);
     process.exit(1);
   }
 }

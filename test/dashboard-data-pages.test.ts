@@ -256,6 +256,7 @@ describe("generate key points on the transcript page", () => {
       _csrf: await browser.csrf(),
     });
     expect(again.status).toBe(429);
+    expect(Number(again.headers.get("Retry-After"))).toBeGreaterThan(0);
     expect(await again.text()).toContain("AI generation");
 
     const agent = await signedInMember(org.id, "agent");

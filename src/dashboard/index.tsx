@@ -149,6 +149,9 @@ export function createDashboard() {
   dash.onError((error, c) => {
     if (error instanceof ApiError) {
       const status = statusOf(error);
+      // A refusal that says when to come back (an exhausted AI quota, the sign-in throttle) says it here too.
+      const retryAfter = error.options.headers?.["Retry-After"];
+      if (retryAfter) c.header("Retry-After", retryAfter);
       if (status !== 500)
         return errorPage(c, status, status === 404 ? "Not found" : "Could not do that", error.message);
     }

@@ -7,7 +7,8 @@
 // for how many audited responses.
 //
 // Env: BENCH_SECONDS (per phase, default 10), BENCH_CONNECTIONS (default 20), BENCH_ROUNDS (default 3),
-//      BENCH_WARMUP_SECONDS (per variant before measuring, default 2).
+//      BENCH_WARMUP_SECONDS (per variant before measuring, default 2),
+//      BENCH_AUDIT_CONTROL=1 (an A/A control run: both variants without the trail, so the ratio shows the noise).
 import {
   createBenchOrganization,
   envInt,
@@ -37,7 +38,11 @@ async function main() {
       headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...extra },
     });
     const variants = [
-      { label: "POST /api/v1/meetings, audited", request: request({}) },
+      // BENCH_AUDIT_CONTROL=1: an A/A run (both variants without the trail), to see the machine's noise in the ratio.
+      {
+        label: "POST /api/v1/meetings, audited",
+        request: request(process.env.BENCH_AUDIT_CONTROL === "1" ? { "x-bench-audit": "off" } : {}),
+      },
       { label: "POST /api/v1/meetings, no audit trail", request: request({ "x-bench-audit": "off" }) },
     ];
     const options = { seconds: SECONDS, connections: CONNECTIONS };

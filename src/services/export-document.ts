@@ -88,24 +88,14 @@ function createdSection<Row extends { createdAt: number; id: string }>(
   page: (db: Database, orgId: string, after: Cursor | null, limit: number) => Promise<Row[]>,
   map: (row: Row, ctx: DocumentContext) => unknown,
 ): Section {
-  return {
-    name,
-    rows: (ctx, after) =>
-      paged(
-        ctx,
-        after as Cursor | null,
-        (position) => page(ctx.db, ctx.orgId, position, ctx.pageRows),
-        created,
-        (row) => map(row, ctx),
-      ),
-  };
+  return keyedSection(name, page, created, map);
 }
 
-/** A section keyed by one text column within the organization. */
-function keyedSection<Row>(
+/** A section paged by a key of its rows within the organization (a text column, or `created`'s cursor). */
+function keyedSection<Row, Key>(
   name: string,
-  page: (db: Database, orgId: string, after: string | null, limit: number) => Promise<Row[]>,
-  keyOf: (row: Row) => string,
+  page: (db: Database, orgId: string, after: Key | null, limit: number) => Promise<Row[]>,
+  keyOf: (row: Row) => Key,
   map: (row: Row, ctx: DocumentContext) => unknown,
 ): Section {
   return {
@@ -113,7 +103,7 @@ function keyedSection<Row>(
     rows: (ctx, after) =>
       paged(
         ctx,
-        after as string | null,
+        after as Key | null,
         (position) => page(ctx.db, ctx.orgId, position, ctx.pageRows),
         keyOf,
         (row) => map(row, ctx),
